@@ -1,0 +1,50 @@
+"""The customer step of a Musement checkout, as a small async library (no MCP).
+
+`get_customer_schema()` and `update_cart_customer()` take a `MusementClient`
+and plain arguments, and return pydantic models or raise a `MusementError`.
+"""
+
+from .cache import SchemaCache
+from .client import PUBLIC_SANDBOX_URL, MusementClient, MusementConfig
+from .customer import check_cart_uuid, get_customer_schema, update_cart_customer
+from .errors import (
+    CartLocked,
+    CartNotFound,
+    InvalidArgument,
+    InvalidRequest,
+    MusementError,
+    RateLimited,
+    Unauthorized,
+    UpstreamError,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
+from .models import Customer, CustomerField, CustomerSchemaResult, UpdateCustomerResult
+from .schema import CompiledSchema, compile_customer_schema, generic_customer_schema
+
+__all__ = [
+    "PUBLIC_SANDBOX_URL",
+    "CartLocked",
+    "CartNotFound",
+    "CompiledSchema",
+    "Customer",
+    "CustomerField",
+    "CustomerSchemaResult",
+    "InvalidArgument",
+    "InvalidRequest",
+    "MusementClient",
+    "MusementConfig",
+    "MusementError",
+    "RateLimited",
+    "SchemaCache",
+    "Unauthorized",
+    "UpdateCustomerResult",
+    "UpstreamError",
+    "UpstreamUnavailable",
+    "ValidationFailed",
+    "check_cart_uuid",
+    "compile_customer_schema",
+    "generic_customer_schema",
+    "get_customer_schema",
+    "update_cart_customer",
+]

@@ -1,0 +1,109 @@
+"""Typed failures of the customer step.
+
+Every failure a caller can act on is one of these, never a raw HTTP status or a
+traceback. Each carries a stable `type`, the upstream `status` and Musement
+`code` when there was one, a `message` saying what happened and a `hint`
+saying what to do next. Messages never quote customer data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class MusementError(Exception):
+    """Base of every failure the tools raise."""
+
+    type: ClassVar[str] = "upstream_error"
+    default_hint: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        hint: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.hint = hint if hint is not None else self.default_hint
+        self.details = details or []
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `{"error": {...}}` body that MCP error results carry."""
+        return {
+            "error": {
+                "type": self.type,
+                "status": self.status,
+                "code": self.code,
+                "message": self.message,
+                "hint": self.hint,
+                "details": self.details,
+            }
+        }
+
+
+class InvalidArgument(MusementError):
+    type = "invalid_argument"
+    default_hint = "Fix the argument as described and call the tool again."
+
+
+class ValidationFailed(MusementError):
+    type = "validation_failed"
+    default_hint = (
+        "Nothing was sent to Musement. Correct every field listed in `details` "
+        "(ask the user for values you do not know; never invent them) and call "
+        "update_cart_customer again. get_customer_schema lists every field."
+    )
+
+
+class CartNotFound(MusementError):
+    type = "cart_not_found"
+    default_hint = (
+        "Check the cart UUID. Carts are created with POST /carts by the booking flow; "
+        "if this one expired or never existed, the booking must start from a new cart."
+    )
+
+
+class CartLocked(MusementError):
+    type = "cart_locked"
+    default_hint = (
+        "This cart is tied to an order and can no longer change. Create a new cart, "
+        "add the items again, then fill in the customer on the new cart."
+    )
+
+
+class InvalidRequest(MusementError):
+    type = "invalid_request"
+    default_hint = (
+        "Musement rejected the request. Read its code and message; a market or "
+        "application error is a server configuration problem (MUSEMENT_MARKET, "
+        "MUSEMENT_APPLICATION), not something the user can fix."
+    )
+
+
+class Unauthorized(MusementError):
+    type = "unauthorized"
+    default_hint = (
+        "The server's Musement credentials were refused. Check MUSEMENT_CLIENT_ID, "
+        "MUSEMENT_CLIENT_SECRET and MUSEMENT_APPLICATION; retrying will not help."
+    )
+
+
+class RateLimited(MusementError):
+    type = "rate_limited"
+    default_hint = "Musement is rate limiting this application. Wait, then call again."
+
+
+class UpstreamUnavailable(MusementError):
+    type = "upstream_unavailable"
+    default_hint = "Musement did not answer in time or is down. Try again in a moment."
+
+
+class UpstreamError(MusementError):
+    type = "upstream_error"
+    default_hint = "Musement answered in an unexpected way. Try again; report it if it persists."

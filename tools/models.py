@@ -1,0 +1,79 @@
+"""Structured results of the tools, as pydantic models.
+
+Their JSON Schemas are the tools' `outputSchema`s, so the fields here are what
+clients are promised.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FieldOption(BaseModel):
+    value: str | int | float | bool = Field(description="The value to send.")
+    label: str = Field(description="What the user sees for this value.")
+
+
+class CustomerField(BaseModel):
+    """One question of the customer form."""
+
+    path: str = Field(
+        description="Dotted path inside `customer`, e.g. `email` or "
+        "`extra_customer_data.<activity uuid>.phone_number`."
+    )
+    title: str = Field(description="The question as Musement labels it (in Accept-Language).")
+    type: str = Field(description="Musement's type: string, number, integer, boolean, array.")
+    required: bool = Field(description="Whether the order needs this field.")
+    format: str | None = Field(None, description="e.g. `email` or `date` (YYYY-MM-DD).")
+    options: list[FieldOption] | None = Field(
+        None, description="The allowed values with their labels, when the field is a choice."
+    )
+    group: str | None = Field(None, description="The activity that asks this question, if any.")
+    multiple: bool = Field(False, description="True when the answer is a list of options.")
+
+
+class CustomerSchemaResult(BaseModel):
+    """What a cart needs from the customer."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    cart_uuid: str
+    json_schema: dict[str, Any] = Field(
+        alias="schema",
+        description="Normalized JSON Schema (Draft 2020-12) that `customer` of "
+        "update_cart_customer must match for this cart.",
+    )
+    fields: list[CustomerField] = Field(description="Every question, in the order to ask them.")
+    required: list[str] = Field(description="Paths of the fields the order needs.")
+
+
+class Customer(BaseModel):
+    """The customer as Musement stored it (the PUT's 200 body)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    email: str | None = None
+    firstname: str | None = None
+    lastname: str | None = None
+    country: Any = None
+    city: str | None = None
+    address: str | None = None
+    zipcode: str | None = None
+    tax_id: str | None = None
+    musement_newsletter: str | None = None
+    allow_profiling: str | None = None
+    thirdparty_newsletter: str | None = None
+    events_related_newsletter: str | None = None
+    extra_customer_data: Any = None
+
+
+class UpdateCustomerResult(BaseModel):
+    """The outcome of a successful update."""
+
+    cart_uuid: str
+    mode: Literal["full", "partial"] = Field(
+        description="`partial` when required fields were not enforced."
+    )
+    customer: Customer = Field(description="The customer as Musement now stores it.")
