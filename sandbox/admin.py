@@ -1,0 +1,72 @@
+"""The /__sandbox admin endpoints, mounted only when faults are enabled, so a sandbox in
+another process can be driven: arm and clear faults, revoke tokens, read the recorder."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .components import Sandbox
+from .errors import DEFAULT, musement_error
+from .faults import FaultKind
+
+_FAULT_OPTIONS = ("times", "status", "retry_after", "delay")
+
+
+def _sandbox(request: Request) -> Sandbox:
+    return request.app.state.sandbox  # type: ignore[no-any-return]
+
+
+async def list_faults(request: Request) -> Response:
+    return JSONResponse({"faults": [f.to_json() for f in _sandbox(request).faults.active]})
+
+
+async def add_fault(request: Request) -> Response:
+    """Body: {"method", "path", "kind", and optionally "times", "status", "retry_after",
+    "delay"}; kinds: status, rate_limit, delay, drop, malformed."""
+    try:
+        body: Any = json.loads(await request.body())
+        options = {k: body[k] for k in _FAULT_OPTIONS if k in body}
+        fault = _sandbox(request).faults.add(
+            str(body["method"]), str(body["path"]), FaultKind(body["kind"]), **options
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        return musement_error(400, DEFAULT, f"Invalid fault: {exc}")
+    return JSONResponse(fault.to_json(), status_code=201)
+
+
+async def clear_faults(request: Request) -> Response:
+    _sandbox(request).faults.clear()
+    return Response(status_code=204)
+
+
+async def revoke_tokens(request: Request) -> Response:
+    _sandbox(request).tokens.revoke_all()
+    return Response(status_code=204)
+
+
+async def list_requests(request: Request) -> Response:
+    recorded = [
+        {"method": r.method, "path": r.path, "query": r.query, "headers": r.headers, "json": r.json}
+        for r in _sandbox(request).recorder.requests
+    ]
+    return JSONResponse({"count": len(recorded), "requests": recorded})
+
+
+async def clear_requests(request: Request) -> Response:
+    _sandbox(request).recorder.clear()
+    return Response(status_code=204)
+
+
+ADMIN_ROUTES = [
+    Route("/__sandbox/faults", list_faults, methods=["GET"]),
+    Route("/__sandbox/faults", add_fault, methods=["POST"]),
+    Route("/__sandbox/faults", clear_faults, methods=["DELETE"]),
+    Route("/__sandbox/tokens", revoke_tokens, methods=["DELETE"]),
+    Route("/__sandbox/requests", list_requests, methods=["GET"]),
+    Route("/__sandbox/requests", clear_requests, methods=["DELETE"]),
+]

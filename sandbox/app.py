@@ -1,0 +1,66 @@
+"""Assembles the sandbox's Starlette app: /api/v3 routes, recorder, optional faults and admin."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+
+from .admin import ADMIN_ROUTES
+from .api import ROUTES
+from .components import Sandbox
+from .errors import DEFAULT, musement_error
+from .faults import FaultInjector, FaultMiddleware
+from .recorder import Recorder, RecorderMiddleware
+from .seed import seed
+from .state import SandboxState
+from .tokens import DEFAULT_EXPIRES_IN, TokenStore
+
+API_PREFIX = "/api/v3"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Unknown routes and methods answer in Musement's error shape too.
+    assert isinstance(exc, HTTPException)
+    return musement_error(exc.status_code, DEFAULT, exc.detail, headers=exc.headers)
+
+
+def create_app(
+    *,
+    faults: bool = False,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    expires_in: float = DEFAULT_EXPIRES_IN,
+) -> Starlette:
+    """A fresh, freshly seeded sandbox app; its parts are at `app.state.sandbox`.
+
+    With `client_id`/`client_secret`, every /api/v3 call but /login needs a bearer token.
+    With `faults=True`, the fault middleware and the /__sandbox admin endpoints are installed.
+    """
+    state = SandboxState()
+    seed(state)
+    sandbox = Sandbox(
+        state=state,
+        tokens=TokenStore(client_id, client_secret, expires_in),
+        recorder=Recorder(),
+        faults=FaultInjector(enabled=faults),
+    )
+    routes: list[BaseRoute] = [Mount(API_PREFIX, routes=ROUTES)]
+    middleware = [Middleware(RecorderMiddleware, recorder=sandbox.recorder)]
+    if faults:
+        routes.extend(ADMIN_ROUTES)
+        middleware.append(Middleware(FaultMiddleware, injector=sandbox.faults))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.sandbox = sandbox
+    return app
+
+
+def sandbox_of(app: Starlette) -> Sandbox:
+    return app.state.sandbox  # type: ignore[no-any-return]

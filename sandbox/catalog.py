@@ -1,0 +1,133 @@
+"""The sandbox's small activity catalog and the extra customer data each activity asks for.
+
+`questions is None` means the activity asks for no extra customer data (it does not appear in
+`extra_customer_data`); an empty tuple means it has an extra-data form with no questions, which
+Musement serializes as `"properties": []`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .i18n import Label
+
+# The activity Musement's public sandbox documents for testing; here it asks for extra data.
+SANDBOX_TEST_ACTIVITY_UUID = "1714c6a7-2046-11e7-9cc9-06a7e332783f"
+COLOSSEUM_TOUR_UUID = "3c4b6a5e-2b1f-11e7-9cc9-06a7e332783f"
+FOOD_TOUR_UUID = "5d2e9f10-3a4c-11e8-8f1a-0a7c5e1f2b3d"
+GONDOLA_RIDE_UUID = "8a1f3c22-4b5d-11e8-8f1a-0a7c5e1f2b3d"
+VATICAN_MUSEUMS_UUID = "a2b4c6d8-1e2f-11e7-9cc9-06a7e332783f"
+EIFFEL_TOWER_UUID = "b7c9d1e3-5f6a-11e8-8f1a-0a7c5e1f2b3d"
+
+
+class QuestionKind(Enum):
+    NUMBER = "number"
+    STRING = "string"
+    DATE = "date"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: QuestionKind
+    title: Label
+    required: bool = True
+    choices: tuple[tuple[str, Label], ...] = ()
+
+
+@dataclass(frozen=True)
+class Activity:
+    uuid: str
+    title: Label
+    price: float
+    questions: tuple[Question, ...] | None = None
+
+    @property
+    def asks_extra_data(self) -> bool:
+        return self.questions is not None
+
+
+def _label(en: str, it: str) -> Label:
+    return {"en": en, "it": it}
+
+
+_ACTIVITIES = (
+    Activity(
+        SANDBOX_TEST_ACTIVITY_UUID,
+        _label("Sandbox test activity", "Attività di prova sandbox"),
+        10.0,
+        (
+            # Typed number, although Musement documents it being sent as "1234567890".
+            Question(
+                "phone_number", QuestionKind.NUMBER, _label("Phone number", "Numero di telefono")
+            ),
+            Question("s_74380", QuestionKind.STRING, _label("Hotel location", "Posizione hotel")),
+        ),
+    ),
+    Activity(
+        COLOSSEUM_TOUR_UUID,
+        _label("Colosseum guided tour", "Visita guidata al Colosseo"),
+        45.0,
+        (
+            Question(
+                "s_81022",
+                QuestionKind.DATE,
+                _label("Date of arrival in Rome", "Data di arrivo a Roma"),
+            ),
+            Question(
+                "tour_language",
+                QuestionKind.CHOICE,
+                _label("Tour language", "Lingua della visita"),
+                choices=(
+                    ("en", _label("English", "Inglese")),
+                    ("it", _label("Italian", "Italiano")),
+                    ("es", _label("Spanish", "Spagnolo")),
+                ),
+            ),
+        ),
+    ),
+    Activity(
+        FOOD_TOUR_UUID,
+        _label("Trastevere food tour", "Tour gastronomico a Trastevere"),
+        69.0,
+        (
+            Question(
+                "dietary_requirements",
+                QuestionKind.MULTI_CHOICE,
+                _label("Dietary requirements", "Esigenze alimentari"),
+                required=False,
+                choices=(
+                    ("vegetarian", _label("Vegetarian", "Vegetariano")),
+                    ("vegan", _label("Vegan", "Vegano")),
+                    ("gluten_free", _label("Gluten free", "Senza glutine")),
+                    ("lactose_free", _label("Lactose free", "Senza lattosio")),
+                ),
+            ),
+            Question(
+                "s_90112",
+                QuestionKind.STRING,
+                _label("Allergies", "Allergie"),
+                required=False,
+            ),
+        ),
+    ),
+    # An extra-data form without questions: the `"properties": []` case.
+    Activity(
+        GONDOLA_RIDE_UUID, _label("Venice gondola ride", "Giro in gondola a Venezia"), 80.0, ()
+    ),
+    Activity(
+        VATICAN_MUSEUMS_UUID,
+        _label("Vatican Museums skip-the-line tickets", "Biglietti salta fila Musei Vaticani"),
+        29.0,
+    ),
+    Activity(
+        EIFFEL_TOWER_UUID,
+        _label("Eiffel Tower summit access", "Accesso alla cima della Torre Eiffel"),
+        59.0,
+    ),
+)
+
+CATALOG: dict[str, Activity] = {activity.uuid: activity for activity in _ACTIVITIES}

@@ -1,0 +1,71 @@
+"""`musement-mcp sandbox`: run the sandbox in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+
+from .runner import SandboxServer
+from .seed import SEEDED_CARTS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="musement-mcp sandbox",
+        description="Serve the embedded Musement sandbox (Partner API v3 cart endpoints).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+    parser.add_argument(
+        "--faults", action="store_true", help="enable fault injection and /__sandbox endpoints"
+    )
+    parser.add_argument("--client-id", help="require /login with these client credentials")
+    parser.add_argument("--client-secret", help="the client secret that goes with --client-id")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.client_id is None) != (args.client_secret is None):
+        parser.error("--client-id and --client-secret go together")
+    # Logs go to stderr only; stdout carries just the summary below.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+
+    stopped = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+    try:
+        server = SandboxServer(
+            args.host,
+            args.port,
+            faults=args.faults,
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+        )
+    except OSError as exc:
+        print(f"cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    with server:
+        print(f"Musement sandbox: {server.base_url}")
+        for cart_uuid, description in SEEDED_CARTS.items():
+            print(f"  cart {cart_uuid}  {description}")
+        if args.faults:
+            print(f"  fault injection on: {server.url}/__sandbox/faults")
+        if args.client_id:
+            print("  bearer tokens required: POST /login with the given client credentials")
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            while not stopped.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    return 0

@@ -1,0 +1,72 @@
+"""Deterministic demo carts with stable UUIDs, seeded into every new sandbox state."""
+
+from __future__ import annotations
+
+import uuid
+
+from .catalog import (
+    COLOSSEUM_TOUR_UUID,
+    EIFFEL_TOWER_UUID,
+    FOOD_TOUR_UUID,
+    GONDOLA_RIDE_UUID,
+    SANDBOX_TEST_ACTIVITY_UUID,
+    VATICAN_MUSEUMS_UUID,
+)
+from .customer_fields import EXTRA_CUSTOMER_DATA
+from .markets import MARKETS
+from .state import SandboxState
+
+BASE_CART_UUID = "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed0001"
+EXTRA_DATA_CART_UUID = "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed0002"
+LOCKED_CART_UUID = "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed0003"
+LOCKED_ORDER_UUID = "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed0103"
+
+SEEDED_CARTS: dict[str, str] = {
+    BASE_CART_UUID: "base fields only (Vatican Museums tickets, no extra customer data)",
+    EXTRA_DATA_CART_UUID: (
+        "extra customer data from four activities: sandbox test activity (phone number, "
+        "hotel location), Colosseum tour (date, single choice), food tour (optional multi "
+        "choice and text), gondola ride (empty form: properties [])"
+    ),
+    LOCKED_CART_UUID: "connected to a closed order: PUT customer and POST items answer 423",
+}
+
+_ITEMS = uuid.UUID("6f1d2c3b-0000-4000-8000-5a1e5eed0000")
+
+
+def _item_uuid(cart_uuid: str, index: int) -> str:
+    return str(uuid.uuid5(_ITEMS, f"{cart_uuid}/{index}"))
+
+
+def seed(state: SandboxState) -> None:
+    contents = {
+        BASE_CART_UUID: [(VATICAN_MUSEUMS_UUID, 2)],
+        EXTRA_DATA_CART_UUID: [
+            (SANDBOX_TEST_ACTIVITY_UUID, 2),
+            (COLOSSEUM_TOUR_UUID, 1),
+            (FOOD_TOUR_UUID, 2),
+            (GONDOLA_RIDE_UUID, 1),
+            (VATICAN_MUSEUMS_UUID, 1),
+        ],
+        LOCKED_CART_UUID: [(SANDBOX_TEST_ACTIVITY_UUID, 1), (EIFFEL_TOWER_UUID, 1)],
+    }
+    for cart_uuid, items in contents.items():
+        cart = state.create_cart(cart_uuid)
+        for index, (activity_uuid, quantity) in enumerate(items):
+            state.add_item(cart, activity_uuid, quantity, _item_uuid(cart_uuid, index))
+
+    locked = state.carts[LOCKED_CART_UUID]
+    locked.customer = {
+        "firstname": "Ada",
+        "lastname": "Lovelace",
+        "email": "ada@example.com",
+        "musement_newsletter": "NO",
+        "allow_profiling": "NO",
+        "thirdparty_newsletter": "NO",
+        "events_related_newsletter": "NO",
+        EXTRA_CUSTOMER_DATA: {
+            SANDBOX_TEST_ACTIVITY_UUID: {"phone_number": 1234567890, "s_74380": "Hotel Roma"}
+        },
+    }
+    locked.customer_country = MARKETS["us"]
+    state.create_order(locked, LOCKED_ORDER_UUID)
