@@ -1,0 +1,128 @@
+"""The `musement-mcp` command.
+
+musement-mcp [serve] [--transport stdio|http] [--host H] [--port N] [--sandbox] ...
+musement-mcp demo        a scripted booking step against the embedded sandbox
+musement-mcp sandbox     the embedded Musement sandbox on its own
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import anyio
+
+from .settings import Settings, SettingsError, load_settings
+
+SANDBOX_APPLICATION = "musement-mcp-sandbox"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sandbox"]:
+        from ..sandbox.__main__ import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    if argv[:1] == ["demo"]:
+        from .demo import main as demo_main
+
+        return demo_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        argv = argv[1:]
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(
+            base_url=args.base_url,
+            application=args.application,
+            market=args.market,
+            version=args.api_version,
+            language=args.language,
+            currency=args.currency,
+            client_id=args.client_id,
+            timeout=args.timeout,
+            schema_ttl=args.schema_ttl,
+            log_level=args.log_level,
+        )
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return serve(settings, args)
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    from .app import build_server
+    from .logs import configure_logging
+    from .transports import serve_http, serve_stdio
+
+    configure_logging(settings.log_level)
+    with _maybe_sandbox(settings, enabled=args.sandbox) as settings:
+        server = build_server(settings)
+        try:
+            if args.transport == "http":
+                anyio.run(
+                    lambda: serve_http(
+                        server, host=args.host, port=args.port, stateless=args.stateless
+                    )
+                )
+            else:
+                anyio.run(serve_stdio, server)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+@contextlib.contextmanager
+def _maybe_sandbox(settings: Settings, *, enabled: bool) -> Iterator[Settings]:
+    """With `--sandbox`, point the settings at an embedded sandbox for the duration."""
+    if not enabled:
+        yield settings
+        return
+    from ..sandbox import SandboxServer
+
+    with SandboxServer() as sandbox:
+        print(f"embedded Musement sandbox at {sandbox.base_url}", file=sys.stderr)
+        yield settings.model_copy(
+            update={
+                "base_url": sandbox.base_url,
+                "application": settings.application or SANDBOX_APPLICATION,
+            }
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="musement-mcp",
+        description="MCP server for the customer step of a TUI Musement checkout. "
+        "Subcommands: serve (default), demo, sandbox. Every setting can also come from "
+        "its MUSEMENT_* environment variable.",
+    )
+    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (loopback).")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000).")
+    parser.add_argument(
+        "--stateless", action="store_true", help="HTTP without sessions (for replicas)."
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="Start the embedded Musement sandbox and use it as the upstream.",
+    )
+    parser.add_argument("--base-url", help="MUSEMENT_BASE_URL")
+    parser.add_argument("--application", help="MUSEMENT_APPLICATION")
+    parser.add_argument("--market", help="MUSEMENT_MARKET (default us)")
+    parser.add_argument("--api-version", help="MUSEMENT_VERSION (default 3.4.0)")
+    parser.add_argument("--language", help="MUSEMENT_LANGUAGE (default en-US)")
+    parser.add_argument("--currency", help="MUSEMENT_CURRENCY")
+    parser.add_argument(
+        "--client-id", help="MUSEMENT_CLIENT_ID (the secret only from MUSEMENT_CLIENT_SECRET)"
+    )
+    parser.add_argument("--timeout", type=float, help="MUSEMENT_TIMEOUT seconds (default 10)")
+    parser.add_argument("--schema-ttl", type=float, help="MUSEMENT_SCHEMA_TTL seconds (60)")
+    parser.add_argument("--log-level", help="MUSEMENT_LOG_LEVEL (default INFO)")
+    return parser
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

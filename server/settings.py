@@ -1,0 +1,108 @@
+"""Settings from environment variables (`MUSEMENT_*`) and command-line flags.
+
+Flags win over the environment. A bad value stops the server with a message
+that names the variable and what it expects; secrets are never printed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ..tools import PUBLIC_SANDBOX_URL, MusementConfig
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is meant for a human."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MUSEMENT_", extra="ignore")
+
+    base_url: str = Field(PUBLIC_SANDBOX_URL, description="Musement API base URL.")
+    application: str | None = Field(None, description="X-Musement-Application value.")
+    market: str = Field("us", description="X-Musement-Market (two-letter market code).")
+    version: str = Field("3.4.0", description="X-Musement-Version.")
+    language: str = Field("en-US", description="Accept-Language: labels follow it.")
+    currency: str | None = Field(None, description="X-Musement-Currency (e.g. EUR).")
+    client_id: str | None = Field(None, description="OAuth client id for POST /login.")
+    client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
+    timeout: float = Field(10.0, gt=0, le=300, description="Upstream timeout in seconds.")
+    schema_ttl: float = Field(
+        60.0, ge=0, le=3600, description="Seconds a cart's schema is reused (0: never)."
+    )
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (stderr).")
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must be an http(s) URL such as https://sandbox.musement.com/api/v3")
+        return value.rstrip("/")
+
+    @field_validator("market")
+    @classmethod
+    def _market(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2}", value.lower()):
+            raise ValueError("must be a two-letter market code such as 'us' or 'it'")
+        return value.lower()
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+            raise ValueError("must be a language tag such as 'en-US' or 'it-IT'")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError("must be a three-letter currency code such as 'EUR'")
+        return value.upper() if value else None
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    def musement_config(self) -> MusementConfig:
+        return MusementConfig(
+            base_url=self.base_url,
+            application=self.application,
+            market=self.market,
+            version=self.version,
+            language=self.language,
+            currency=self.currency,
+            client_id=self.client_id,
+            client_secret=self.client_secret.get_secret_value() if self.client_secret else None,
+            timeout=self.timeout,
+        )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with non-None `overrides` (from flags) on top."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        settings = Settings(**given)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+    if bool(settings.client_id) != bool(settings.client_secret):
+        raise SettingsError(
+            "MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET go together: set both or neither."
+        )
+    return settings
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = ["Invalid settings:"]
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"  MUSEMENT_{name.upper()} (--{name.replace('_', '-')}): {message}")
+    return "\n".join(lines)

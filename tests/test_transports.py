@@ -1,0 +1,229 @@
+"""The server as a process: stdio subprocess and Streamable HTTP, both protocol eras."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, SandboxServer
+
+from .conftest import ERAS, TEST_APPLICATION, error_of
+
+pytestmark = pytest.mark.anyio
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "tools.json"
+SECRET = "sup3r-s3cret-value"
+CUSTOMER = {
+    "firstname": "Katherine",
+    "lastname": "Johnson",
+    "email": "katherine.johnson@example.org",
+    "musement_newsletter": "NO",
+    "allow_profiling": "NO",
+    "thirdparty_newsletter": "NO",
+    "events_related_newsletter": "NO",
+}
+EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
+
+
+def server_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "musement_mcp.server", *args]
+
+
+def stdio_params(sandbox: SandboxServer, *extra: str, env: dict[str, str] | None = None):
+    return StdioServerParameters(
+        command=sys.executable,
+        args=[
+            "-m",
+            "musement_mcp.server",
+            "--base-url",
+            sandbox.base_url,
+            "--application",
+            TEST_APPLICATION,
+            *extra,
+        ],
+        env={**os.environ, **(env or {})},
+    )
+
+
+async def exercise(client: Client, make_cart) -> None:
+    """List the tools and call both, including an error path."""
+    tools = (await client.list_tools()).tools
+    seen = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
+    assert seen == json.loads(SNAPSHOT.read_text())
+    schema = await client.call_tool("get_customer_schema", {"cart_uuid": EXTRA_DATA_CART_UUID})
+    assert not schema.is_error
+    assert schema.structured_content["cart_uuid"] == EXTRA_DATA_CART_UUID
+    cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
+    customer = {**CUSTOMER, "extra_customer_data": {SANDBOX_TEST_ACTIVITY_UUID: EXTRA}}
+    saved = await client.call_tool(
+        "update_cart_customer", {"cart_uuid": cart, "customer": customer}
+    )
+    assert not saved.is_error, saved.content[0].text
+    assert saved.structured_content["customer"]["lastname"] == "Johnson"
+    bad = await client.call_tool(
+        "update_cart_customer", {"cart_uuid": cart, "customer": {"email": "nope"}}
+    )
+    assert error_of(bad)["type"] == "validation_failed"
+
+
+@pytest.mark.parametrize("era", ERAS)
+async def test_stdio_subprocess(sandbox, make_cart, era) -> None:
+    async with Client(stdio_params(sandbox), mode=era) as client:
+        assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+        await exercise(client, make_cart)
+
+
+async def test_stdio_debug_logs_carry_no_customer_data_or_secrets(make_cart) -> None:
+    with SandboxServer(client_id="partner", client_secret=SECRET) as sandbox:
+        params = stdio_params(
+            sandbox,
+            "--client-id",
+            "partner",
+            env={"MUSEMENT_CLIENT_SECRET": SECRET, "MUSEMENT_LOG_LEVEL": "DEBUG"},
+        )
+        with tempfile.TemporaryFile("w+") as errlog:
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                headers = {"X-Musement-Application": TEST_APPLICATION}
+                # make_cart talks to the session sandbox; this one needs its own cart.
+                login = httpx2.post(
+                    f"{sandbox.base_url}/login",
+                    json={
+                        "client_id": "partner",
+                        "client_secret": SECRET,
+                        "grant_type": "client_credentials",
+                    },
+                ).json()
+                headers["Authorization"] = f"Bearer {login['access_token']}"
+                cart = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
+                httpx2.post(
+                    f"{sandbox.base_url}/carts/{cart}/items",
+                    headers=headers,
+                    json=[
+                        {
+                            "type": "musement",
+                            "product_identifier": SANDBOX_TEST_ACTIVITY_UUID,
+                            "quantity": 1,
+                        }
+                    ],
+                ).raise_for_status()
+                customer = {**CUSTOMER, "extra_customer_data": {SANDBOX_TEST_ACTIVITY_UUID: EXTRA}}
+                ok = await client.call_tool(
+                    "update_cart_customer", {"cart_uuid": cart, "customer": customer}
+                )
+                assert not ok.is_error, ok.content[0].text
+                bad = await client.call_tool(
+                    "update_cart_customer",
+                    {"cart_uuid": cart, "customer": {**customer, "email": "k@"}},
+                )
+                assert error_of(bad)["type"] == "validation_failed"
+            errlog.seek(0)
+            logged = errlog.read()
+    tokens = [r.header("Authorization") for r in sandbox.recorder.requests]
+    assert "tool call" in logged  # DEBUG logging was on and wrote something
+    for value in [
+        *CUSTOMER.values(),
+        *EXTRA.values(),
+        SECRET,
+        "k@",
+        *(t.removeprefix("Bearer ") for t in tokens if t),
+    ]:
+        if value in ("NO",):
+            continue
+        assert value not in logged, f"{value!r} leaked into the logs"
+
+
+async def test_stdio_with_embedded_sandbox() -> None:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "musement_mcp.server", "--sandbox"],
+        env=dict(os.environ),
+    )
+    async with Client(params) as client:
+        result = await client.call_tool("get_customer_schema", {"cart_uuid": EXTRA_DATA_CART_UUID})
+        assert not result.is_error, result.content[0].text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(params=["stateful", "stateless"])
+def http_server(request, sandbox) -> Iterator[str]:
+    """`musement-mcp serve --transport http` as a subprocess; yields its base URL."""
+    port = free_port()
+    args = [
+        "--transport",
+        "http",
+        "--port",
+        str(port),
+        "--base-url",
+        sandbox.base_url,
+        "--application",
+        TEST_APPLICATION,
+    ]
+    if request.param == "stateless":
+        args.append("--stateless")
+    process = subprocess.Popen(
+        server_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx2.get(url + "/healthz").status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.mark.parametrize("era", ERAS)
+async def test_streamable_http(http_server, make_cart, era) -> None:
+    async with Client(http_server + "/mcp", mode=era) as client:
+        assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+        await exercise(client, make_cart)
+
+
+def test_http_health_and_dns_rebinding_protection(http_server) -> None:
+    health = httpx2.get(http_server + "/healthz")
+    assert health.json() == {"status": "ok"}
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    headers = {"Accept": "application/json, text/event-stream"}
+    wrong_host = httpx2.post(
+        http_server + "/mcp", json=initialize, headers={**headers, "Host": "evil.example"}
+    )
+    assert wrong_host.status_code == 421
+    wrong_origin = httpx2.post(
+        http_server + "/mcp", json=initialize, headers={**headers, "Origin": "http://evil.example"}
+    )
+    assert wrong_origin.status_code == 403
