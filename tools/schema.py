@@ -169,16 +169,16 @@ def generic_customer_schema(compiled: CompiledSchema) -> dict[str, Any]:
     schema = _without_required(compiled.schema)
     schema.pop("$schema", None)
     schema.pop("additionalProperties", None)
-    properties = schema.get("properties", {})
-    if "extra_customer_data" in properties:
-        properties["extra_customer_data"] = {
-            "type": "object",
-            "title": properties["extra_customer_data"].get("title", "Extra customer data"),
-            "description": (
-                "Answers to the activities' own questions, keyed by activity UUID, then by "
-                "question key. get_customer_schema lists the questions of a given cart."
-            ),
-        }
+    properties = schema.setdefault("properties", {})
+    # Present even when the sample cart had no activity questions: other carts do.
+    properties["extra_customer_data"] = {
+        "type": "object",
+        "title": properties.get("extra_customer_data", {}).get("title", "extra_customer_data"),
+        "description": (
+            "Answers to the activities' own questions, keyed by activity UUID, then by "
+            "question key. get_customer_schema lists the questions of a given cart."
+        ),
+    }
     return schema
 
 
