@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             currency=args.currency,
             client_id=args.client_id,
             timeout=args.timeout,
+            call_budget=args.call_budget,
             schema_ttl=args.schema_ttl,
             log_level=args.log_level,
         )
@@ -119,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
         "--client-id", help="MUSEMENT_CLIENT_ID (the secret only from MUSEMENT_CLIENT_SECRET)"
     )
     parser.add_argument("--timeout", type=float, help="MUSEMENT_TIMEOUT seconds (default 10)")
+    parser.add_argument(
+        "--call-budget", type=float, help="MUSEMENT_CALL_BUDGET seconds per tool call (20)"
+    )
     parser.add_argument("--schema-ttl", type=float, help="MUSEMENT_SCHEMA_TTL seconds (60)")
     parser.add_argument("--log-level", help="MUSEMENT_LOG_LEVEL (default INFO)")
     return parser

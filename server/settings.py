@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     client_id: str | None = Field(None, description="OAuth client id for POST /login.")
     client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
     timeout: float = Field(10.0, gt=0, le=300, description="Upstream timeout in seconds.")
+    call_budget: float = Field(
+        20.0, gt=0, le=600, description="Seconds a tool call may take, retries included."
+    )
+    max_attempts: int = Field(4, ge=1, le=10, description="Upstream attempts per request.")
     schema_ttl: float = Field(
         60.0, ge=0, le=3600, description="Seconds a cart's schema is reused (0: never)."
     )
@@ -82,6 +86,8 @@ class Settings(BaseSettings):
             client_id=self.client_id,
             client_secret=self.client_secret.get_secret_value() if self.client_secret else None,
             timeout=self.timeout,
+            call_budget=self.call_budget,
+            max_attempts=self.max_attempts,
         )
 
 

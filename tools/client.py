@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from .errors import (
     UpstreamError,
     UpstreamUnavailable,
 )
+from .retry import RetryPolicy, call_budget, current_deadline
 
 logger = logging.getLogger("musement_mcp.client")
 
@@ -50,6 +52,10 @@ class MusementConfig:
     client_id: str | None = None
     client_secret: str | None = None
     timeout: float = 10.0
+    # The whole tool call (schema read, update, retries) must end within this.
+    call_budget: float = 20.0
+    max_attempts: int = 4
+    max_response_bytes: int = 2 * 1024 * 1024
 
     @property
     def has_credentials(self) -> bool:
@@ -97,6 +103,7 @@ class MusementClient:
             timeout=config.timeout,
             transport=transport,
         )
+        self.retry_policy = RetryPolicy(max_attempts=config.max_attempts)
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._login_lock = anyio.Lock()
@@ -132,25 +139,80 @@ class MusementClient:
 
     # -- plumbing -------------------------------------------------------------
 
-    async def _request(self, method: str, path: str, *, json_body: Any = None) -> Any:
-        response = await self._send(method, path, json_body)
-        if response.status_code == 401 and self.config.has_credentials:
-            # The token may have been revoked or expired early: one fresh login, one retry.
-            self._token = None
-            response = await self._send(method, path, json_body)
-        return _parse(response)
+    def call_budget(self) -> AbstractContextManager[None]:
+        """Share one time budget among all requests inside (one tool call)."""
+        return call_budget(self.config.call_budget)
 
-    async def _send(self, method: str, path: str, json_body: Any) -> httpx2.Response:
+    async def _request(self, method: str, path: str, *, json_body: Any = None) -> Any:
+        deadline = current_deadline(self.config.call_budget)
+        attempt = 0
+        relogged = False
+        while True:
+            attempt += 1
+            try:
+                answer = await self._send_within(deadline, method, path, json_body)
+                if answer.status == 401 and self.config.has_credentials and not relogged:
+                    # The token may have been revoked or expired early: log in again, once.
+                    relogged, self._token = True, None
+                    answer = await self._send_within(deadline, method, path, json_body)
+                return answer.parse()
+            except MusementError as failure:
+                delay = self.retry_policy.delay_before_retry(failure, attempt)
+                if delay is None or anyio.current_time() + delay >= deadline:
+                    raise
+                logger.info(
+                    "retrying upstream %s %s after %s (attempt %d, in %.2f s)",
+                    method,
+                    _route_of(path),
+                    failure.type,
+                    attempt,
+                    delay,
+                )
+                await anyio.sleep(delay)
+
+    async def _send_within(
+        self, deadline: float, method: str, path: str, json_body: Any
+    ) -> _Answer:
+        remaining = deadline - anyio.current_time()
+        if remaining <= 0:
+            raise UpstreamUnavailable(
+                f"The call's time budget of {self.config.call_budget:g} s ran out."
+            )
+        try:
+            # The hard stop: httpx timeouts are per read, so a trickling server
+            # could otherwise hold a call past its budget.
+            with anyio.fail_after(remaining):
+                return await self._send(
+                    method, path, json_body, min(self.config.timeout, remaining)
+                )
+        except TimeoutError as exc:
+            raise UpstreamUnavailable(
+                f"Musement did not answer within the call's budget of "
+                f"{self.config.call_budget:g} s."
+            ) from exc
+
+    async def _send(self, method: str, path: str, json_body: Any, timeout: float) -> _Answer:
         headers = {}
         if self.config.has_credentials:
             headers["Authorization"] = f"Bearer {await self._bearer_token()}"
+        return await self._exchange(method, path, json_body, headers, timeout)
+
+    async def _exchange(
+        self, method: str, path: str, json_body: Any, headers: dict[str, str], timeout: float
+    ) -> _Answer:
+        """One HTTP exchange, its body read up to the size cap."""
         started = time.perf_counter()
+        request = self._http.build_request(
+            method, path, json=json_body, headers=headers, timeout=timeout
+        )
         try:
-            response = await self._http.request(method, path, json=json_body, headers=headers)
+            response = await self._http.send(request, stream=True)
+            try:
+                body = await _read_capped(response, self.config.max_response_bytes)
+            finally:
+                await response.aclose()
         except httpx2.TimeoutException as exc:
-            raise UpstreamUnavailable(
-                f"Musement did not answer within {self.config.timeout:g} s."
-            ) from exc
+            raise UpstreamUnavailable(f"Musement did not answer within {timeout:g} s.") from exc
         except httpx2.TransportError as exc:
             raise UpstreamUnavailable(f"Could not reach Musement ({type(exc).__name__}).") from exc
         logger.debug(
@@ -160,7 +222,7 @@ class MusementClient:
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
-        return response
+        return _Answer(response.status_code, response.reason_phrase, response.headers, body)
 
     async def _bearer_token(self) -> str:
         if self._token and time.monotonic() < self._token_expires_at:
@@ -174,28 +236,24 @@ class MusementClient:
             return self._token
 
     async def _login(self) -> None:
-        try:
-            response = await self._http.post(
-                "login",
-                json={
-                    "client_id": self.config.client_id,
-                    "client_secret": self.config.client_secret,
-                    "grant_type": "client_credentials",
-                },
-            )
-        except httpx2.TimeoutException as exc:
-            raise UpstreamUnavailable("Musement login did not answer in time.") from exc
-        except httpx2.TransportError as exc:
-            raise UpstreamUnavailable(
-                f"Could not reach Musement to log in ({type(exc).__name__})."
-            ) from exc
-        if response.status_code in (400, 401, 403):
+        answer = await self._exchange(
+            "POST",
+            "login",
+            {
+                "client_id": self.config.client_id,
+                "client_secret": self.config.client_secret,
+                "grant_type": "client_credentials",
+            },
+            {},
+            self.config.timeout,
+        )
+        if answer.status in (400, 401, 403):
             raise Unauthorized(
                 "Musement refused the configured client credentials.",
-                status=response.status_code,
-                code=_error_fields(response)[0],
+                status=answer.status,
+                code=answer.error_fields()[0],
             )
-        body = _parse(response)
+        body = answer.parse()
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise UpstreamError("Musement login answered without an access token.")
@@ -214,64 +272,104 @@ def _route_of(path: str) -> str:
     return "/" + "/".join(parts)
 
 
-def _error_fields(response: httpx2.Response) -> tuple[str | None, str | None, Any]:
-    """Musement's `{"code", "message"}` (and any per-field `errors`), when present."""
-    try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None, None, None
-    if not isinstance(body, dict):
-        return None, None, None
-    code = body.get("code")
-    message = body.get("message")
-    return (
-        str(code) if code is not None else None,
-        message if isinstance(message, str) else None,
-        body.get("errors"),
-    )
+async def _read_capped(response: httpx2.Response, cap: int) -> bytes:
+    """The body, or `UpstreamError` as soon as it is larger than `cap` bytes."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise _too_large(response.status_code, cap)
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise _too_large(response.status_code, cap)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
-def _parse(response: httpx2.Response) -> Any:
-    """The JSON body of a 2xx answer, or the typed failure for anything else."""
-    status = response.status_code
-    if 200 <= status < 300:
-        try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UpstreamError(
-                "Musement answered with a body that is not valid JSON.", status=status
-            ) from exc
-    raise _failure_for(response)
-
-
-def _failure_for(response: httpx2.Response) -> MusementError:
-    status = response.status_code
-    code, message, errors = _error_fields(response)
-    details = _upstream_details(errors)
-    said = message or response.reason_phrase or "no message"
-    if status == 404:
-        return CartNotFound(f"Musement has no such cart: {said}", status=status, code=code)
-    if status == 423:
-        return CartLocked(f"The cart is locked: {said}", status=status, code=code)
-    if status in (401, 403):
-        return Unauthorized(f"Musement refused the request: {said}", status=status, code=code)
-    if status == 429:
-        retry_after = response.headers.get("Retry-After")
-        hint = None
-        if retry_after:
-            hint = f"Musement asks to wait {retry_after} s before calling again."
-        return RateLimited(f"Too many requests: {said}", status=status, code=code, hint=hint)
-    if status in (400, 409, 422):
-        return InvalidRequest(
-            f"Musement rejected the request: {said}", status=status, code=code, details=details
-        )
-    if status >= 500:
-        return UpstreamUnavailable(
-            f"Musement failed with HTTP {status}: {said}", status=status, code=code
-        )
+def _too_large(status: int, cap: int) -> UpstreamError:
     return UpstreamError(
-        f"Unexpected HTTP {status} from Musement: {said}", status=status, code=code
+        f"Musement answered with a body larger than {cap // 1024} KiB; it was not read.",
+        status=status,
     )
+
+
+@dataclass
+class _Answer:
+    """An upstream answer, fully read."""
+
+    status: int
+    reason: str
+    headers: httpx2.Headers
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def error_fields(self) -> tuple[str | None, str | None, Any]:
+        """Musement's `{"code", "message"}` (and any per-field `errors`), when present."""
+        try:
+            body = self.json()
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None, None, None
+        if not isinstance(body, dict):
+            return None, None, None
+        code = body.get("code")
+        message = body.get("message")
+        return (
+            str(code) if code is not None else None,
+            message[:500] if isinstance(message, str) else None,
+            body.get("errors"),
+        )
+
+    def parse(self) -> Any:
+        """The JSON body of a 2xx answer, or the typed failure for anything else."""
+        if 200 <= self.status < 300:
+            try:
+                return self.json()
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+                raise UpstreamError(
+                    "Musement answered with a body that is not valid JSON.", status=self.status
+                ) from exc
+        raise self.failure()
+
+    def failure(self) -> MusementError:
+        status = self.status
+        code, message, errors = self.error_fields()
+        said = message or self.reason or "no message"
+        if status == 404:
+            return CartNotFound(f"Musement has no such cart: {said}", status=status, code=code)
+        if status == 423:
+            return CartLocked(f"The cart is locked: {said}", status=status, code=code)
+        if status in (401, 403):
+            return Unauthorized(f"Musement refused the request: {said}", status=status, code=code)
+        if status == 429:
+            return RateLimited(
+                f"Too many requests: {said}",
+                status=status,
+                code=code,
+                retry_after=_seconds(self.headers.get("Retry-After")),
+            )
+        if status in (400, 409, 422):
+            return InvalidRequest(
+                f"Musement rejected the request: {said}",
+                status=status,
+                code=code,
+                details=_upstream_details(errors),
+            )
+        if status >= 500:
+            return UpstreamUnavailable(
+                f"Musement failed with HTTP {status}: {said}", status=status, code=code
+            )
+        return UpstreamError(
+            f"Unexpected HTTP {status} from Musement: {said}", status=status, code=code
+        )
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """`Retry-After` in seconds (the delta form; an HTTP date is ignored)."""
+    if retry_after and retry_after.strip().isdigit():
+        return float(retry_after.strip())
+    return None
 
 
 def _upstream_details(errors: Any) -> list[dict[str, Any]]:

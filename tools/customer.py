@@ -72,7 +72,8 @@ async def get_customer_schema(
 ) -> CustomerSchemaResult:
     """What the cart needs from the customer: normalized schema and field guide."""
     cart_uuid = check_cart_uuid(cart_uuid)
-    compiled = await _fetch_schema(client, cart_uuid, cache)
+    with client.call_budget():
+        compiled = await _fetch_schema(client, cart_uuid, cache)
     return _schema_result(cart_uuid, compiled)
 
 
@@ -91,6 +92,17 @@ async def update_cart_customer(
     """
     cart_uuid = check_cart_uuid(cart_uuid)
     customer = parse_customer(customer, partial=partial)
+    with client.call_budget():
+        return await _validate_then_put(client, cart_uuid, customer, partial, cache)
+
+
+async def _validate_then_put(
+    client: MusementClient,
+    cart_uuid: str,
+    customer: dict[str, Any],
+    partial: bool,
+    cache: SchemaCache | None,
+) -> UpdateCustomerResult:
     compiled = cache.get(_cache_key(client, cart_uuid)) if cache else None
     problems = compiled.validate(customer, partial=partial) if compiled else None
     if problems is None or problems:

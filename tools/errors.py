@@ -98,6 +98,12 @@ class RateLimited(MusementError):
     type = "rate_limited"
     default_hint = "Musement is rate limiting this application. Wait, then call again."
 
+    def __init__(self, message: str, *, retry_after: float | None = None, **fields: Any) -> None:
+        if retry_after is not None and "hint" not in fields:
+            fields["hint"] = f"Musement asks to wait {retry_after:g} s before calling again."
+        super().__init__(message, **fields)
+        self.retry_after = retry_after
+
 
 class UpstreamUnavailable(MusementError):
     type = "upstream_unavailable"
