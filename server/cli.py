@@ -64,7 +64,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             if args.transport == "http":
                 anyio.run(
                     lambda: serve_http(
-                        server, host=args.host, port=args.port, stateless=args.stateless
+                        server, settings, host=args.host, port=args.port, stateless=args.stateless
                     )
                 )
             else:

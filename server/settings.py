@@ -40,12 +40,42 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (stderr).")
 
+    # Streamable HTTP only.
+    http_allowed_hosts: str = Field(
+        "", description="Extra Host values to accept, comma-separated (e.g. mcp.example.com)."
+    )
+    http_allowed_origins: str = Field(
+        "", description="Extra Origin values to accept, comma-separated (https://app.example.com)."
+    )
+    http_auth_tokens: SecretStr | None = Field(
+        None, description="Static bearer tokens for /mcp, comma-separated."
+    )
+    http_auth_issuer_url: str | None = Field(
+        None, description="OAuth authorization server (resource-server mode)."
+    )
+    http_auth_introspection_url: str | None = Field(
+        None, description="RFC 7662 token introspection endpoint (resource-server mode)."
+    )
+    http_resource_url: str | None = Field(
+        None, description="This server's public /mcp URL (resource-server mode)."
+    )
+    http_max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest accepted request body."
+    )
+
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
             raise ValueError("must be an http(s) URL such as https://sandbox.musement.com/api/v3")
         return value.rstrip("/")
+
+    @field_validator("http_auth_issuer_url", "http_auth_introspection_url", "http_resource_url")
+    @classmethod
+    def _optional_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must be an http(s) URL")
+        return value
 
     @field_validator("market")
     @classmethod
@@ -75,6 +105,16 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
 
+    @property
+    def static_tokens(self) -> list[str]:
+        if not self.http_auth_tokens:
+            return []
+        return split_list(self.http_auth_tokens.get_secret_value())
+
+    @property
+    def oauth_resource_server(self) -> bool:
+        return bool(self.http_auth_introspection_url)
+
     def musement_config(self) -> MusementConfig:
         return MusementConfig(
             base_url=self.base_url,
@@ -98,11 +138,26 @@ def load_settings(**overrides: Any) -> Settings:
         settings = Settings(**given)
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from None
+    oauth = (
+        settings.http_auth_issuer_url,
+        settings.http_auth_introspection_url,
+        settings.http_resource_url,
+    )
+    if any(oauth) and not all(oauth):
+        raise SettingsError(
+            "OAuth resource-server mode needs MUSEMENT_HTTP_AUTH_ISSUER_URL, "
+            "MUSEMENT_HTTP_AUTH_INTROSPECTION_URL and MUSEMENT_HTTP_RESOURCE_URL together."
+        )
     if bool(settings.client_id) != bool(settings.client_secret):
         raise SettingsError(
             "MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET go together: set both or neither."
         )
     return settings
+
+
+def split_list(value: str) -> list[str]:
+    """A comma-separated setting as a list."""
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _describe(exc: ValidationError) -> str:

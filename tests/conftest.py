@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -82,3 +88,51 @@ def error_of(result: Any) -> dict[str, Any]:
     body = json.loads(result.content[0].text)
     assert set(body["error"]) == {"type", "status", "code", "message", "hint", "details"}
     return body["error"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_http(
+    sandbox: SandboxServer, *args: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`musement-mcp serve --transport http` as a subprocess, ready; yields (URL, process)."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "musement_mcp.server",
+        "--transport",
+        "http",
+        "--port",
+        str(port),
+        "--base-url",
+        sandbox.base_url,
+        "--application",
+        TEST_APPLICATION,
+        *args,
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx2.get(url + "/healthz").status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
+            time.sleep(0.05)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(timeout=30)

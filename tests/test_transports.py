@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from mcp.client.stdio import stdio_client
 
 from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, SandboxServer
 
-from .conftest import ERAS, TEST_APPLICATION, error_of
+from .conftest import ERAS, TEST_APPLICATION, error_of, serve_http
 
 pytestmark = pytest.mark.anyio
 
@@ -35,10 +32,6 @@ CUSTOMER = {
     "events_related_newsletter": "NO",
 }
 EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
-
-
-def server_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "musement_mcp.server", *args]
 
 
 def stdio_params(sandbox: SandboxServer, *extra: str, env: dict[str, str] | None = None):
@@ -155,47 +148,12 @@ async def test_stdio_with_embedded_sandbox() -> None:
         assert not result.is_error, result.content[0].text
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(params=["stateful", "stateless"])
 def http_server(request, sandbox) -> Iterator[str]:
     """`musement-mcp serve --transport http` as a subprocess; yields its base URL."""
-    port = free_port()
-    args = [
-        "--transport",
-        "http",
-        "--port",
-        str(port),
-        "--base-url",
-        sandbox.base_url,
-        "--application",
-        TEST_APPLICATION,
-    ]
-    if request.param == "stateless":
-        args.append("--stateless")
-    process = subprocess.Popen(
-        server_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx2.get(url + "/healthz").status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
-            time.sleep(0.05)
+    extra = ["--stateless"] if request.param == "stateless" else []
+    with serve_http(sandbox, *extra) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.mark.parametrize("era", ERAS)
