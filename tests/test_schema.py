@@ -260,3 +260,12 @@ def test_long_titles_are_truncated():
         {"type": "object", "properties": {"a": {"type": "string", "title": "t" * 5000}}}
     )
     assert len(compiled.fields[0].title) <= 200
+
+
+def test_required_answers_cannot_be_blank(compiled):
+    problems = compiled.validate({**VALID, "firstname": "  "})
+    assert problems == [
+        {"path": "firstname", "message": "must not be blank", "title": "First name"}
+    ]
+    assert compiled.validate({"city": ""}, partial=True) == []  # optional: blank is fine
+    assert [p["path"] for p in compiled.validate({"lastname": ""}, partial=True)] == ["lastname"]

@@ -57,6 +57,7 @@ _KEPT_KEYWORDS = frozenset(
 _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-]{1,100}", re.ASCII)
 _NUMERIC_STRING = r"^-?[0-9]+(\.[0-9]+)?$"
+_NOT_BLANK = r"\S"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 MAX_DEPTH = 8
@@ -142,8 +143,8 @@ def compile_customer_schema(raw: Any) -> CompiledSchema:
 @lru_cache(maxsize=256)
 def _compile_cached(text: str) -> CompiledSchema:
     raw = json.loads(text)
-    if not isinstance(raw, dict):
-        raise UpstreamError("Musement's customer schema is not a JSON object.")
+    if not isinstance(raw, dict) or raw.get("type", "object") != "object":
+        raise UpstreamError("Musement's customer schema does not describe an object.")
     builder = _Normalizer()
     schema = builder.object_schema(raw, path=(), depth=0, group=None)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
@@ -279,6 +280,8 @@ class _Normalizer:
                 out["items"]["enum"] = [o["value"] for o in options]
         elif options:
             out["enum"] = [o["value"] for o in options]
+        if required:
+            _refuse_blank(out, musement_type)
         if options:
             out["description"] = _join_text(out.get("description"), _describe_options(options))
         self.fields.append(
@@ -294,6 +297,15 @@ class _Normalizer:
             )
         )
         return out
+
+
+def _refuse_blank(out: dict[str, Any], musement_type: str) -> None:
+    """A required answer cannot be blank: Musement refuses "" and "  " ("should not be
+    blank"), although its schema does not say so."""
+    if musement_type == "string" and "enum" not in out and "pattern" not in out:
+        out["pattern"] = _NOT_BLANK
+    elif musement_type == "array" and "minItems" not in out:
+        out["minItems"] = 1
 
 
 def _is_object(raw: dict[str, Any]) -> bool:
@@ -495,6 +507,10 @@ def _problems_of(
         return [_problem(at, f"must be {wanted}", schema, format=error.validator_value)]
     if kind == "pattern" and schema.get("pattern") == _NUMERIC_STRING:
         return [_problem(at, "must be a number (as a number or a string of digits)", schema)]
+    if kind == "pattern" and schema.get("pattern") == _NOT_BLANK:
+        return [_problem(at, "must not be blank", schema)]
+    if kind == "minItems" and error.validator_value == 1:
+        return [_problem(at, "must list at least one value", schema)]
     if kind == "uniqueItems":
         return [_problem(at, "must not list the same value twice", schema)]
     if kind in {
