@@ -6,9 +6,9 @@ clients are promised.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class FieldOption(BaseModel):
@@ -57,7 +57,9 @@ class Customer(BaseModel):
     email: str | None = None
     firstname: str | None = None
     lastname: str | None = None
-    country: Any = None
+    country: dict[str, Any] | None = Field(
+        None, description="The market's country, as Musement derives it."
+    )
     city: str | None = None
     address: str | None = None
     zipcode: str | None = None
@@ -66,7 +68,10 @@ class Customer(BaseModel):
     allow_profiling: str | None = None
     thirdparty_newsletter: str | None = None
     events_related_newsletter: str | None = None
-    extra_customer_data: Any = None
+    # Musement serializes an empty object as [].
+    extra_customer_data: Annotated[
+        dict[str, Any] | None, BeforeValidator(lambda value: {} if value == [] else value)
+    ] = Field(None, description="Answers to the activities' questions, by activity UUID.")
 
 
 class UpdateCustomerResult(BaseModel):
