@@ -15,7 +15,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import httpx2
@@ -40,13 +39,9 @@ from .definitions import (
     tool_definitions,
 )
 from .settings import Settings
+from .version import __version__
 
 logger = logging.getLogger("musement_mcp.server")
-
-try:
-    __version__ = version("musement-mcp")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import anyio
 
 from .settings import Settings, SettingsError, load_settings
+from .version import __version__
 
 SANDBOX_APPLICATION = "musement-mcp-sandbox"
 
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         "Subcommands: serve (default), demo, sandbox. Every setting can also come from "
         "its MUSEMENT_* environment variable.",
     )
+    parser.add_argument("--version", action="version", version=f"musement-mcp {__version__}")
     parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (loopback).")
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000).")
