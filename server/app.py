@@ -1,4 +1,4 @@
-"""The MCP server: tool listing, argument checks, calls, and error results.
+"""The MCP server: tools, their argument checks, calls, error results, and the rest.
 
 Built on the low-level `mcp.server.lowlevel.Server` because the tool schemas are
 generated at runtime. The SDK does not validate arguments, so this module does,
@@ -20,24 +20,28 @@ from typing import Any
 import httpx2
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
-from mcp.server.lowlevel import Server
+from mcp.server.lowlevel import NotificationOptions, Server
+from mcp.server.models import InitializationOptions
+from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
+from mcp.server.subscriptions import ListenHandler
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from ..tools import (
+    CompiledSchema,
     InvalidArgument,
     MusementClient,
     MusementError,
     SchemaCache,
+    ValidationFailed,
     get_customer_schema,
+    parse_customer,
     update_cart_customer,
 )
-from .definitions import (
-    GET_CUSTOMER_SCHEMA,
-    SERVER_INSTRUCTIONS,
-    UPDATE_CART_CUSTOMER,
-    tool_definitions,
-)
+from . import guidance
+from .definitions import GET_CUSTOMER_SCHEMA, SERVER_INSTRUCTIONS, UPDATE_CART_CUSTOMER
+from .elicitation import answered_customer, ask_user, is_modern
+from .live_tools import LiveTools
 from .settings import Settings
 from .version import __version__
 
@@ -57,21 +61,56 @@ class InternalError(MusementError):
     default_hint = "A bug in musement-mcp; the call may be retried. Please report it."
 
 
-ToolHandler = Callable[[ServerState, dict[str, Any]], Awaitable[BaseModel]]
+@dataclass
+class ToolCall:
+    """One `tools/call`: its checked arguments, the shared state and the request."""
+
+    args: dict[str, Any]
+    state: ServerState
+    ctx: ServerRequestContext[ServerState]
+    params: types.CallToolRequestParams
+    seen_schemas: list[CompiledSchema]
 
 
-async def _get_customer_schema(state: ServerState, args: dict[str, Any]) -> BaseModel:
-    return await get_customer_schema(state.client, args["cart_uuid"], cache=state.cache)
+ToolResult = BaseModel | types.InputRequiredResult
+ToolHandler = Callable[[ToolCall], Awaitable[ToolResult]]
 
 
-async def _update_cart_customer(state: ServerState, args: dict[str, Any]) -> BaseModel:
-    return await update_cart_customer(
-        state.client,
-        args["cart_uuid"],
-        args["customer"],
-        partial=_as_bool(args.get("partial", False)),
-        cache=state.cache,
+async def _get_customer_schema(call: ToolCall) -> ToolResult:
+    return await get_customer_schema(
+        call.state.client,
+        call.args["cart_uuid"],
+        cache=call.state.cache,
+        on_schema=call.seen_schemas.append,
     )
+
+
+async def _update_cart_customer(call: ToolCall) -> ToolResult:
+    async def update(customer: Any) -> BaseModel:
+        return await update_cart_customer(
+            call.state.client,
+            call.args["cart_uuid"],
+            customer,
+            partial=_as_bool(call.args.get("partial", False)) is True,
+            cache=call.state.cache,
+            on_schema=call.seen_schemas.append,
+        )
+
+    customer = call.args["customer"]
+    if call.params.request_state is not None:
+        # A 2026-07-28 retry carrying the user's answers: apply them, no further round.
+        answered = answered_customer(call.params, parse_customer(customer, partial=True))
+        if answered is not None:
+            return await update(answered)
+    try:
+        return await update(customer)
+    except ValidationFailed as failure:
+        asked = await ask_user(call.ctx, failure)
+        if asked is None:
+            raise
+        if isinstance(asked, types.InputRequiredResult):
+            return asked
+        return await update(asked)
 
 
 _HANDLERS: dict[str, ToolHandler] = {
@@ -80,8 +119,34 @@ _HANDLERS: dict[str, ToolHandler] = {
 }
 
 
+class MusementMCPServer(Server[ServerState]):
+    """The low-level server, advertising `listChanged` where it can be delivered.
+
+    Handshake-era notifications reach a client over stdio, in memory and on
+    stateful HTTP; on stateless HTTP there is no channel, so it is not promised.
+    (The 2026-07-28 era advertises it itself, through `subscriptions/listen`.)
+    """
+
+    def __init__(self, *args: Any, handshake_list_changed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handshake_list_changed = handshake_list_changed
+
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
+        options = notification_options or NotificationOptions(
+            tools_changed=self.handshake_list_changed
+        )
+        return super().create_initialization_options(options, experimental_capabilities)
+
+
 def build_server(
-    settings: Settings, *, upstream_transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings,
+    *,
+    upstream_transport: httpx2.AsyncBaseTransport | None = None,
+    stateless_http: bool = False,
 ) -> Server[ServerState]:
     """The MCP server for `settings`; `upstream_transport` is a test seam for faults."""
 
@@ -91,42 +156,88 @@ def build_server(
         async with client:
             yield ServerState(client=client, cache=SchemaCache(settings.schema_ttl))
 
-    tools = tool_definitions()
-    schemas = {tool.name: tool.input_schema for tool in tools}
+    live = LiveTools()
+
+    def remember(ctx: ServerRequestContext[ServerState]) -> None:
+        if not stateless_http and not is_modern(ctx):
+            live.remember(ctx.session)
 
     async def list_tools(
         ctx: ServerRequestContext[ServerState], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=list(tools))
+        remember(ctx)
+        return live.list_result()
 
     async def call_tool(
         ctx: ServerRequestContext[ServerState], params: types.CallToolRequestParams
-    ) -> types.CallToolResult:
+    ) -> types.CallToolResult | types.InputRequiredResult:
         handler = _HANDLERS.get(params.name)
         if handler is None:
             raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
+        remember(ctx)
         started = time.perf_counter()
+        seen: list[CompiledSchema] = []
+        result: types.CallToolResult | types.InputRequiredResult
         try:
-            args = check_arguments(schemas[params.name], params.arguments)
-            result = success_result(await handler(ctx.lifespan_context, args))
-            outcome = "ok"
+            schema = live.input_schema(params.name) or {}
+            args = check_arguments(schema, params.arguments)
+            outcome = await handler(ToolCall(args, ctx.lifespan_context, ctx, params, seen))
+            if isinstance(outcome, types.InputRequiredResult):
+                result, label = outcome, "input_required"
+            else:
+                result, label = success_result(outcome), "ok"
         except MusementError as exc:
-            result, outcome = error_result(exc), exc.type
+            result, label = error_result(exc), exc.type
         except Exception as exc:  # a bug: report it as a result, log no data
             logger.error("tool %s failed with %s", params.name, type(exc).__name__)
             failure = InternalError(f"Unexpected {type(exc).__name__} in musement-mcp.")
-            result, outcome = error_result(failure), failure.type
+            result, label = error_result(failure), failure.type
         logger.info(
             "tool call",
             extra={
                 "tool": params.name,
-                "outcome": outcome,
+                "outcome": label,
                 "ms": round((time.perf_counter() - started) * 1000, 2),
             },
         )
+        if any([live.observe(compiled) for compiled in seen]):
+            await live.announce()
         return result
 
-    return Server(
+    async def list_resources(
+        ctx: ServerRequestContext[ServerState], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=[])  # only per-cart templates
+
+    async def list_resource_templates(
+        ctx: ServerRequestContext[ServerState], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        return types.ListResourceTemplatesResult(resource_templates=guidance.RESOURCE_TEMPLATES)
+
+    async def read_resource(
+        ctx: ServerRequestContext[ServerState], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        state = ctx.lifespan_context
+        cart_uuid = guidance.cart_of(str(params.uri))
+        try:
+            data = await get_customer_schema(state.client, cart_uuid, cache=state.cache)
+        except MusementError as exc:
+            raise guidance.resource_error(str(params.uri), exc) from None
+        return guidance.resource_result(
+            str(params.uri), data.model_dump(mode="json", by_alias=True)
+        )
+
+    async def list_prompts(
+        ctx: ServerRequestContext[ServerState], params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=guidance.PROMPTS)
+
+    async def get_prompt(
+        ctx: ServerRequestContext[ServerState], params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        return guidance.prompt(params.name, params.arguments)
+
+    server = MusementMCPServer(
         "musement-mcp",
         version=__version__,
         title="TUI Musement checkout: customer step",
@@ -134,14 +245,33 @@ def build_server(
         lifespan=lifespan,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
-        get_tool_input_schema=schemas.get,
+        on_list_resources=list_resources,
+        on_list_resource_templates=list_resource_templates,
+        on_read_resource=read_resource,
+        on_list_prompts=list_prompts,
+        on_get_prompt=get_prompt,
+        on_subscriptions_listen=ListenHandler(live.bus),
+        get_tool_input_schema=live.input_schema,
+        handshake_list_changed=not stateless_http,
     )
+    server.middleware.append(
+        RequestStateBoundary(_request_state_security(settings), default_audience=server.name)
+    )
+    return server
+
+
+def _request_state_security(settings: Settings) -> RequestStateSecurity:
+    """Sealed request state: with a shared key, a retry may land on any replica or after a
+    restart; without one, a key held by this process only."""
+    if settings.request_state_keys:
+        return RequestStateSecurity(keys=settings.request_state_keys)
+    return RequestStateSecurity.ephemeral()
 
 
 def check_arguments(schema: dict[str, Any], arguments: dict[str, Any] | None) -> dict[str, Any]:
     """Top-level argument names: all required present, none unknown."""
     args = arguments or {}
-    known = list(schema["properties"])
+    known = list(schema.get("properties", {}))
     problems = []
     for name in args:
         if name not in known:

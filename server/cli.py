@@ -60,7 +60,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     configure_logging(settings.log_level)
     with _maybe_sandbox(settings, enabled=args.sandbox) as settings:
-        server = build_server(settings)
+        server = build_server(settings, stateless_http=args.stateless)
         try:
             if args.transport == "http":
                 anyio.run(

@@ -73,9 +73,19 @@ Errors: `validation_failed` (nothing was sent; fix the listed fields), \
 `invalid_argument`."""
 
 
+def snapshot_customer_schema() -> dict[str, Any]:
+    """The generic customer schema from the bundled snapshot: what `tools/list` starts with."""
+    return generic_customer_schema(compile_customer_schema(snapshot_schema()))
+
+
 @cache
 def tool_definitions() -> tuple[types.Tool, ...]:
-    """The tools, built once; the same objects answer every `tools/list`."""
+    """The tools as built from the bundled snapshot."""
+    return build_tool_definitions(snapshot_customer_schema())
+
+
+def build_tool_definitions(customer_schema: dict[str, Any]) -> tuple[types.Tool, ...]:
+    """The tools, with `customer_schema` (a generic customer schema) as the update's input."""
     return (
         types.Tool(
             name=GET_CUSTOMER_SCHEMA,
@@ -105,7 +115,7 @@ def tool_definitions() -> tuple[types.Tool, ...]:
                 "properties": {
                     "cart_uuid": _CART_UUID,
                     "customer": {
-                        **generic_customer_schema(compile_customer_schema(snapshot_schema())),
+                        **customer_schema,
                         "title": "Customer",
                         "description": "The customer's fields, as the user gave them. The "
                         "exact per-cart schema is `schema` from get_customer_schema.",
@@ -132,10 +142,6 @@ def tool_definitions() -> tuple[types.Tool, ...]:
             ),
         ),
     )
-
-
-def tool_names() -> frozenset[str]:
-    return frozenset(tool.name for tool in tool_definitions())
 
 
 def snapshot_schema() -> dict[str, Any]:

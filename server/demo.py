@@ -15,11 +15,14 @@ import uuid
 from typing import Any
 
 import anyio
+import httpx2
+import mcp_types as types
 from mcp import Client, StdioServerParameters
 
 from ..sandbox import (
     EXTRA_DATA_CART_UUID,
     LOCKED_CART_UUID,
+    SANDBOX_TEST_ACTIVITY_UUID,
     SandboxServer,
 )
 
@@ -66,7 +69,62 @@ async def run_demo(out: Any = sys.stdout) -> None:
                 f"stdio, protocol {client.protocol_version}"
             )
             await _play(t, client, sandbox)
+        user = DemoUser(t)
+        async with Client(params, elicitation_callback=user) as client:
+            await _play_with_forms(t, client, sandbox, user)
     t.line("\nDemo finished: every step behaved as expected.")
+
+
+class DemoUser:
+    """The person behind a client that can show forms: reads the form, answers it."""
+
+    def __init__(self, t: Transcript) -> None:
+        self.t = t
+        self.forms = 0
+
+    async def __call__(self, ctx: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        assert isinstance(params, types.ElicitRequestFormParams)
+        self.forms += 1
+        self.t.line(f"  [form shown to the user] {params.message}")
+        content: dict[str, Any] = {}
+        for key, prop in params.requested_schema["properties"].items():
+            if "oneOf" in prop:
+                labels = " / ".join(f"{o['title']}" for o in prop["oneOf"])
+                content[key] = (
+                    "NO"
+                    if any(o["const"] == "NO" for o in prop["oneOf"])
+                    else (prop["oneOf"][0]["const"])
+                )
+                self.t.line(f"    {prop['title']} ({labels}): the user picks {content[key]}")
+            else:
+                content[key] = 3901234567 if prop["type"] == "number" else "Hotel Artemide"
+                self.t.line(f"    {prop['title']}: the user types {content[key]}")
+        return types.ElicitResult(action="accept", content=content)
+
+
+async def _play_with_forms(
+    t: Transcript, client: Client, sandbox: SandboxServer, user: DemoUser
+) -> None:
+    t.step("9. A client that can show forms: the server asks the user, not the model")
+    t.line(
+        f"(a second client, which declared form elicitation; protocol {client.protocol_version})"
+    )
+    headers = {"X-Musement-Application": DEMO_APPLICATION}
+    cart = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
+    items = [{"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID}]
+    httpx2.post(f"{sandbox.base_url}/carts/{cart}/items", headers=headers, json=items)
+    known = {"firstname": "Ada", "lastname": "Lovelace", "email": "ada@example.com"}
+    args = {"cart_uuid": cart, "customer": known}
+    t.line("The model knows only the name and the email:")
+    t.call("update_cart_customer", args)
+    saved = await _call(client, "update_cart_customer", args)
+    _expect(user.forms == 1, "the user should have been asked once")
+    stored = saved["customer"]
+    t.line(
+        f"← saved after the user's answers: newsletter {stored['musement_newsletter']}, "
+        f"profiling {stored['allow_profiling']}, extra data for "
+        f"{len(stored['extra_customer_data'])} activity"
+    )
 
 
 async def _play(t: Transcript, client: Client, sandbox: SandboxServer) -> None:
@@ -94,6 +152,7 @@ async def _play(t: Transcript, client: Client, sandbox: SandboxServer) -> None:
     t.line(f"  ({len(fields)} fields, * = required)")
 
     t.step("3. A first attempt with mistakes: a misspelt field, a bad email, no consent")
+    t.line("(this client cannot show forms, so the model is told what to fix)")
     sandbox.recorder.clear()
     sloppy = {"first_name": "Ada", "lastname": "Lovelace", "email": "ada(at)example.com"}
     args = {"cart_uuid": cart, "customer": sloppy}

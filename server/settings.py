@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (stderr).")
 
+    request_state_key: SecretStr | None = Field(
+        None,
+        description="Key(s) sealing elicitation request state, comma-separated, each at least "
+        "32 characters; the first seals, all unseal. Share it among replicas.",
+    )
+
     # Streamable HTTP only.
     http_allowed_hosts: str = Field(
         "", description="Extra Host values to accept, comma-separated (e.g. mcp.example.com)."
@@ -112,6 +118,12 @@ class Settings(BaseSettings):
         return split_list(self.http_auth_tokens.get_secret_value())
 
     @property
+    def request_state_keys(self) -> list[str]:
+        if not self.request_state_key:
+            return []
+        return split_list(self.request_state_key.get_secret_value())
+
+    @property
     def oauth_resource_server(self) -> bool:
         return bool(self.http_auth_introspection_url)
 
@@ -148,6 +160,8 @@ def load_settings(**overrides: Any) -> Settings:
             "OAuth resource-server mode needs MUSEMENT_HTTP_AUTH_ISSUER_URL, "
             "MUSEMENT_HTTP_AUTH_INTROSPECTION_URL and MUSEMENT_HTTP_RESOURCE_URL together."
         )
+    if any(len(key) < 32 for key in settings.request_state_keys):
+        raise SettingsError("MUSEMENT_REQUEST_STATE_KEY: each key needs at least 32 characters.")
     if bool(settings.client_id) != bool(settings.client_secret):
         raise SettingsError(
             "MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET go together: set both or neither."

@@ -37,6 +37,9 @@ def test_demo_plays_the_customer_step() -> None:
         "cart_locked (HTTP 423, code -1)",
         "cart_not_found (HTTP 404, code 1400)",
         "invalid_argument",
+        "[form shown to the user]",
+        "Musement newsletter (NO / YES): the user picks NO",
+        "saved after the user's answers",
         "Demo finished",
     ):
         assert expected in out, f"{expected!r} missing from the demo transcript"

@@ -6,7 +6,7 @@ and plain arguments, and return pydantic models or raise a `MusementError`.
 
 from .cache import SchemaCache
 from .client import PUBLIC_SANDBOX_URL, MusementClient, MusementConfig
-from .customer import check_cart_uuid, get_customer_schema, update_cart_customer
+from .customer import check_cart_uuid, get_customer_schema, parse_customer, update_cart_customer
 from .errors import (
     CartLocked,
     CartNotFound,
@@ -17,6 +17,7 @@ from .errors import (
     Unauthorized,
     UpstreamError,
     UpstreamUnavailable,
+    UserDeclined,
     ValidationFailed,
 )
 from .models import Customer, CustomerField, CustomerSchemaResult, UpdateCustomerResult
@@ -41,10 +42,12 @@ __all__ = [
     "UpdateCustomerResult",
     "UpstreamError",
     "UpstreamUnavailable",
+    "UserDeclined",
     "ValidationFailed",
     "check_cart_uuid",
     "compile_customer_schema",
     "generic_customer_schema",
     "get_customer_schema",
+    "parse_customer",
     "update_cart_customer",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .cache import SchemaCache
@@ -67,13 +68,23 @@ def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
     return value
 
 
+SchemaListener = Callable[[CompiledSchema], None]
+
+
 async def get_customer_schema(
-    client: MusementClient, cart_uuid: Any, *, cache: SchemaCache | None = None
+    client: MusementClient,
+    cart_uuid: Any,
+    *,
+    cache: SchemaCache | None = None,
+    on_schema: SchemaListener | None = None,
 ) -> CustomerSchemaResult:
-    """What the cart needs from the customer: normalized schema and field guide."""
+    """What the cart needs from the customer: normalized schema and field guide.
+
+    `on_schema` sees every schema fetched from Musement (not cache hits).
+    """
     cart_uuid = check_cart_uuid(cart_uuid)
     with client.call_budget():
-        compiled = await _fetch_schema(client, cart_uuid, cache)
+        compiled = await _fetch_schema(client, cart_uuid, cache, on_schema)
     return _schema_result(cart_uuid, compiled)
 
 
@@ -84,6 +95,7 @@ async def update_cart_customer(
     *,
     partial: bool = False,
     cache: SchemaCache | None = None,
+    on_schema: SchemaListener | None = None,
 ) -> UpdateCustomerResult:
     """Validate `customer` against the cart's schema, then `PUT` it.
 
@@ -93,7 +105,7 @@ async def update_cart_customer(
     cart_uuid = check_cart_uuid(cart_uuid)
     customer = parse_customer(customer, partial=partial)
     with client.call_budget():
-        return await _validate_then_put(client, cart_uuid, customer, partial, cache)
+        return await _validate_then_put(client, cart_uuid, customer, partial, cache, on_schema)
 
 
 async def _validate_then_put(
@@ -102,18 +114,21 @@ async def _validate_then_put(
     customer: dict[str, Any],
     partial: bool,
     cache: SchemaCache | None,
+    on_schema: SchemaListener | None,
 ) -> UpdateCustomerResult:
     compiled = cache.get(_cache_key(client, cart_uuid)) if cache else None
     problems = compiled.validate(customer, partial=partial) if compiled else None
     if problems is None or problems:
         # Cold cache, or the cached schema may be stale (items changed): decide
         # on a fresh one before blaming the input.
-        compiled = await _fetch_schema(client, cart_uuid, cache)
+        compiled = await _fetch_schema(client, cart_uuid, cache, on_schema)
         problems = compiled.validate(customer, partial=partial)
     if problems:
         raise ValidationFailed(
             f"customer has {len(problems)} problem(s); nothing was sent to Musement.",
             details=problems,
+            schema=compiled,
+            customer=customer,
         )
     try:
         stored = await client.put_customer(cart_uuid, customer)
@@ -127,12 +142,17 @@ async def _validate_then_put(
 
 
 async def _fetch_schema(
-    client: MusementClient, cart_uuid: str, cache: SchemaCache | None
+    client: MusementClient,
+    cart_uuid: str,
+    cache: SchemaCache | None,
+    on_schema: SchemaListener | None,
 ) -> CompiledSchema:
     raw = await client.get_customer_schema(cart_uuid)
     compiled = compile_customer_schema(raw)
     if cache:
         cache.put(_cache_key(client, cart_uuid), compiled)
+    if on_schema:
+        on_schema(compiled)
     return compiled
 
 

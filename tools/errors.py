@@ -60,6 +60,23 @@ class ValidationFailed(MusementError):
         "update_cart_customer again. get_customer_schema lists every field."
     )
 
+    def __init__(
+        self, message: str, *, schema: Any = None, customer: Any = None, **fields: Any
+    ) -> None:
+        super().__init__(message, **fields)
+        # The compiled schema and parsed customer it failed against, for callers
+        # that can ask the user (never serialized).
+        self.schema = schema
+        self.customer = customer
+
+
+class UserDeclined(MusementError):
+    type = "user_declined"
+    default_hint = (
+        "The user chose not to give these details, so nothing was sent to Musement. "
+        "Do not fill them in yourself; ask the user how they want to proceed."
+    )
+
 
 class CartNotFound(MusementError):
     type = "cart_not_found"

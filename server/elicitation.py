@@ -1,0 +1,96 @@
+"""Asking the user, in each protocol era, for the customer fields that failed.
+
+Handshake era: a mid-call `elicitation/create` request, answered before the
+call returns. 2026-07-28 era: the call returns an `InputRequiredResult` with the
+form; the client asks the user and retries the same call with the answer and
+the request state (sealed by the SDK's `RequestStateBoundary`, so a retry can
+land on a restarted process or another replica that shares the key).
+
+Only clients that declared form elicitation are asked; for every other client,
+and whenever no back channel exists (stateless HTTP, handshake era), the
+`validation_failed` error goes to the model as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import NoBackChannelError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+
+from ..tools import UserDeclined, ValidationFailed
+from .customer_form import CustomerForm, apply_answers, form_for
+
+FORM_KEY = "customer_form"
+
+
+def is_modern(ctx: ServerRequestContext[Any]) -> bool:
+    return ctx.protocol_version in MODERN_PROTOCOL_VERSIONS
+
+
+def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
+    capabilities = ctx.session.client_capabilities
+    if capabilities is None or capabilities.elicitation is None:
+        return False
+    elicitation = capabilities.elicitation
+    # An empty `elicitation: {}` means form mode (the original capability).
+    return elicitation.form is not None or elicitation.url is None
+
+
+def answered_customer(
+    params: types.CallToolRequestParams, customer: dict[str, Any]
+) -> dict[str, Any] | None:
+    """On a 2026-07-28 retry, `customer` with the user's answers; None on a first call."""
+    if params.request_state is None:
+        return None
+    answer = (params.input_responses or {}).get(FORM_KEY)
+    if not isinstance(answer, types.ElicitResult):
+        return None
+    try:
+        paths = CustomerForm.paths_from_state(params.request_state)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return with_answer(customer, paths, answer)
+
+
+async def ask_user(
+    ctx: ServerRequestContext[Any], failure: ValidationFailed
+) -> dict[str, Any] | types.InputRequiredResult | None:
+    """The customer completed by the user, a 2026 input request, or None (cannot ask)."""
+    if failure.schema is None or not supports_form_elicitation(ctx):
+        return None
+    form = form_for(failure.details, failure.schema, failure.customer)
+    if form is None:
+        return None
+    if is_modern(ctx):
+        request = types.ElicitRequest(
+            params=types.ElicitRequestFormParams(
+                message=form.message, requested_schema=form.requested_schema
+            )
+        )
+        return types.InputRequiredResult(
+            input_requests={FORM_KEY: request}, request_state=form.state()
+        )
+    try:
+        answer = await ctx.session.elicit_form(
+            form.message, form.requested_schema, related_request_id=ctx.request_id
+        )
+    except NoBackChannelError:
+        return None
+    return with_answer(failure.customer, form.paths, answer)
+
+
+def with_answer(
+    customer: dict[str, Any], paths: dict[str, str], answer: types.ElicitResult
+) -> dict[str, Any]:
+    if answer.action == "decline":
+        raise UserDeclined("The user declined to give the requested details; nothing was sent.")
+    if answer.action == "cancel":
+        raise UserDeclined(
+            "The user dismissed the form without answering; nothing was sent.",
+            hint="Nothing was sent to Musement. Ask the user whether to continue; "
+            "do not fill in their details yourself.",
+        )
+    return apply_answers(customer, paths, answer.content)
