@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             call_budget=args.call_budget,
             schema_ttl=args.schema_ttl,
             log_level=args.log_level,
+            http_host=args.host,
+            http_port=args.port,
+            http_stateless=args.stateless or None,
+            http_workers=args.workers,
         )
     except SettingsError as exc:
         print(exc, file=sys.stderr)
@@ -56,23 +61,38 @@ def main(argv: list[str] | None = None) -> int:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     from .app import build_server
     from .logs import configure_logging
-    from .transports import serve_http, serve_stdio
+    from .transports import http_app, serve_http, serve_stdio
 
     configure_logging(settings.log_level)
     with _maybe_sandbox(settings, enabled=args.sandbox) as settings:
-        server = build_server(settings, stateless_http=args.stateless)
         try:
-            if args.transport == "http":
-                anyio.run(
-                    lambda: serve_http(
-                        server, settings, host=args.host, port=args.port, stateless=args.stateless
-                    )
-                )
+            if args.transport == "stdio":
+                anyio.run(serve_stdio, build_server(settings))
+            elif settings.http_workers > 1:
+                from .asgi import FACTORY
+
+                # Each worker builds its server from the environment: hand it ours.
+                os.environ.update(_as_environment(settings))
+                serve_http(settings, FACTORY)
             else:
-                anyio.run(serve_stdio, server)
+                server = build_server(settings, stateless_http=settings.http_stateless)
+                serve_http(settings, http_app(server, settings))
         except KeyboardInterrupt:
             pass
     return 0
+
+
+def _as_environment(settings: Settings) -> dict[str, str]:
+    environment = {}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        environment[f"MUSEMENT_{name.upper()}"] = (
+            str(value).lower() if isinstance(value, bool) else str(value)
+        )
+    return environment
 
 
 @contextlib.contextmanager
@@ -102,10 +122,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"musement-mcp {__version__}")
     parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (loopback).")
-    parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000).")
+    parser.add_argument("--host", help="MUSEMENT_HTTP_HOST bind address (127.0.0.1).")
+    parser.add_argument("--port", type=int, help="MUSEMENT_HTTP_PORT (default 8000).")
     parser.add_argument(
-        "--stateless", action="store_true", help="HTTP without sessions (for replicas)."
+        "--stateless",
+        action="store_true",
+        help="MUSEMENT_HTTP_STATELESS: HTTP without sessions (for replicas).",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="MUSEMENT_HTTP_WORKERS processes (implies --stateless)."
     )
     parser.add_argument(
         "--sandbox",

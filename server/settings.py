@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     )
 
     # Streamable HTTP only.
+    http_host: str = Field("127.0.0.1", description="Bind address (loopback by default).")
+    http_port: int = Field(8000, ge=0, le=65535, description="Port.")
+    http_stateless: bool = Field(
+        False, description="No sessions: any replica or worker can answer any request."
+    )
+    http_workers: int = Field(
+        1, ge=1, le=64, description="Worker processes; more than one implies stateless."
+    )
     http_allowed_hosts: str = Field(
         "", description="Extra Host values to accept, comma-separated (e.g. mcp.example.com)."
     )
@@ -160,6 +168,9 @@ def load_settings(**overrides: Any) -> Settings:
             "OAuth resource-server mode needs MUSEMENT_HTTP_AUTH_ISSUER_URL, "
             "MUSEMENT_HTTP_AUTH_INTROSPECTION_URL and MUSEMENT_HTTP_RESOURCE_URL together."
         )
+    if settings.http_workers > 1 and not settings.http_stateless:
+        # Sessions live in one process; with several workers any may answer.
+        settings = settings.model_copy(update={"http_stateless": True})
     if any(len(key) < 32 for key in settings.request_state_keys):
         raise SettingsError("MUSEMENT_REQUEST_STATE_KEY: each key needs at least 32 characters.")
     if bool(settings.client_id) != bool(settings.client_secret):
@@ -174,10 +185,31 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+# Settings that also have a command-line flag, and its name.
+FLAGS = {
+    "base_url": "--base-url",
+    "application": "--application",
+    "market": "--market",
+    "version": "--api-version",
+    "language": "--language",
+    "currency": "--currency",
+    "client_id": "--client-id",
+    "timeout": "--timeout",
+    "call_budget": "--call-budget",
+    "schema_ttl": "--schema-ttl",
+    "log_level": "--log-level",
+    "http_host": "--host",
+    "http_port": "--port",
+    "http_stateless": "--stateless",
+    "http_workers": "--workers",
+}
+
+
 def _describe(exc: ValidationError) -> str:
     lines = ["Invalid settings:"]
     for error in exc.errors():
         name = str(error["loc"][0]) if error["loc"] else "?"
         message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"  MUSEMENT_{name.upper()} (--{name.replace('_', '-')}): {message}")
+        flag = f" ({FLAGS[name]})" if name in FLAGS else ""
+        lines.append(f"  MUSEMENT_{name.upper()}{flag}: {message}")
     return "\n".join(lines)

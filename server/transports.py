@@ -8,6 +8,9 @@ request the stateless path.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
 from mcp.server.auth.provider import TokenVerifier
@@ -35,25 +38,48 @@ async def serve_stdio(server: Server) -> None:
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
-def http_app(
-    server: Server, settings: Settings, *, host: str = "127.0.0.1", stateless: bool = False
-) -> Starlette:
-    """MCP at `/mcp`; `/healthz` answers without auth and holds no data."""
+def http_app(server: Server, settings: Settings) -> Starlette:
+    """MCP at `/mcp`, with probes that need no auth and hold no data: `/healthz` (alias
+    `/livez`: the process answers) and `/readyz` (the MCP endpoint is serving)."""
+    serving = {"now": False}
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def readyz(_: Request) -> JSONResponse:
+        if serving["now"]:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "starting or stopping"}, status_code=503)
+
+    host = settings.http_host
     auth, verifier = _auth(settings, host)
-    return server.streamable_http_app(
+    app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
-        stateless_http=stateless,
+        stateless_http=settings.http_stateless,
         host=host,
         max_request_body_size=settings.http_max_body_bytes,
         transport_security=_transport_security(settings, host),
         auth=auth,
         token_verifier=verifier,
-        custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+        custom_starlette_routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/livez", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
     )
+    session_manager_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(starlette: Starlette) -> AsyncIterator[Any]:
+        async with session_manager_lifespan(starlette) as state:
+            serving["now"] = True
+            try:
+                yield state
+            finally:
+                serving["now"] = False
+
+    app.router.lifespan_context = lifespan
+    return app
 
 
 def _transport_security(settings: Settings, host: str) -> TransportSecuritySettings:
@@ -90,21 +116,25 @@ def _auth(settings: Settings, host: str) -> tuple[AuthSettings | None, TokenVeri
     return None, None
 
 
-async def serve_http(
-    server: Server, settings: Settings, *, host: str, port: int, stateless: bool = False
-) -> None:
+def serve_http(settings: Settings, app: Starlette | str) -> None:
+    """Serve `app` (or, with several workers, the factory named by `app`) with uvicorn."""
+    host, port = settings.http_host, settings.http_port
     if host not in _LOOPBACK and not (settings.static_tokens or settings.oauth_resource_server):
         logger.warning("serving on a non-loopback address without bearer-token auth")
-    app = http_app(server, settings, host=host, stateless=stateless)
-    config = uvicorn.Config(
+    logger.info(
+        "serving Streamable HTTP",
+        extra={"url": f"http://{host}:{port}{MCP_PATH}", "workers": settings.http_workers},
+    )
+    uvicorn.run(
         app,
+        factory=isinstance(app, str),
+        workers=settings.http_workers if isinstance(app, str) else None,
         host=host,
         port=port,
+        log_config=None,  # our JSON lines on stderr, nothing from uvicorn on stdout
         log_level="warning",
         access_log=False,
         lifespan="on",
         # On SIGTERM, stop accepting and let in-flight calls finish.
-        timeout_graceful_shutdown=settings.call_budget + 5,
+        timeout_graceful_shutdown=int(settings.call_budget) + 5,
     )
-    logger.info("serving Streamable HTTP", extra={"url": f"http://{host}:{port}{MCP_PATH}"})
-    await uvicorn.Server(config).serve()

@@ -123,3 +123,14 @@ def test_http_health_and_dns_rebinding_protection(http_server) -> None:
         http_server + "/mcp", json=initialize, headers={**headers, "Origin": "http://evil.example"}
     )
     assert wrong_origin.status_code == 403
+
+
+async def test_several_workers_serve_both_eras_statelessly(sandbox, make_cart) -> None:
+    with serve_http(sandbox, "--workers", "2") as (url, _):
+        assert httpx2.get(url + "/readyz").json() == {"status": "ready"}
+        assert httpx2.get(url + "/livez").json() == {"status": "ok"}
+        for era in ERAS:
+            async with Client(url + "/mcp", mode=era) as client:
+                await exercise(client, make_cart)
+                # Sessions would pin a client to one worker: none are kept.
+                assert client.server_capabilities.tools.list_changed is (era == "auto")
