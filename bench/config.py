@@ -1,0 +1,60 @@
+"""How much work each section does: the full run, `--quick`, and the test suite's smoke run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BOTH_ERAS = ("legacy", "auto")  # 2025-11-25 handshake era, 2026-07-28 era
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    # latency: calls per tool per scenario = rounds * calls_per_round, after warmup
+    warmup_calls: int = 30
+    rounds: int = 8
+    calls_per_round: int = 40
+    # throughput over Streamable HTTP
+    concurrency: tuple[int, ...] = (1, 8, 32, 64)
+    throughput_seconds: float = 3.0
+    throughput_warmup_seconds: float = 1.0
+    throughput_repeats: int = 3  # rounds alternating the implementations; the median is kept
+    throughput_eras: tuple[str, ...] = BOTH_ERAS
+    # cold start over stdio (spawn to first tools/list answered)
+    cold_starts: int = 7
+    cold_start_eras: tuple[str, ...] = BOTH_ERAS
+    # upstream requests per warm update
+    upstream_updates: int = 20
+    # large cart schema (100 activities x 10 questions)
+    compiles: int = 5
+    validations: int = 200
+
+
+FULL = BenchConfig()
+QUICK = BenchConfig(
+    warmup_calls=10,
+    rounds=4,
+    calls_per_round=15,
+    throughput_seconds=1.5,
+    throughput_warmup_seconds=0.5,
+    throughput_repeats=1,
+    cold_starts=3,
+    upstream_updates=10,
+    compiles=3,
+    validations=50,
+)
+SMOKE = BenchConfig(
+    warmup_calls=1,
+    rounds=1,
+    calls_per_round=2,
+    concurrency=(2,),
+    throughput_seconds=0.3,
+    throughput_warmup_seconds=0.1,
+    throughput_repeats=1,
+    throughput_eras=("auto",),
+    cold_starts=1,
+    cold_start_eras=("legacy",),
+    upstream_updates=2,
+    compiles=1,
+    validations=3,
+)
+PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}

@@ -1,0 +1,103 @@
+"""Issue 9's targets, checked against a results dict (reported, never asserted in tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+FLOOR = "floor/direct-http"
+UPDATE = "update_cart_customer"
+
+
+@dataclass(frozen=True)
+class Check:
+    target: str
+    measured: str
+    ok: bool | None  # None: not measured in this run
+
+
+def _p50(results: dict[str, Any], label: str, tool: str = UPDATE) -> float | None:
+    entry = results.get("latency", {}).get(label, {}).get(tool)
+    return None if entry is None else float(entry["p50"])
+
+
+def _check(target: str, value: float | None, ok: bool, fmt: str) -> Check:
+    if value is None:
+        return Check(target, "not measured", None)
+    return Check(target, fmt.format(value), ok)
+
+
+def evaluate(results: dict[str, Any]) -> list[Check]:
+    checks = []
+    upstream = results.get("upstream", {}).get("ours")
+    value = None if upstream is None else upstream["requests_per_update"]
+    checks.append(
+        _check("warm update: exactly 1 upstream request", value, value == 1, "{:.2f} requests")
+    )
+    floor = _p50(results, FLOOR)
+    for transport, limit in (("inprocess", 1.0), ("stdio", 1.5)):
+        for era in ("legacy", "auto"):
+            ours = _p50(results, f"ours/{transport}/{era}")
+            added = None if ours is None or floor is None else ours - floor
+            checks.append(
+                _check(
+                    f"update p50 over the floor, {transport} {era}: <= {limit} ms",
+                    added,
+                    added is not None and added <= limit,
+                    "+{:.2f} ms",
+                )
+            )
+    for era in ("legacy", "auto"):
+        ours, peer = _p50(results, f"ours/stdio/{era}"), _p50(results, f"peer/stdio/{era}")
+        ratio = None if ours is None or not peer else ours / peer
+        checks.append(
+            _check(
+                f"update p50 over stdio, {era}: <= 0.8x the peer",
+                ratio,
+                ratio is not None and ratio <= 0.8,
+                "{:.2f}x",
+            )
+        )
+    throughput = results.get("throughput", {})
+    for era in ("legacy", "auto"):
+        ours_run = _run_at(throughput.get("ours"), era, 32)
+        peer_run = _run_at(throughput.get("peer"), era, 32)
+        ratio = None
+        errors = 0
+        if ours_run and peer_run and peer_run["calls_per_s"]:
+            ratio = ours_run["calls_per_s"] / peer_run["calls_per_s"]
+            errors = ours_run["errors"] + peer_run["errors"]
+        checks.append(
+            _check(
+                f"HTTP throughput at 32 clients, {era}: >= 1.5x the peer, 0 errors",
+                ratio,
+                ratio is not None and ratio >= 1.5 and errors == 0,
+                "{:.2f}x, " + f"{errors} errors",
+            )
+        )
+    for era, summary in results.get("cold_start", {}).get("ours", {}).items():
+        value = summary["p50"]
+        checks.append(
+            _check(f"cold start over stdio, {era}: < 700 ms", value, value < 700, "{:.0f} ms")
+        )
+    idle = (results.get("throughput", {}).get("ours") or {}).get("idle_memory")
+    value = None if idle is None else idle["rss_mb"]
+    checks.append(_check("idle RSS: < 80 MB", value, value is not None and value < 80, "{:.1f} MB"))
+    schema = results.get("large_schema")
+    value = None if schema is None else schema["validate_valid"]["p50"]
+    checks.append(
+        _check(
+            "validate against the large cart schema (after first compile): < 2 ms",
+            value,
+            value is not None and value < 2,
+            "{:.2f} ms",
+        )
+    )
+    return checks
+
+
+def _run_at(result: dict[str, Any] | None, era: str, clients: int) -> dict[str, Any] | None:
+    for run in (result or {}).get("runs", {}).get(era, []):
+        if run["clients"] == clients:
+            return dict(run)
+    return None
