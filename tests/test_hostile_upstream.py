@@ -140,3 +140,24 @@ async def test_update_against_a_sanitised_schema_sends_only_known_fields() -> No
     )
     assert not result.is_error
     assert [r.method for r in seen] == ["GET", "PUT"]
+
+
+async def test_keyword_values_of_the_wrong_kind_are_dropped() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "firstname": {
+                "type": "string",
+                "minLength": "5",
+                "pattern": "(unclosed",
+                "uniqueItems": "yes",
+                "maximum": True,
+                "format": {"x": 1},
+            },
+        },
+    }
+    result, _ = await call(schema, "get_customer_schema", {"cart_uuid": BASE_CART_UUID})
+    assert not result.is_error, result.content[0].text
+    firstname = result.structured_content["schema"]["properties"]["firstname"]
+    Draft202012Validator.check_schema(result.structured_content["schema"])
+    assert firstname == {"type": "string"}

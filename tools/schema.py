@@ -30,30 +30,52 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .errors import UpstreamError
+from .fast_check import Check, compile_check
 
-# Keywords that mean the same in Musement's schema and in Draft 2020-12. Anything
-# else (`$ref`, `$id`, `oneOf`, vendor keys) is dropped, never interpreted.
-_KEPT_KEYWORDS = frozenset(
-    {
-        "type",
-        "title",
-        "description",
-        "format",
-        "enum",
-        "const",
-        "default",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-    }
-)
+
+# Keywords that mean the same in Musement's schema and in Draft 2020-12, each with the
+# values it may take. Anything else (`$ref`, `$id`, `oneOf`, vendor keys) and any
+# value of the wrong kind is dropped, never interpreted: what survives is a valid
+# schema by construction.
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**6
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _regex(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > 500:
+        return False
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and not (
+        isinstance(value, str) and len(value) > MAX_DESCRIPTION_CHARS
+    )
+
+
+_SCALAR_KEYWORDS: dict[str, Callable[[Any], bool]] = {
+    "format": lambda value: isinstance(value, str) and len(value) <= 50,
+    "const": _scalar,
+    "default": _scalar,
+    "minLength": _count,
+    "maxLength": _count,
+    "pattern": _regex,
+    "minimum": _number,
+    "maximum": _number,
+    "exclusiveMinimum": _number,
+    "exclusiveMaximum": _number,
+    "minItems": _count,
+    "maxItems": _count,
+    "uniqueItems": lambda value: isinstance(value, bool),
+}
 _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-]{1,100}", re.ASCII)
 _NUMERIC_STRING = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -106,9 +128,14 @@ class CompiledSchema:
     _full: Draft202012Validator = field(repr=False)
     _partial: Draft202012Validator = field(repr=False)
     _field_order: dict[str, int] = field(repr=False)
+    _fast_full: Check | None = field(default=None, repr=False)
+    _fast_partial: Check | None = field(default=None, repr=False)
 
     def validate(self, instance: Any, *, partial: bool = False) -> list[dict[str, Any]]:
         """Every problem of `instance`, in form order; empty when it is valid."""
+        fast = self._fast_partial if partial else self._fast_full
+        if fast is not None and fast(instance):
+            return []
         validator = self._partial if partial else self._full
         problems: dict[str, dict[str, Any]] = {}
         for error in validator.iter_errors(instance):
@@ -148,7 +175,8 @@ def _compile_cached(text: str) -> CompiledSchema:
     builder = _Normalizer()
     schema = builder.object_schema(raw, path=(), depth=0, group=None)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-    Draft202012Validator.check_schema(schema)
+    # No check_schema() here: the normalizer emits only known keywords with values
+    # of the right kind (tests check the result), and the check dominated compile time.
     checker = _format_checker()
     return CompiledSchema(
         schema=schema,
@@ -156,6 +184,8 @@ def _compile_cached(text: str) -> CompiledSchema:
         _full=Draft202012Validator(schema, format_checker=checker),
         _partial=Draft202012Validator(_without_required(schema), format_checker=checker),
         _field_order={f.path: i for i, f in enumerate(builder.fields)},
+        _fast_full=compile_check(schema, checker, partial=False),
+        _fast_partial=compile_check(schema, checker, partial=True),
     )
 
 
@@ -338,9 +368,9 @@ def _scalar_keywords(raw: dict[str, Any]) -> dict[str, Any]:
     """The kept keywords of a non-object node, with Musement's loose numbers."""
     out: dict[str, Any] = {}
     _copy_texts(raw, out)
-    for key in _KEPT_KEYWORDS - {"title", "description", "type", "enum"}:
+    for key, acceptable in _SCALAR_KEYWORDS.items():
         value = raw.get(key)
-        if value is not None and _is_plain(value):
+        if value is not None and acceptable(value):
             out[key] = value
     types = raw.get("type")
     type_list = [types] if isinstance(types, str) else types if isinstance(types, list) else []
@@ -353,8 +383,6 @@ def _scalar_keywords(raw: dict[str, Any]) -> dict[str, Any]:
         out["type"] = type_list[0]
     elif type_list:
         out["type"] = type_list
-    if not isinstance(out.get("format"), str):
-        out.pop("format", None)
     return out
 
 
@@ -397,12 +425,6 @@ def _join_text(first: str | None, second: str) -> str:
 
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _is_plain(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool) and not (
-        isinstance(value, str) and len(value) > MAX_DESCRIPTION_CHARS
-    )
 
 
 def _without_required(schema: dict[str, Any]) -> dict[str, Any]:
