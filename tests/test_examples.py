@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import anyio
+import httpx2
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
 
 from musement_mcp.sandbox import VATICAN_MUSEUMS_UUID
 
@@ -45,3 +51,49 @@ def test_curl_example_speaks_the_2026_era(sandbox, make_cart) -> None:
     assert out.count('"name": "update_cart_customer"') >= 1
     assert "did you mean 'firstname'" in out
     assert sandbox.state.carts[cart].customer["lastname"] == "Lovelace"
+
+
+def test_n8n_workflow_calls_the_tools_as_n8n_would(sandbox) -> None:
+    """n8n itself does not run here: the workflow's MCP Client nodes are checked against the
+    server's tools and replayed, in workflow order, through a Streamable HTTP client."""
+    workflow = json.loads((EXAMPLES / "n8n_customer_step.json").read_text())
+    nodes = {node["name"]: node for node in workflow["nodes"]}
+    booking = json.loads(nodes["Booking data"]["parameters"]["jsonOutput"])
+    order, current = [], "Start"
+    while current in workflow["connections"]:
+        current = workflow["connections"][current]["main"][0][0]["node"]
+        order.append(nodes[current])
+    calls = [n for n in order if n["type"] == "@n8n/n8n-nodes-langchain.mcpClient"]
+    assert [c["parameters"]["tool"]["value"] for c in calls] == [
+        "get_customer_schema",
+        "update_cart_customer",
+    ]
+    expression = re.compile(r"=\{\{ \$\('Booking data'\)\.item\.json\.(\w+) \}\}")
+
+    def resolve(value: str) -> object:
+        return booking[expression.fullmatch(value).group(1)]
+
+    token = "n8n-example-token"
+    with serve_http(sandbox, env={"MUSEMENT_HTTP_AUTH_TOKENS": token}) as (url, _):
+
+        async def replay() -> list[object]:
+            async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+                transport = streamable_http_client(url + "/mcp", http_client=http)
+                async with Client(transport) as client:
+                    names = {t.name for t in (await client.list_tools()).tools}
+                    results = []
+                    for node in calls:
+                        params = node["parameters"]
+                        assert params["serverTransport"] == "httpStreamable"
+                        assert params["endpointUrl"].endswith("/mcp")
+                        assert params["authentication"] == "bearerAuth"
+                        assert params["tool"]["value"] in names
+                        arguments = {
+                            k: resolve(v) for k, v in params["parameters"]["value"].items()
+                        }
+                        results.append(await client.call_tool(params["tool"]["value"], arguments))
+                    return results
+
+        schema, saved = anyio.run(replay)
+    assert not schema.is_error and not saved.is_error, saved.content[0].text
+    assert saved.structured_content["customer"]["lastname"] == "Hopper"
