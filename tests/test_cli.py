@@ -79,3 +79,17 @@ def test_console_script_is_installed() -> None:
     assert script.exists() or shutil.which("musement-mcp")
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "demo" in done.stdout
+
+
+def test_readme_documents_every_setting() -> None:
+    from musement_mcp.server import Settings
+    from musement_mcp.server.settings import FLAGS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for name in Settings.model_fields:
+        row = next(
+            (line for line in readme.splitlines() if f"`MUSEMENT_{name.upper()}`" in line), None
+        )
+        assert row is not None and row.startswith("|"), f"MUSEMENT_{name.upper()} is undocumented"
+        if name in FLAGS:
+            assert f"`{FLAGS[name]}`" in row
