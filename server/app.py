@@ -40,7 +40,7 @@ from ..tools import (
 )
 from . import guidance
 from .definitions import GET_CUSTOMER_SCHEMA, SERVER_INSTRUCTIONS, UPDATE_CART_CUSTOMER
-from .elicitation import answered_customer, ask_user, is_modern
+from .elicitation import answered, ask_user, is_modern
 from .live_tools import LiveTools
 from .settings import Settings
 from .version import __version__
@@ -99,9 +99,9 @@ async def _update_cart_customer(call: ToolCall) -> ToolResult:
     customer = call.args["customer"]
     if call.params.request_state is not None:
         # A 2026-07-28 retry carrying the user's answers: apply them, no further round.
-        answered = answered_customer(call.params, parse_customer(customer, partial=True))
-        if answered is not None:
-            return await update(answered)
+        completed = answered(call.params, parse_customer(customer, partial=True))
+        if completed is not None:
+            return await update(completed)
     try:
         return await update(customer)
     except ValidationFailed as failure:

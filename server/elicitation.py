@@ -1,10 +1,11 @@
-"""Asking the user, in each protocol era, for the customer fields that failed.
+"""Asking the user, in each protocol era, for the fields that failed validation.
 
-Handshake era: a mid-call `elicitation/create` request, answered before the
-call returns. 2026-07-28 era: the call returns an `InputRequiredResult` with the
-form; the client asks the user and retries the same call with the answer and
-the request state (sealed by the SDK's `RequestStateBoundary`, so a retry can
-land on a restarted process or another replica that shares the key).
+Handshake era: mid-call `elicitation/create` requests (one per form), answered
+before the call returns. 2026-07-28 era: the call returns an
+`InputRequiredResult` with the forms; the client asks the user and retries the
+same call with the answers and the request state (sealed by the SDK's
+`RequestStateBoundary`, so a retry can land on a restarted process or another
+replica that shares the key).
 
 Only clients that declared form elicitation are asked; for every other client,
 and whenever no back channel exists (stateless HTTP, handshake era), the
@@ -21,9 +22,7 @@ from mcp.shared.exceptions import NoBackChannelError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from ..tools import UserDeclined, ValidationFailed
-from .customer_form import CustomerForm, apply_answers, form_for
-
-FORM_KEY = "customer_form"
+from .forms import apply_answers, forms_for, paths_from_state, state_of
 
 
 def is_modern(ctx: ServerRequestContext[Any]) -> bool:
@@ -39,51 +38,60 @@ def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
-def answered_customer(
-    params: types.CallToolRequestParams, customer: dict[str, Any]
-) -> dict[str, Any] | None:
-    """On a 2026-07-28 retry, `customer` with the user's answers; None on a first call."""
+def answered(params: types.CallToolRequestParams, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call."""
     if params.request_state is None:
         return None
-    answer = (params.input_responses or {}).get(FORM_KEY)
-    if not isinstance(answer, types.ElicitResult):
-        return None
     try:
-        paths = CustomerForm.paths_from_state(params.request_state)
-    except (ValueError, KeyError, TypeError):
+        forms = paths_from_state(params.request_state)
+    except (ValueError, TypeError):
         return None
-    return with_answer(customer, paths, answer)
+    responses = params.input_responses or {}
+    answers = [responses.get(_key(index)) for index in range(len(forms))]
+    if not all(isinstance(answer, types.ElicitResult) for answer in answers):
+        return None
+    for paths, answer in zip(forms, answers, strict=True):
+        payload = _with_answer(payload, paths, answer)
+    return payload
 
 
 async def ask_user(
     ctx: ServerRequestContext[Any], failure: ValidationFailed
 ) -> dict[str, Any] | types.InputRequiredResult | None:
-    """The customer completed by the user, a 2026 input request, or None (cannot ask)."""
+    """The payload completed by the user, a 2026 input request, or None (cannot ask)."""
     if failure.schema is None or not supports_form_elicitation(ctx):
         return None
-    form = form_for(failure.details, failure.schema, failure.customer)
-    if form is None:
+    forms = forms_for(failure.details, failure.schema, failure.customer)
+    if forms is None:
         return None
     if is_modern(ctx):
-        request = types.ElicitRequest(
-            params=types.ElicitRequestFormParams(
-                message=form.message, requested_schema=form.requested_schema
+        requests = {
+            _key(index): types.ElicitRequest(
+                params=types.ElicitRequestFormParams(
+                    message=form.message, requested_schema=form.requested_schema
+                )
             )
-        )
-        return types.InputRequiredResult(
-            input_requests={FORM_KEY: request}, request_state=form.state()
-        )
-    try:
-        answer = await ctx.session.elicit_form(
-            form.message, form.requested_schema, related_request_id=ctx.request_id
-        )
-    except NoBackChannelError:
-        return None
-    return with_answer(failure.customer, form.paths, answer)
+            for index, form in enumerate(forms)
+        }
+        return types.InputRequiredResult(input_requests=requests, request_state=state_of(forms))
+    payload = failure.customer
+    for form in forms:
+        try:
+            answer = await ctx.session.elicit_form(
+                form.message, form.requested_schema, related_request_id=ctx.request_id
+            )
+        except NoBackChannelError:
+            return None
+        payload = _with_answer(payload, form.paths, answer)
+    return payload
 
 
-def with_answer(
-    customer: dict[str, Any], paths: dict[str, str], answer: types.ElicitResult
+def _key(index: int) -> str:
+    return f"form_{index + 1}"
+
+
+def _with_answer(
+    payload: dict[str, Any], paths: dict[str, str], answer: types.ElicitResult
 ) -> dict[str, Any]:
     if answer.action == "decline":
         raise UserDeclined("The user declined to give the requested details; nothing was sent.")
@@ -93,4 +101,4 @@ def with_answer(
             hint="Nothing was sent to Musement. Ask the user whether to continue; "
             "do not fill in their details yourself.",
         )
-    return apply_answers(customer, paths, answer.content)
+    return apply_answers(payload, paths, answer.content)

@@ -143,15 +143,27 @@ class CompiledSchema:
                 problems.setdefault(problem["path"] + "\0" + problem["message"], problem)
         return sorted(problems.values(), key=self._sort_key)
 
+    def field_at(self, path: str) -> FieldGuide | None:
+        """The question a concrete path answers (`participants.1.firstname` answers
+        `participants.*.firstname`; an item of a multi-choice list answers the list)."""
+        pattern = field_pattern(path)
+        position = self._field_order.get(pattern, self._field_order.get(_parent(pattern)))
+        return None if position is None else self.fields[position]
+
     def _sort_key(self, problem: dict[str, Any]) -> tuple[int, str]:
-        path = problem["path"]
-        position = self._field_order.get(path, self._field_order.get(_parent(path)))
-        return (len(self._field_order) if position is None else position), path
+        found = self.field_at(problem["path"])
+        position = len(self._field_order) if found is None else self._field_order[found.path]
+        return position, problem["path"]
 
     def _options_at(self, path: str) -> list[dict[str, Any]] | None:
         """The labelled choices of the field at `path` (or of the list it is an item of)."""
-        position = self._field_order.get(path, self._field_order.get(_parent(path)))
-        return None if position is None else self.fields[position].options
+        found = self.field_at(path)
+        return None if found is None else found.options
+
+
+def field_pattern(path: str) -> str:
+    """A concrete path with list positions replaced by `*`."""
+    return ".".join("*" if part.isdigit() else part for part in path.split("."))
 
 
 def _parent(path: str) -> str:
@@ -173,7 +185,7 @@ def _compile_cached(text: str) -> CompiledSchema:
     if not isinstance(raw, dict) or raw.get("type", "object") != "object":
         raise UpstreamError("Musement's customer schema does not describe an object.")
     builder = _Normalizer()
-    schema = builder.object_schema(raw, path=(), depth=0, group=None)
+    schema = builder.object_schema(raw, path=(), depth=0)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     # No check_schema() here: the normalizer emits only known keywords with values
     # of the right kind (tests check the result), and the check dominated compile time.
@@ -224,12 +236,7 @@ class _Normalizer:
         self._property_count = 0
 
     def object_schema(
-        self,
-        raw: dict[str, Any],
-        *,
-        path: tuple[str, ...],
-        depth: int,
-        group: str | None,
+        self, raw: dict[str, Any], *, path: tuple[str, ...], depth: int
     ) -> dict[str, Any]:
         if depth > MAX_DEPTH:
             raise SchemaTooLarge(f"Musement's customer schema nests deeper than {MAX_DEPTH}.")
@@ -255,16 +262,15 @@ class _Normalizer:
             child_raw = child if isinstance(child, dict) else {}
             child_required = name in required_names
             if _is_object(child_raw):
-                normalized = self.object_schema(
-                    child_raw,
-                    path=(*path, name),
-                    depth=depth + 1,
-                    group=child_group,
-                )
+                normalized = self.object_schema(child_raw, path=(*path, name), depth=depth + 1)
                 # An object with required questions must itself be sent: the
                 # order needs those answers, even if Musement's form marks only
                 # the inner fields as required.
                 if normalized.get("required"):
+                    child_required = True
+            elif _is_list_of_objects(child_raw):
+                normalized = self.list_schema(child_raw, path=(*path, name), depth=depth + 1)
+                if normalized.get("minItems", 0) > 0:
                     child_required = True
             else:
                 normalized = self.leaf_schema(
@@ -284,6 +290,21 @@ class _Normalizer:
         if required_list:
             out["required"] = required_list
         out["additionalProperties"] = False
+        return out
+
+    def list_schema(
+        self, raw: dict[str, Any], *, path: tuple[str, ...], depth: int
+    ) -> dict[str, Any]:
+        """A list of objects (e.g. one per participant); its fields' paths use `*`."""
+        out: dict[str, Any] = {"type": "array"}
+        _copy_texts(raw, out)
+        for key in ("minItems", "maxItems"):
+            if _SCALAR_KEYWORDS[key](raw.get(key)):
+                out[key] = raw[key]
+        # The items' own title (Liform's "prototype") means nothing to a person: the
+        # list's title names the group of their questions.
+        items = {**raw["items"], "title": out.get("title", path[-1])}
+        out["items"] = self.object_schema(items, path=(*path, "*"), depth=depth + 1)
         return out
 
     def leaf_schema(
@@ -336,6 +357,11 @@ def _refuse_blank(out: dict[str, Any], musement_type: str) -> None:
         out["pattern"] = _NOT_BLANK
     elif musement_type == "array" and "minItems" not in out:
         out["minItems"] = 1
+
+
+def _is_list_of_objects(raw: dict[str, Any]) -> bool:
+    items = raw.get("items")
+    return _first_type(raw.get("type")) == "array" and isinstance(items, dict) and _is_object(items)
 
 
 def _is_object(raw: dict[str, Any]) -> bool:
@@ -531,6 +557,11 @@ def _problems_of(
         return [_problem(at, "must be a number (as a number or a string of digits)", schema)]
     if kind == "pattern" and schema.get("pattern") == _NOT_BLANK:
         return [_problem(at, "must not be blank", schema)]
+    if kind in ("minItems", "maxItems") and schema.get("minItems") == schema.get("maxItems"):
+        count = error.validator_value
+        return [
+            _problem(at, f"must have exactly {count} entr{'y' if count == 1 else 'ies'}", schema)
+        ]
     if kind == "minItems" and error.validator_value == 1:
         return [_problem(at, "must list at least one value", schema)]
     if kind == "uniqueItems":

@@ -1,0 +1,254 @@
+"""Flat elicitation forms for the fields only the user can fix.
+
+When a payload misses required fields or has values that fail validation, and
+every problem sits on a real question of the schema, the user is asked for
+exactly those fields: titles from the schema, choices with their labels,
+formats and required flags. Questions are flattened into primitive fields, as
+elicitation requires: an activity's questions are labelled with the activity,
+and a list of people (participants) gets one form per person. Problems only the
+model can fix (an unknown field name, too many entries) are not elicited: the
+model gets `validation_failed`.
+
+Nothing is pre-filled: consent answers (the YES/NO newsletter and profiling
+flags) in particular always come from the user.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..tools import CompiledSchema
+from ..tools.schema import FieldGuide
+
+MAX_FORM_FIELDS = 40
+_FORMATS = {"email", "date", "date-time", "uri"}
+_CONSENT_NOTE = "Newsletter and profiling choices are yours: nothing is chosen for you."
+
+
+@dataclass(frozen=True)
+class Form:
+    message: str
+    requested_schema: dict[str, Any]
+    paths: dict[str, str]  # form key -> concrete dotted path in the payload
+
+
+def forms_for(
+    problems: list[dict[str, Any]], compiled: CompiledSchema, payload: dict[str, Any]
+) -> list[Form] | None:
+    """The forms asking for the fields behind `problems`, or None if the user cannot fix them."""
+    wanted: dict[str, FieldGuide] = {}  # concrete path -> question
+    for problem in problems:
+        found = _fields_behind(problem, compiled, payload)
+        if found is None:
+            return None
+        wanted.update(found)
+    if not wanted:
+        return None
+    groups: dict[str, dict[str, FieldGuide]] = {}
+    for path, field in sorted(wanted.items(), key=lambda item: _form_order(item, compiled)):
+        groups.setdefault(_person_of(path), {})[path] = field
+    forms = [_form(fields, person) for person, fields in groups.items()]
+    if any(len(form.paths) > MAX_FORM_FIELDS for form in forms):
+        return None
+    return forms
+
+
+def apply_answers(
+    payload: dict[str, Any], paths: dict[str, str], content: dict[str, Any] | None
+) -> dict[str, Any]:
+    """`payload` with the user's answers written at their paths (a new object)."""
+    merged = copy.deepcopy(payload)
+    for key, value in (content or {}).items():
+        path = paths.get(key)
+        if path is None or value is None or value == "":
+            continue
+        parts = path.split(".")
+        *parents, name = parts
+        target: Any = merged
+        for index, part in enumerate(parents):
+            # A list holds the entry whose position comes next (`participants.0`).
+            target = _child(target, part, list if parts[index + 1].isdigit() else dict)
+        if isinstance(target, list):
+            index = int(name)
+            target.extend({} for _ in range(index + 1 - len(target)))
+            target[index] = value
+        else:
+            target[name] = value
+    return merged
+
+
+def state_of(forms: list[Form]) -> str:
+    """What a later round needs to apply the answers (sealed by the SDK on the wire)."""
+    return json.dumps([form.paths for form in forms], separators=(",", ":"))
+
+
+def paths_from_state(state: str) -> list[dict[str, str]]:
+    forms = json.loads(state)
+    if not isinstance(forms, list) or not all(
+        isinstance(paths, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in paths.items())
+        for paths in forms
+    ):
+        raise ValueError("malformed form state")
+    return forms
+
+
+def _fields_behind(
+    problem: dict[str, Any], compiled: CompiledSchema, payload: dict[str, Any]
+) -> dict[str, FieldGuide] | None:
+    """The concrete questions a problem is about; None when only the model can fix it."""
+    path = problem["path"]
+    field = compiled.field_at(path)
+    if field is not None and "not a field" not in problem["message"]:
+        concrete = path if field.path.count(".") == path.count(".") else path.rpartition(".")[0]
+        return {concrete: field}
+    if problem["message"] == "is required":
+        # A missing object (an activity's answers): its required questions not yet given.
+        return _missing_inside(path, compiled, payload, indices=None)
+    if problem["message"].startswith("must have exactly"):
+        # Too few people in a list: ask for the missing ones (too many is the model's to fix).
+        entries = _at(payload, path)
+        count = len(entries) if isinstance(entries, list) else 0
+        wanted = _exact_count(compiled, path)
+        if wanted is None or count >= wanted:
+            return None
+        return _missing_inside(path, compiled, payload, indices=range(count, wanted))
+    return None
+
+
+def _missing_inside(
+    path: str, compiled: CompiledSchema, payload: dict[str, Any], indices: range | None
+) -> dict[str, FieldGuide] | None:
+    found: dict[str, FieldGuide] = {}
+    for field in compiled.fields:
+        if not field.required or not field.path.startswith(path + "."):
+            continue
+        rest = field.path[len(path) + 1 :]
+        if indices is None and "*" not in rest:
+            concretes = [field.path]
+        elif indices is not None and rest.startswith("*."):
+            concretes = [f"{path}.{i}.{rest[2:]}" for i in indices]
+        else:
+            continue
+        found.update((c, field) for c in concretes if _at(payload, c) in (None, "", []))
+    return found or None
+
+
+def _exact_count(compiled: CompiledSchema, path: str) -> int | None:
+    node: Any = compiled.schema
+    for part in path.split("."):
+        node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict) and node.get("minItems") == node.get("maxItems"):
+        return node.get("minItems")
+    return None
+
+
+def _at(payload: Any, path: str) -> Any:
+    node = payload
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _child(target: Any, part: str, kind: type) -> Any:
+    if isinstance(target, list):
+        index = int(part)
+        target.extend({} for _ in range(index + 1 - len(target)))
+        if not isinstance(target[index], kind):
+            target[index] = kind()
+        return target[index]
+    if not isinstance(target.get(part), kind):
+        target[part] = kind()
+    return target[part]
+
+
+def _person_of(path: str) -> str:
+    """The list entry a path belongs to (`participants.1`), or "" for the main form."""
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if part.isdigit():
+            return ".".join(parts[: index + 1])
+    return ""
+
+
+def _form_order(item: tuple[str, FieldGuide], compiled: CompiledSchema) -> tuple[str, int]:
+    path, field = item
+    return _person_of(path).rjust(12), compiled.fields.index(field)
+
+
+def _form(fields: dict[str, FieldGuide], person: str) -> Form:
+    properties: dict[str, Any] = {}
+    paths: dict[str, str] = {}
+    groups: dict[str, int] = {}
+    for path, field in fields.items():
+        key = _key_for(field, groups)
+        properties[key] = _property(field, person)
+        paths[key] = path
+    required = [key for key, path in paths.items() if fields[path].required]
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    if person:
+        number = int(person.rsplit(".", 1)[1]) + 1
+        message = f"To complete the booking, Musement needs these details about person {number}."
+    else:
+        message = f"To complete the booking, Musement needs these details from you. {_CONSENT_NOTE}"
+    return Form(message=message, requested_schema=schema, paths=paths)
+
+
+def _key_for(field: FieldGuide, groups: dict[str, int]) -> str:
+    """Readable, unique form keys: `email`; `phone_number_2` for the 2nd activity's."""
+    parts = [p for p in field.path.split(".") if p != "*"]
+    if len(parts) == 1 or field.path.split(".")[-2] == "*":
+        return parts[-1]
+    activity = ".".join(parts[:-1])
+    index = groups.setdefault(activity, len(groups) + 1)
+    return f"{parts[-1]}_{index}"
+
+
+def _label(field: FieldGuide, person: str) -> str:
+    """The label a person reads. Musement's English titles of base fields are the raw
+    keys (`musement_newsletter`); those are made readable."""
+    name = field.path.rsplit(".", 1)[-1]
+    title = field.title
+    if title == name:
+        title = name.replace("_", " ").capitalize()
+    if person:
+        return f"Person {int(person.rsplit('.', 1)[1]) + 1}: {title}"
+    return f"{field.group}: {title}" if field.group else title
+
+
+def _property(field: FieldGuide, person: str) -> dict[str, Any]:
+    title = _label(field, person)
+    options = [o for o in field.options or [] if isinstance(o["value"], str)]
+    if field.multiple:
+        prop: dict[str, Any] = {
+            "type": "array",
+            "title": title,
+            "items": {"anyOf": [{"const": o["value"], "title": o["label"]} for o in options]},
+        }
+        if field.required:
+            prop["minItems"] = 1
+        return prop
+    if options:
+        return {
+            "type": "string",
+            "title": title,
+            "oneOf": [{"const": o["value"], "title": o["label"]} for o in options],
+        }
+    if field.type in ("number", "integer", "boolean"):
+        return {"type": field.type, "title": title}
+    prop = {"type": "string", "title": title}
+    if field.format in _FORMATS:
+        prop["format"] = field.format
+    if field.required:
+        prop["minLength"] = 1
+    return prop
