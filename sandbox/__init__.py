@@ -9,7 +9,15 @@ Endpoints, under `/api/v3` (a base URL looks like `http://127.0.0.1:PORT/api/v3`
 - `GET /carts/{cartUuid}`, `GET /carts/{cartUuid}/customer/schema`
 - `PUT /carts/{cartUuid}/customer`: partial, deep-merged; required fields are only enforced
   by `POST /orders`
-- `POST /orders`: `{"cart_uuid": ...}`; orders are created closed, which locks the cart (423)
+- `GET /carts/{cartUuid}/items/{cartItemUuid}/participants/schema`: `cart_item_participants_info`
+  (a `participants` array of exactly `quantity` `prototype` objects); 404 "1400" "This cart item
+  does not require participant info" when the item's activity asks for none
+- `PUT /carts/{cartUuid}/items/{cartItemUuid}/participants`: a bare array, one object per
+  participant; complete or rejected (400 with errors on `participants[i].field`), replaces what
+  was stored and answers it; `GET` on the same path answers what is stored (`[]` before a PUT)
+- `POST /orders`: `{"cart_uuid": ...}`; needs the required customer fields and participant info
+  (errors on `items.<cartItemUuid>.participants[i].field`); orders are created closed, which
+  locks the cart (423)
 
 Every endpoint but /login needs `X-Musement-Application` (400 "2271") and a known
 `X-Musement-Market` (default `us`; else 400 "-1"). With client credentials, a bearer token from
@@ -17,7 +25,9 @@ Every endpoint but /login needs `X-Musement-Application` (400 "2271") and a know
 
 Seeded carts (stable uuids, reseeded for every new app): `BASE_CART_UUID` (base fields only),
 `EXTRA_DATA_CART_UUID` (extra customer data from four activities, one with `properties: []`),
-`LOCKED_CART_UUID` (connected to a closed order).
+`LOCKED_CART_UUID` (connected to a closed order), `PARTICIPANTS_CART_UUID` (two items that need
+participant info, one of them extra customer data too, and one that needs none; their item uuids
+are `PARTICIPANTS_CART_ITEM_UUIDS`).
 
 Fault switch: `SandboxServer(faults=True)` (or `--faults`) enables `sb.faults` (status,
 rate_limit, delay, drop, malformed per method + path glob) and the `/__sandbox/...` admin
@@ -31,6 +41,8 @@ from .catalog import (
     EIFFEL_TOWER_UUID,
     FOOD_TOUR_UUID,
     GONDOLA_RIDE_UUID,
+    PARTICIPANTS_ACTIVITY_UUID,
+    PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
 )
@@ -43,6 +55,8 @@ from .seed import (
     EXTRA_DATA_CART_UUID,
     LOCKED_CART_UUID,
     LOCKED_ORDER_UUID,
+    PARTICIPANTS_CART_ITEM_UUIDS,
+    PARTICIPANTS_CART_UUID,
     SEEDED_CARTS,
 )
 
@@ -56,6 +70,10 @@ __all__ = [
     "GONDOLA_RIDE_UUID",
     "LOCKED_CART_UUID",
     "LOCKED_ORDER_UUID",
+    "PARTICIPANTS_ACTIVITY_UUID",
+    "PARTICIPANTS_CART_ITEM_UUIDS",
+    "PARTICIPANTS_CART_UUID",
+    "PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID",
     "SANDBOX_TEST_ACTIVITY_UUID",
     "SEEDED_CARTS",
     "VATICAN_MUSEUMS_UUID",

@@ -9,10 +9,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .catalog import CATALOG
-from .errors import DEFAULT, cart_locked, cart_not_found, musement_error
+from .errors import (
+    DEFAULT,
+    cart_item_not_found,
+    cart_locked,
+    cart_not_found,
+    musement_error,
+    no_participants_needed,
+)
 from .guards import Context, EarlyResponse, api_endpoint, json_body, json_or_form_body, unauthorized
+from .participants_schema import build_participants_schema
+from .participants_validation import missing_participants, validate_participants
 from .schema import build_customer_schema
-from .state import Cart
+from .state import Cart, CartItem
 from .validation import merge_update, missing_fields, validate_update
 from .views import cart_json, customer_json, item_json, order_json
 
@@ -120,6 +129,49 @@ async def put_customer(request: Request, ctx: Context) -> Response:
         return JSONResponse(customer_json(cart, ctx.language))
 
 
+def _participants_item(request: Request, ctx: Context) -> tuple[Cart, CartItem]:
+    """The cart and the item of a participants path, if the item needs participant info."""
+    cart = _find_cart(request, ctx)
+    item_uuid = request.path_params["item_uuid"]
+    item = cart.item(item_uuid)
+    if item is None:
+        raise EarlyResponse(cart_item_not_found(item_uuid))
+    if not CATALOG[item.activity_uuid].asks_participants:
+        raise EarlyResponse(no_participants_needed())
+    return cart, item
+
+
+@api_endpoint
+async def get_participants_schema(request: Request, ctx: Context) -> Response:
+    _, item = _participants_item(request, ctx)
+    return JSONResponse(build_participants_schema(item, ctx.language))
+
+
+@api_endpoint
+async def get_participants(request: Request, ctx: Context) -> Response:
+    """What the last valid PUT stored; `[]` before any (Musement documents no other answer)."""
+    _, item = _participants_item(request, ctx)
+    with ctx.sandbox.state.lock:
+        return JSONResponse(item.participants)
+
+
+@api_endpoint
+async def put_participants(request: Request, ctx: Context) -> Response:
+    """A bare array, one object per participant; it replaces what was stored and is echoed."""
+    cart, item = _participants_item(request, ctx)
+    if ctx.sandbox.state.is_locked(cart):
+        return cart_locked()
+    body = await json_body(request)
+    clean, errors = validate_participants(body, item)
+    if errors:
+        return musement_error(
+            400, DEFAULT, "Invalid participant info.", errors=[e.to_json() for e in errors]
+        )
+    with ctx.sandbox.state.lock:
+        item.participants = clean
+        return JSONResponse(item.participants)
+
+
 @api_endpoint
 async def create_order(request: Request, ctx: Context) -> Response:
     """Orders are created closed at once (no payment step), which locks their cart."""
@@ -136,14 +188,16 @@ async def create_order(request: Request, ctx: Context) -> Response:
             return cart_locked()
         if not cart.items:
             return musement_error(400, DEFAULT, "The cart is empty.")
-        # Required customer fields are enforced here, not on the (partial) PUT customer.
-        missing = missing_fields(cart)
-        if missing:
+        # Required customer fields are enforced here, not on the (partial) PUT customer; so is
+        # participant info, which an item needing it has none of until its first PUT.
+        missing_customer, missing_people = missing_fields(cart), missing_participants(cart)
+        if missing_customer or missing_people:
             return musement_error(
                 400,
                 DEFAULT,
-                "Customer info for the cart is incomplete.",
-                errors=[e.to_json() for e in missing],
+                f"{'Customer' if missing_customer else 'Participant'} info for the cart is "
+                "incomplete.",
+                errors=[e.to_json() for e in missing_customer + missing_people],
             )
         order = state.create_order(cart)
         return JSONResponse(order_json(order, cart, ctx.language))
@@ -156,5 +210,20 @@ ROUTES = [
     Route("/carts/{cart_uuid}/items", add_items, methods=["POST"]),
     Route("/carts/{cart_uuid}/customer/schema", get_customer_schema, methods=["GET"]),
     Route("/carts/{cart_uuid}/customer", put_customer, methods=["PUT"]),
+    Route(
+        "/carts/{cart_uuid}/items/{item_uuid}/participants/schema",
+        get_participants_schema,
+        methods=["GET"],
+    ),
+    Route(
+        "/carts/{cart_uuid}/items/{item_uuid}/participants",
+        put_participants,
+        methods=["PUT"],
+    ),
+    Route(
+        "/carts/{cart_uuid}/items/{item_uuid}/participants",
+        get_participants,
+        methods=["GET"],
+    ),
     Route("/orders", create_order, methods=["POST"]),
 ]

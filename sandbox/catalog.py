@@ -2,7 +2,8 @@
 
 `questions is None` means the activity asks for no extra customer data (it does not appear in
 `extra_customer_data`); an empty tuple means it has an extra-data form with no questions, which
-Musement serializes as `"properties": []`.
+Musement serializes as `"properties": []`. Likewise `participant_fields is None` means its cart
+items need no participant info (their participants endpoints answer 404).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .i18n import Label
+from .participant_fields import ParticipantField, ask
 
 # The activity Musement's public sandbox documents for testing; here it asks for extra data.
 SANDBOX_TEST_ACTIVITY_UUID = "1714c6a7-2046-11e7-9cc9-06a7e332783f"
@@ -19,6 +21,10 @@ FOOD_TOUR_UUID = "5d2e9f10-3a4c-11e8-8f1a-0a7c5e1f2b3d"
 GONDOLA_RIDE_UUID = "8a1f3c22-4b5d-11e8-8f1a-0a7c5e1f2b3d"
 VATICAN_MUSEUMS_UUID = "a2b4c6d8-1e2f-11e7-9cc9-06a7e332783f"
 EIFFEL_TOWER_UUID = "b7c9d1e3-5f6a-11e8-8f1a-0a7c5e1f2b3d"
+# Musement's public sandbox test activities for "Participant info" and for "Participant info
+# and extra customer data"; the titles here are the sandbox's own.
+PARTICIPANTS_ACTIVITY_UUID = "0420c908-981e-4e27-a40f-767e8b66574a"
+PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID = "165fcd0d-2046-11e7-9cc9-06a7e332783f"
 
 
 class QuestionKind(Enum):
@@ -44,10 +50,15 @@ class Activity:
     title: Label
     price: float
     questions: tuple[Question, ...] | None = None
+    participant_fields: tuple[ParticipantField, ...] | None = None
 
     @property
     def asks_extra_data(self) -> bool:
         return self.questions is not None
+
+    @property
+    def asks_participants(self) -> bool:
+        return self.participant_fields is not None
 
 
 def _label(en: str, it: str) -> Label:
@@ -127,6 +138,39 @@ _ACTIVITIES = (
         EIFFEL_TOWER_UUID,
         _label("Eiffel Tower summit access", "Accesso alla cima della Torre Eiffel"),
         59.0,
+    ),
+    # Named tickets: the Last Supper admits only the people booked, so each one is asked for.
+    Activity(
+        PARTICIPANTS_ACTIVITY_UUID,
+        _label("The Last Supper guided tour", "Visita guidata al Cenacolo Vinciano"),
+        45.0,
+        participant_fields=(
+            ask("salutation"),
+            ask("firstname"),
+            ask("lastname"),
+            ask("date_of_birth"),
+            ask("email", required=False),
+        ),
+    ),
+    # A border crossing: passports for every traveller, a pickup hotel for the booking.
+    Activity(
+        PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
+        _label("Montenegro day trip from Dubrovnik", "Gita in Montenegro da Dubrovnik"),
+        85.0,
+        (
+            Question(
+                "s_52210",
+                QuestionKind.STRING,
+                _label("Pickup hotel in Dubrovnik", "Hotel per il ritiro a Dubrovnik"),
+            ),
+        ),
+        participant_fields=(
+            ask("firstname"),
+            ask("lastname"),
+            ask("date_of_birth"),
+            ask("nationality"),
+            ask("passport"),
+        ),
     ),
 )
 

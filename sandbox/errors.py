@@ -15,6 +15,7 @@ DEFAULT = "0"
 
 CART_LOCKED_MESSAGE = "Cart is already connected to order with state 'closed'"
 UNKNOWN_MARKET_MESSAGE = "Unknown market code was provided."
+NO_PARTICIPANTS_MESSAGE = "This cart item does not require participant info"
 
 
 def musement_error(
@@ -38,3 +39,12 @@ def cart_not_found(cart_uuid: str) -> JSONResponse:
 
 def cart_locked() -> JSONResponse:
     return musement_error(423, GENERIC, CART_LOCKED_MESSAGE)
+
+
+def cart_item_not_found(item_uuid: str) -> JSONResponse:
+    # Musement documents only code "1400" here; the wording mirrors its missing-cart message.
+    return musement_error(404, CART_NOT_FOUND, f"Cart item with uuid '{item_uuid}' not found")
+
+
+def no_participants_needed() -> JSONResponse:
+    return musement_error(404, CART_NOT_FOUND, NO_PARTICIPANTS_MESSAGE)

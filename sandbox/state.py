@@ -23,6 +23,8 @@ class CartItem:
     uuid: str
     activity_uuid: str
     quantity: int
+    # What the last valid PUT participants stored: one object per participant, or nothing yet.
+    participants: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Cart:
     # The market's country at the last customer update; Musement derives `country` itself.
     customer_country: Country | None = None
     order_uuid: str | None = None
+
+    def item(self, item_uuid: str) -> CartItem | None:
+        return next((item for item in self.items if item.uuid == item_uuid), None)
 
     def activity_uuids(self) -> list[str]:
         """Activities in the cart, in order of first appearance, without repeats."""

@@ -107,14 +107,14 @@ def _base_value(kind: BaseKind, enum: tuple[str, ...], value: Any, required: boo
         raise _Invalid(NOT_STRING)
     if required and not value.strip():
         raise _Invalid(NOT_BLANK)
-    if kind is BaseKind.EMAIL and not _EMAIL.match(value):
+    if kind is BaseKind.EMAIL and not is_email(value):
         raise _Invalid(BAD_EMAIL)
     if kind is BaseKind.YES_NO and value not in enum:
         raise _Invalid(BAD_CHOICE)
     return value
 
 
-def _as_object(value: Any) -> dict[str, Any] | None:
+def as_object(value: Any) -> dict[str, Any] | None:
     # PHP clients send an empty object as `[]`; accept it the way Musement does.
     if value == []:
         return {}
@@ -122,7 +122,7 @@ def _as_object(value: Any) -> dict[str, Any] | None:
 
 
 def _extra_data(value: Any, cart: Cart, errors: list[FieldError]) -> dict[str, Any]:
-    data = _as_object(value)
+    data = as_object(value)
     if data is None:
         errors.append(FieldError(EXTRA_CUSTOMER_DATA, NOT_OBJECT))
         return {}
@@ -133,7 +133,7 @@ def _extra_data(value: Any, cart: Cart, errors: list[FieldError]) -> dict[str, A
         if activity_uuid not in allowed:
             errors.append(FieldError(path, UNKNOWN_ACTIVITY))
             continue
-        answers = _as_object(raw_answers)
+        answers = as_object(raw_answers)
         if answers is None:
             errors.append(FieldError(path, NOT_OBJECT))
             continue
@@ -166,7 +166,7 @@ def _answer(question: Question, value: Any) -> Any:
         return list(value)
     if not isinstance(value, str):
         raise _Invalid(NOT_STRING)
-    if question.kind is QuestionKind.DATE and not _is_date(value):
+    if question.kind is QuestionKind.DATE and not is_date(value):
         raise _Invalid(BAD_DATE)
     if question.kind is QuestionKind.CHOICE and value not in choices:
         raise _Invalid(BAD_CHOICE)
@@ -194,7 +194,11 @@ def _number(value: Any) -> int | float:
     return number
 
 
-def _is_date(value: str) -> bool:
+def is_email(value: str) -> bool:
+    return _EMAIL.match(value) is not None
+
+
+def is_date(value: str) -> bool:
     if not _DATE.match(value):
         return False
     try:

@@ -24,6 +24,10 @@ from musement_mcp.sandbox import (
     FOOD_TOUR_UUID,
     GONDOLA_RIDE_UUID,
     LOCKED_CART_UUID,
+    PARTICIPANTS_ACTIVITY_UUID,
+    PARTICIPANTS_CART_ITEM_UUIDS,
+    PARTICIPANTS_CART_UUID,
+    PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
     FaultsDisabled,
@@ -491,6 +495,428 @@ def test_order_for_an_empty_cart_is_rejected(api: httpx2.Client) -> None:
     assert response.status_code == 400
 
 
+# --- participant info --------------------------------------------------------------------
+
+LAST_SUPPER_ITEM, MONTENEGRO_ITEM, VATICAN_ITEM = PARTICIPANTS_CART_ITEM_UUIDS
+NO_PARTICIPANTS_BODY = {
+    "code": "1400",
+    "message": "This cart item does not require participant info",
+}
+ADA = {
+    "salutation": "Ms",
+    "firstname": "Ada",
+    "lastname": "Lovelace",
+    "date_of_birth": "1815-12-10",
+    "email": "ada@example.com",
+}
+CHARLES = {
+    "salutation": "Mr",
+    "firstname": "Charles",
+    "lastname": "Babbage",
+    "date_of_birth": "1791-12-26",
+}
+TRAVELLER = {
+    "firstname": "Grace",
+    "lastname": "Hopper",
+    "date_of_birth": "1906-12-09",
+    "nationality": "United States",
+    "passport": "X1234567",
+}
+
+
+def cart_with(client: httpx2.Client, *items: tuple[str, int]) -> tuple[str, list[str]]:
+    """A new cart with (activity, quantity) items; returns its uuid and its item uuids."""
+    cart_uuid = new_cart(client)
+    body = [{"type": "musement", "product_identifier": a, "quantity": q} for a, q in items]
+    assert client.post(f"/carts/{cart_uuid}/items", json=body).status_code == 200
+    return cart_uuid, [i["uuid"] for i in client.get(f"/carts/{cart_uuid}").json()["items"]]
+
+
+def participants_path(cart_uuid: str, item_uuid: str, suffix: str = "") -> str:
+    return f"/carts/{cart_uuid}/items/{item_uuid}/participants{suffix}"
+
+
+def participants_schema(
+    client: httpx2.Client, cart_uuid: str, item_uuid: str, **headers: str
+) -> dict[str, Any]:
+    response = client.get(participants_path(cart_uuid, item_uuid, "/schema"), headers=headers)
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_seeded_participants_cart_lets_a_client_discover_what_each_item_needs(
+    api: httpx2.Client,
+) -> None:
+    cart = api.get(f"/carts/{PARTICIPANTS_CART_UUID}").json()
+    assert [i["uuid"] for i in cart["items"]] == list(PARTICIPANTS_CART_ITEM_UUIDS)
+    assert [(i["product"]["activity_uuid"], i["quantity"]) for i in cart["items"]] == [
+        (PARTICIPANTS_ACTIVITY_UUID, 2),
+        (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1),
+        (VATICAN_MUSEUMS_UUID, 1),
+    ]
+    assert [i["product"]["title"] for i in cart["items"]] == [
+        "The Last Supper guided tour",
+        "Montenegro day trip from Dubrovnik",
+        "Vatican Museums skip-the-line tickets",
+    ]
+    assert "customer" not in cart  # nothing saved yet
+    statuses = [
+        api.get(participants_path(PARTICIPANTS_CART_UUID, item, "/schema")).status_code
+        for item in PARTICIPANTS_CART_ITEM_UUIDS
+    ]
+    assert statuses == [200, 200, 404]
+    # Only the Montenegro trip also asks for extra customer data, keyed by its activity.
+    extra = schema_of(api, PARTICIPANTS_CART_UUID)["properties"]["extra_customer_data"]
+    assert list(extra["properties"]) == [PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID]
+    assert list(extra["properties"][PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID]["properties"]) == [
+        "s_52210"
+    ]
+
+
+def test_participants_schema_has_musements_shape(api: httpx2.Client) -> None:
+    schema = participants_schema(api, PARTICIPANTS_CART_UUID, LAST_SUPPER_ITEM)
+    assert schema == {
+        "title": "cart_item_participants_info",
+        "type": "object",
+        "properties": {
+            "participants": {
+                "type": "array",
+                "title": "participants",
+                "items": {
+                    "title": "prototype",
+                    "type": "object",
+                    "properties": {
+                        "salutation": {
+                            "type": "string",
+                            "title": "Salutation",
+                            "enum": ["Mr", "Mrs", "Ms"],
+                            "enum_titles": ["Mr", "Mrs", "Ms"],
+                            "propertyOrder": 1,
+                        },
+                        "firstname": {"type": "string", "title": "First name", "propertyOrder": 2},
+                        "lastname": {"type": "string", "title": "Last name", "propertyOrder": 3},
+                        "date_of_birth": {
+                            "type": "string",
+                            "title": "Date of birth",
+                            "format": "date",
+                            "propertyOrder": 4,
+                        },
+                        "email": {
+                            "type": "string",
+                            "title": "Email",
+                            "format": "email",
+                            "propertyOrder": 5,
+                        },
+                    },
+                    "required": ["salutation", "firstname", "lastname", "date_of_birth"],
+                },
+                "minItems": 2,
+                "maxItems": 2,
+                "propertyOrder": 1,
+            }
+        },
+        "required": ["participants"],
+    }
+    # Key order is part of the shape (Liform's), not only the propertyOrder values.
+    prototype = schema["properties"]["participants"]["items"]
+    assert list(prototype["properties"]) == [
+        "salutation",
+        "firstname",
+        "lastname",
+        "date_of_birth",
+        "email",
+    ]
+
+
+def test_activities_ask_different_participant_fields(api: httpx2.Client) -> None:
+    schema = participants_schema(api, PARTICIPANTS_CART_UUID, MONTENEGRO_ITEM)
+    participants = schema["properties"]["participants"]
+    assert participants["minItems"] == participants["maxItems"] == 1
+    prototype = participants["items"]
+    fields = ["firstname", "lastname", "date_of_birth", "nationality", "passport"]
+    assert list(prototype["properties"]) == fields and prototype["required"] == fields
+    assert [p["propertyOrder"] for p in prototype["properties"].values()] == [1, 2, 3, 4, 5]
+    assert prototype["properties"]["nationality"] == {
+        "type": "string",
+        "title": "Nationality",
+        "propertyOrder": 4,
+    }
+    assert prototype["properties"]["passport"]["title"] == "Passport number"
+
+
+@pytest.mark.parametrize("quantity", [1, 3, 7])
+def test_participants_array_length_is_the_items_quantity(api: httpx2.Client, quantity: int) -> None:
+    cart_uuid, (item,) = cart_with(api, (PARTICIPANTS_ACTIVITY_UUID, quantity))
+    participants = participants_schema(api, cart_uuid, item)["properties"]["participants"]
+    assert participants["minItems"] == participants["maxItems"] == quantity
+
+
+def test_participants_schema_labels_follow_accept_language(api: httpx2.Client) -> None:
+    italian = participants_schema(
+        api, PARTICIPANTS_CART_UUID, LAST_SUPPER_ITEM, **{"Accept-Language": "it-IT"}
+    )
+    prototype = italian["properties"]["participants"]["items"]["properties"]
+    assert [p["title"] for p in prototype.values()] == [
+        "Titolo",
+        "Nome",
+        "Cognome",
+        "Data di nascita",
+        "Email",
+    ]
+    assert prototype["salutation"]["enum_titles"] == ["Sig.", "Sig.ra", "Sig.na"]
+    assert prototype["salutation"]["enum"] == ["Mr", "Mrs", "Ms"]  # values never change
+    # Structural titles are keys, not labels: they stay the same in every language.
+    assert italian["title"] == "cart_item_participants_info"
+    assert italian["properties"]["participants"]["title"] == "participants"
+    assert italian["properties"]["participants"]["items"]["title"] == "prototype"
+    montenegro = participants_schema(
+        api, PARTICIPANTS_CART_UUID, MONTENEGRO_ITEM, **{"Accept-Language": "it-IT"}
+    )
+    titles = montenegro["properties"]["participants"]["items"]["properties"]
+    assert titles["nationality"]["title"] == "Nazionalità"
+    assert titles["passport"]["title"] == "Numero di passaporto"
+
+    english = participants_schema(api, PARTICIPANTS_CART_UUID, LAST_SUPPER_ITEM)
+    fallback = participants_schema(
+        api, PARTICIPANTS_CART_UUID, LAST_SUPPER_ITEM, **{"Accept-Language": "de-DE"}
+    )
+    assert fallback == english
+    assert english["properties"]["participants"]["items"]["properties"]["firstname"]["title"] == (
+        "First name"
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"), [("GET", "/schema"), ("GET", ""), ("PUT", "")], ids=str
+)
+def test_participants_endpoints_answer_404_code_1400(
+    api: httpx2.Client, method: str, suffix: str
+) -> None:
+    def call(cart_uuid: str, item_uuid: str) -> httpx2.Response:
+        body = [{}] if method == "PUT" else None
+        return api.request(method, participants_path(cart_uuid, item_uuid, suffix), json=body)
+
+    needs_none = call(PARTICIPANTS_CART_UUID, VATICAN_ITEM)
+    assert needs_none.status_code == 404 and needs_none.json() == NO_PARTICIPANTS_BODY
+
+    unknown_cart = call(UNKNOWN_CART, LAST_SUPPER_ITEM)
+    assert unknown_cart.status_code == 404
+    assert unknown_cart.json() == {
+        "code": "1400",
+        "message": f"Cart with uuid '{UNKNOWN_CART}' not found",
+    }
+
+    # An unknown item, and an item of another cart, are both missing from this cart.
+    for item_uuid in (UNKNOWN_CART, LAST_SUPPER_ITEM):
+        missing = call(BASE_CART_UUID, item_uuid)
+        assert missing.status_code == 404
+        assert missing.json() == {
+            "code": "1400",
+            "message": f"Cart item with uuid '{item_uuid}' not found",
+        }
+
+
+def test_participants_get_answers_an_empty_array_before_any_put(api: httpx2.Client) -> None:
+    cart_uuid, (item,) = cart_with(api, (PARTICIPANTS_ACTIVITY_UUID, 2))
+    response = api.get(participants_path(cart_uuid, item))
+    assert response.status_code == 200 and response.json() == []
+
+
+def test_participants_put_stores_and_answers_them_and_get_returns_them(
+    api: httpx2.Client,
+) -> None:
+    cart_uuid, (item, other) = cart_with(
+        api, (PARTICIPANTS_ACTIVITY_UUID, 2), (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1)
+    )
+    # Keys in any order; answered in the schema's order. The optional email may be left out.
+    sent = [dict(reversed(ADA.items())), CHARLES]
+    response = api.put(participants_path(cart_uuid, item), json=sent)
+    assert response.status_code == 200
+    assert response.json() == [ADA, CHARLES]
+    assert list(response.json()[0]) == list(ADA)
+    assert api.get(participants_path(cart_uuid, item)).json() == [ADA, CHARLES]
+    assert api.get(participants_path(cart_uuid, other)).json() == []  # per item
+
+    # A PUT replaces the participants as a whole.
+    replaced = api.put(participants_path(cart_uuid, item), json=[CHARLES, {**ADA, "email": ""}])
+    assert replaced.status_code == 200
+    assert api.get(participants_path(cart_uuid, item)).json() == [CHARLES, {**ADA, "email": ""}]
+
+    traveller = api.put(participants_path(cart_uuid, other), json=[TRAVELLER])
+    assert traveller.status_code == 200 and traveller.json() == [TRAVELLER]
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ([ADA], [("participants", "This collection should contain exactly 2 elements.")]),
+        (
+            [ADA, CHARLES, ADA],
+            [("participants", "This collection should contain exactly 2 elements.")],
+        ),
+        ([], [("participants", "This collection should contain exactly 2 elements.")]),
+        (
+            {"participants": [ADA, CHARLES]},
+            [("participants", "This value should be of type array.")],
+        ),
+        (None, [("participants", "This value should be of type array.")]),
+        ([ADA, "Charles"], [("participants[1]", "This value should be of type object.")]),
+        (
+            [ADA, {k: v for k, v in CHARLES.items() if k != "lastname"}],
+            [("participants[1].lastname", "This value should not be blank.")],
+        ),
+        (
+            [{**ADA, "firstname": "  "}, CHARLES],
+            [("participants[0].firstname", "This value should not be blank.")],
+        ),
+        (
+            [{**ADA, "firstname": None}, CHARLES],
+            [("participants[0].firstname", "This value should not be blank.")],
+        ),
+        (
+            [{**ADA, "firstname": 42}, CHARLES],
+            [("participants[0].firstname", "This value should be of type string.")],
+        ),
+        (
+            [ADA, {**CHARLES, "date_of_birth": "1791-02-30"}],
+            [("participants[1].date_of_birth", "This value is not a valid date.")],
+        ),
+        (
+            [ADA, {**CHARLES, "date_of_birth": "26/12/1791"}],
+            [("participants[1].date_of_birth", "This value is not a valid date.")],
+        ),
+        (
+            [{**ADA, "email": "ada-at-example"}, CHARLES],
+            [("participants[0].email", "This value is not a valid email address.")],
+        ),
+        (
+            [{**ADA, "salutation": "Dr"}, CHARLES],
+            [("participants[0].salutation", "The value you selected is not a valid choice.")],
+        ),
+        (
+            [{**ADA, "salutation": "ms"}, CHARLES],
+            [("participants[0].salutation", "The value you selected is not a valid choice.")],
+        ),
+        # The Last Supper asks for no passport: a field of another activity is an extra field.
+        (
+            [ADA, {**CHARLES, "passport": "X1"}],
+            [("participants[1].passport", "This form should not contain extra fields.")],
+        ),
+        (
+            [{}, CHARLES],
+            [
+                ("participants[0].salutation", "This value should not be blank."),
+                ("participants[0].firstname", "This value should not be blank."),
+                ("participants[0].lastname", "This value should not be blank."),
+                ("participants[0].date_of_birth", "This value should not be blank."),
+            ],
+        ),
+        (
+            [{**ADA, "email": 1}],
+            [
+                ("participants", "This collection should contain exactly 2 elements."),
+                ("participants[0].email", "This value should be of type string."),
+            ],
+        ),
+    ],
+)
+def test_participants_put_rejects_invalid_bodies_and_stores_nothing(
+    api: httpx2.Client, body: Any, errors: list[tuple[str, str]]
+) -> None:
+    cart_uuid, (item,) = cart_with(api, (PARTICIPANTS_ACTIVITY_UUID, 2))
+    response = api.put(participants_path(cart_uuid, item), json=body)
+    assert response.status_code == 400
+    error = response.json()
+    assert error["code"] == "0" and error["message"] == "Invalid participant info."
+    assert [(e["field"], e["message"]) for e in error["errors"]] == errors
+    assert api.get(participants_path(cart_uuid, item)).json() == []
+
+
+def test_participants_put_keeps_what_was_stored_when_a_later_put_fails(
+    api: httpx2.Client,
+) -> None:
+    cart_uuid, (item,) = cart_with(api, (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1))
+    assert api.put(participants_path(cart_uuid, item), json=[TRAVELLER]).status_code == 200
+    bad = api.put(participants_path(cart_uuid, item), json=[{**TRAVELLER, "passport": ""}])
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == [
+        {"field": "participants[0].passport", "message": "This value should not be blank."}
+    ]
+    assert api.get(participants_path(cart_uuid, item)).json() == [TRAVELLER]
+
+
+def test_participants_put_rejects_invalid_json(api: httpx2.Client) -> None:
+    cart_uuid, (item,) = cart_with(api, (PARTICIPANTS_ACTIVITY_UUID, 1))
+    response = api.put(
+        participants_path(cart_uuid, item),
+        content=b"[{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and response.json()["code"] == "0"
+
+
+def test_order_needs_participant_info_for_every_item_that_asks(api: httpx2.Client) -> None:
+    cart_uuid, (supper, vatican) = cart_with(
+        api, (PARTICIPANTS_ACTIVITY_UUID, 2), (VATICAN_MUSEUMS_UUID, 1)
+    )
+    assert api.put(f"/carts/{cart_uuid}/customer", json=COMPLETE_BASE).status_code == 200
+    refused = api.post("/orders", json={"cart_uuid": cart_uuid})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "0"
+    assert refused.json()["message"] == "Participant info for the cart is incomplete."
+    fields = [e["field"] for e in refused.json()["errors"]]
+    assert fields == [
+        f"items.{supper}.participants[{index}].{key}"
+        for index in range(2)
+        for key in ("salutation", "firstname", "lastname", "date_of_birth")
+    ]
+    assert not any(vatican in field for field in fields)
+
+    assert api.put(participants_path(cart_uuid, supper), json=[ADA, CHARLES]).status_code == 200
+    order = api.post("/orders", json={"cart_uuid": cart_uuid})
+    assert order.status_code == 200 and order.json()["status"] == "closed"
+
+    # The order locks the cart: participants can be read but no longer changed.
+    locked = api.put(participants_path(cart_uuid, supper), json=[CHARLES, ADA])
+    assert locked.status_code == 423 and locked.json() == LOCKED_BODY
+    assert api.get(participants_path(cart_uuid, supper)).json() == [ADA, CHARLES]
+    assert participants_schema(api, cart_uuid, supper)["title"] == "cart_item_participants_info"
+    # An item that needs no participant info still answers 404, locked or not.
+    assert api.put(participants_path(cart_uuid, vatican), json=[{}]).json() == NO_PARTICIPANTS_BODY
+
+
+def test_order_lists_missing_customer_data_and_participants_together(
+    api: httpx2.Client,
+) -> None:
+    cart_uuid, (trip,) = cart_with(api, (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1))
+    assert api.put(f"/carts/{cart_uuid}/customer", json=COMPLETE_BASE).status_code == 200
+    refused = api.post("/orders", json={"cart_uuid": cart_uuid})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "Customer info for the cart is incomplete."
+    assert [e["field"] for e in refused.json()["errors"]] == [
+        f"extra_customer_data.{PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID}.s_52210",
+        *(
+            f"items.{trip}.participants[0].{key}"
+            for key in ("firstname", "lastname", "date_of_birth", "nationality", "passport")
+        ),
+    ]
+    extra = {PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID: {"s_52210": "Hotel Excelsior"}}
+    api.put(f"/carts/{cart_uuid}/customer", json={"extra_customer_data": extra})
+    api.put(participants_path(cart_uuid, trip), json=[TRAVELLER])
+    assert api.post("/orders", json={"cart_uuid": cart_uuid}).status_code == 200
+
+
+def test_cart_shows_items_and_the_customer_saved_so_far(api: httpx2.Client) -> None:
+    cart_uuid, (trip,) = cart_with(api, (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1))
+    api.put(f"/carts/{cart_uuid}/customer", json={"firstname": "Grace"})
+    cart = api.get(f"/carts/{cart_uuid}").json()
+    (item,) = cart["items"]
+    assert item["uuid"] == trip and item["quantity"] == 1
+    assert item["product"]["activity_uuid"] == PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID
+    assert item["product"]["title"] == "Montenegro day trip from Dubrovnik"
+    assert cart["customer"]["firstname"] == "Grace" and cart["customer"]["email"] is None
+
+
 # --- headers -----------------------------------------------------------------------------
 
 ENDPOINTS: list[tuple[str, str, Any]] = [
@@ -499,6 +925,9 @@ ENDPOINTS: list[tuple[str, str, Any]] = [
     ("POST", f"/carts/{BASE_CART_UUID}/items", []),
     ("GET", f"/carts/{BASE_CART_UUID}/customer/schema", None),
     ("PUT", f"/carts/{BASE_CART_UUID}/customer", {}),
+    ("GET", f"/carts/{PARTICIPANTS_CART_UUID}/items/{LAST_SUPPER_ITEM}/participants/schema", None),
+    ("GET", f"/carts/{PARTICIPANTS_CART_UUID}/items/{LAST_SUPPER_ITEM}/participants", None),
+    ("PUT", f"/carts/{PARTICIPANTS_CART_UUID}/items/{LAST_SUPPER_ITEM}/participants", []),
     ("POST", "/orders", {}),
 ]
 
@@ -719,7 +1148,12 @@ def test_every_new_app_is_freshly_seeded() -> None:
     first, second = sandbox_of(create_app()), sandbox_of(create_app())
     first.state.carts[BASE_CART_UUID].items.clear()
     assert len(second.state.carts[BASE_CART_UUID].items) == 1
-    assert set(second.state.carts) == {BASE_CART_UUID, EXTRA_DATA_CART_UUID, LOCKED_CART_UUID}
+    assert set(second.state.carts) == {
+        BASE_CART_UUID,
+        EXTRA_DATA_CART_UUID,
+        LOCKED_CART_UUID,
+        PARTICIPANTS_CART_UUID,
+    }
 
 
 def test_server_binds_its_port_before_starting_and_stops_quickly() -> None:
@@ -755,7 +1189,12 @@ def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
         process.kill() if process.poll() is None else None
     assert process.returncode == 0
     out = first + "\n" + rest
-    for cart_uuid in (BASE_CART_UUID, EXTRA_DATA_CART_UUID, LOCKED_CART_UUID):
+    for cart_uuid in (
+        BASE_CART_UUID,
+        EXTRA_DATA_CART_UUID,
+        LOCKED_CART_UUID,
+        PARTICIPANTS_CART_UUID,
+    ):
         assert cart_uuid in out
     # Nothing but the summary on stdout: a stdio MCP server may share it.
     assert all(
