@@ -4,9 +4,10 @@
 and plain arguments, and return pydantic models or raise a `MusementError`.
 """
 
+from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
 from .client import PUBLIC_SANDBOX_URL, MusementClient, MusementConfig
-from .customer import check_cart_uuid, get_customer_schema, parse_customer, update_cart_customer
+from .customer import get_customer_schema, parse_customer, update_cart_customer
 from .errors import (
     CartLocked,
     CartNotFound,
@@ -45,6 +46,8 @@ __all__ = [
     "UserDeclined",
     "ValidationFailed",
     "check_cart_uuid",
+    "check_uuid",
+    "parse_json_argument",
     "compile_customer_schema",
     "generic_customer_schema",
     "get_customer_schema",

@@ -122,20 +122,33 @@ class MusementClient:
     async def get_customer_schema(self, cart_uuid: str) -> dict[str, Any]:
         """`GET /carts/{cartUuid}/customer/schema`."""
         body = await self._request("GET", f"carts/{cart_uuid}/customer/schema")
-        if not isinstance(body, dict):
-            raise UpstreamError(
-                "Musement answered the customer schema with something else than a JSON object."
-            )
-        return body
+        return _object(body, "the customer schema")
 
     async def put_customer(self, cart_uuid: str, customer: dict[str, Any]) -> dict[str, Any]:
         """`PUT /carts/{cartUuid}/customer`: stores (merges) the customer, returns it."""
         body = await self._request("PUT", f"carts/{cart_uuid}/customer", json_body=customer)
-        if not isinstance(body, dict):
-            raise UpstreamError(
-                "Musement answered the customer update with something else than a JSON object."
-            )
-        return body
+        return _object(body, "the customer update")
+
+    async def get_cart(self, cart_uuid: str) -> dict[str, Any]:
+        """`GET /carts/{cartUuid}`: items and the customer saved so far."""
+        return _object(await self._request("GET", f"carts/{cart_uuid}"), "the cart")
+
+    async def get_participants_schema(self, cart_uuid: str, item_uuid: str) -> dict[str, Any]:
+        """`GET /carts/{cartUuid}/items/{cartItemUuid}/participants/schema`."""
+        path = f"carts/{cart_uuid}/items/{item_uuid}/participants/schema"
+        return _object(await self._request("GET", path), "the participants schema")
+
+    async def get_participants(self, cart_uuid: str, item_uuid: str) -> list[Any]:
+        """`GET /carts/{cartUuid}/items/{cartItemUuid}/participants`: what is stored."""
+        body = await self._request("GET", f"carts/{cart_uuid}/items/{item_uuid}/participants")
+        return _list(body, "the participants")
+
+    async def put_participants(
+        self, cart_uuid: str, item_uuid: str, participants: list[Any]
+    ) -> list[Any]:
+        """`PUT .../participants` with a bare array; idempotent (it replaces them all)."""
+        path = f"carts/{cart_uuid}/items/{item_uuid}/participants"
+        return _list(await self._request("PUT", path, json_body=participants), "the participants")
 
     # -- plumbing -------------------------------------------------------------
 
@@ -265,11 +278,28 @@ class MusementClient:
 
 
 def _route_of(path: str) -> str:
-    """The path with the cart UUID masked, for logs."""
+    """The path with the cart and item UUIDs masked, for logs."""
     parts = path.split("/")
     if len(parts) > 1 and parts[0] == "carts":
         parts[1] = "{cartUuid}"
+    if len(parts) > 3 and parts[2] == "items":
+        parts[3] = "{cartItemUuid}"
     return "/" + "/".join(parts)
+
+
+def _object(body: Any, what: str) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise UpstreamError(f"Musement answered {what} with something else than a JSON object.")
+    return body
+
+
+def _list(body: Any, what: str) -> list[Any]:
+    # PHP's empty array: Musement may send `{}` for an empty list too.
+    if body == {}:
+        return []
+    if not isinstance(body, list):
+        raise UpstreamError(f"Musement answered {what} with something else than a JSON list.")
+    return body
 
 
 async def _read_capped(response: httpx2.Response, cap: int) -> bytes:

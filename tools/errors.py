@@ -61,13 +61,13 @@ class ValidationFailed(MusementError):
     )
 
     def __init__(
-        self, message: str, *, schema: Any = None, customer: Any = None, **fields: Any
+        self, message: str, *, schema: Any = None, payload: Any = None, **fields: Any
     ) -> None:
         super().__init__(message, **fields)
-        # The compiled schema and parsed customer it failed against, for callers
+        # The compiled schema and parsed payload it failed against, for callers
         # that can ask the user (never serialized).
         self.schema = schema
-        self.customer = customer
+        self.payload = payload
 
 
 class UserDeclined(MusementError):
@@ -83,6 +83,22 @@ class CartNotFound(MusementError):
     default_hint = (
         "Check the cart UUID. Carts are created with POST /carts by the booking flow; "
         "if this one expired or never existed, the booking must start from a new cart."
+    )
+
+
+class CartItemNotFound(MusementError):
+    type = "cart_item_not_found"
+    default_hint = (
+        "Check the cart item UUID: get_cart lists the items of the cart with their "
+        "cart_item_uuid (not the activity UUID)."
+    )
+
+
+class ParticipantsNotRequired(MusementError):
+    type = "participants_not_required"
+    default_hint = (
+        "This cart item needs no participants info: there is nothing to send for it. "
+        "get_cart shows what is still missing for the order."
     )
 
 
