@@ -34,12 +34,24 @@ from ..tools import (
     MusementError,
     SchemaCache,
     ValidationFailed,
+    get_cart,
     get_customer_schema,
+    get_participants_schema,
     parse_customer,
+    parse_json_argument,
     update_cart_customer,
+    update_participants,
 )
+from ..tools.participants import PARTICIPANTS
 from . import guidance
-from .definitions import GET_CUSTOMER_SCHEMA, SERVER_INSTRUCTIONS, UPDATE_CART_CUSTOMER
+from .definitions import (
+    GET_CART,
+    GET_CUSTOMER_SCHEMA,
+    GET_PARTICIPANTS_SCHEMA,
+    SERVER_INSTRUCTIONS,
+    UPDATE_CART_CUSTOMER,
+    UPDATE_PARTICIPANTS,
+)
 from .elicitation import answered, ask_user, is_modern
 from .live_tools import LiveTools
 from .settings import Settings
@@ -86,24 +98,63 @@ async def _get_customer_schema(call: ToolCall) -> ToolResult:
 
 
 async def _update_cart_customer(call: ToolCall) -> ToolResult:
-    async def update(customer: Any) -> BaseModel:
+    partial = _as_bool(call.args.get("partial", False)) is True
+
+    async def update(customer: dict[str, Any]) -> BaseModel:
         return await update_cart_customer(
             call.state.client,
             call.args["cart_uuid"],
             customer,
-            partial=_as_bool(call.args.get("partial", False)) is True,
+            partial=partial,
             cache=call.state.cache,
             on_schema=call.seen_schemas.append,
         )
 
-    customer = call.args["customer"]
+    return await _asking_the_user(
+        call, update, parse_customer(call.args["customer"], partial=partial)
+    )
+
+
+async def _get_cart(call: ToolCall) -> ToolResult:
+    return await get_cart(call.state.client, call.args["cart_uuid"], cache=call.state.cache)
+
+
+async def _get_participants_schema(call: ToolCall) -> ToolResult:
+    return await get_participants_schema(
+        call.state.client,
+        call.args["cart_uuid"],
+        call.args["cart_item_uuid"],
+        cache=call.state.cache,
+    )
+
+
+async def _update_participants(call: ToolCall) -> ToolResult:
+    async def update(payload: dict[str, Any]) -> BaseModel:
+        return await update_participants(
+            call.state.client,
+            call.args["cart_uuid"],
+            call.args["cart_item_uuid"],
+            payload[PARTICIPANTS],
+            cache=call.state.cache,
+        )
+
+    people = parse_json_argument(call.args[PARTICIPANTS], PARTICIPANTS, list)
+    return await _asking_the_user(call, update, {PARTICIPANTS: people})
+
+
+async def _asking_the_user(
+    call: ToolCall,
+    update: Callable[[dict[str, Any]], Awaitable[BaseModel]],
+    payload: dict[str, Any],
+) -> ToolResult:
+    """`update(payload)`; when it fails validation, the user may be asked to complete it."""
     if call.params.request_state is not None:
         # A 2026-07-28 retry carrying the user's answers: apply them, no further round.
-        completed = answered(call.params, parse_customer(customer, partial=True))
+        completed = answered(call.params, payload)
         if completed is not None:
             return await update(completed)
     try:
-        return await update(customer)
+        return await update(payload)
     except ValidationFailed as failure:
         asked = await ask_user(call.ctx, failure)
         if asked is None:
@@ -114,8 +165,11 @@ async def _update_cart_customer(call: ToolCall) -> ToolResult:
 
 
 _HANDLERS: dict[str, ToolHandler] = {
+    GET_CART: _get_cart,
     GET_CUSTOMER_SCHEMA: _get_customer_schema,
     UPDATE_CART_CUSTOMER: _update_cart_customer,
+    GET_PARTICIPANTS_SCHEMA: _get_participants_schema,
+    UPDATE_PARTICIPANTS: _update_participants,
 }
 
 

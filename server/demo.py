@@ -159,10 +159,10 @@ async def _play(t: Transcript, client: Client, sandbox: SandboxServer) -> None:
     t.call("update_cart_customer", args)
     error = await _call(client, "update_cart_customer", args, expect_error="validation_failed")
     t.line(f"← {error['type']}: {error['message']}")
-    for problem in error["details"][:8]:
+    for problem in error["details"][:12]:
         t.line(f"    {problem['path']}: {problem['message']}")
-    if len(error["details"]) > 8:
-        t.line(f"    ... and {len(error['details']) - 8} more")
+    if len(error["details"]) > 12:
+        t.line(f"    ... and {len(error['details']) - 12} more")
     puts = sandbox.recorder.count("PUT")
     t.line(f"  PUT requests that reached Musement: {puts}")
     _expect(puts == 0, "invalid input reached the upstream")

@@ -61,7 +61,7 @@ async def ask_user(
     """The payload completed by the user, a 2026 input request, or None (cannot ask)."""
     if failure.schema is None or not supports_form_elicitation(ctx):
         return None
-    forms = forms_for(failure.details, failure.schema, failure.customer)
+    forms = forms_for(failure.details, failure.schema, failure.payload)
     if forms is None:
         return None
     if is_modern(ctx):
@@ -74,7 +74,7 @@ async def ask_user(
             for index, form in enumerate(forms)
         }
         return types.InputRequiredResult(input_requests=requests, request_state=state_of(forms))
-    payload = failure.customer
+    payload = failure.payload
     for form in forms:
         try:
             answer = await ctx.session.elicit_form(

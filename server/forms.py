@@ -105,9 +105,6 @@ def _fields_behind(
     if field is not None and "not a field" not in problem["message"]:
         concrete = path if field.path.count(".") == path.count(".") else path.rpartition(".")[0]
         return {concrete: field}
-    if problem["message"] == "is required":
-        # A missing object (an activity's answers): its required questions not yet given.
-        return _missing_inside(path, compiled, payload, indices=None)
     if problem["message"].startswith("must have exactly"):
         # Too few people in a list: ask for the missing ones (too many is the model's to fix).
         entries = _at(payload, path)
@@ -115,26 +112,19 @@ def _fields_behind(
         wanted = _exact_count(compiled, path)
         if wanted is None or count >= wanted:
             return None
-        return _missing_inside(path, compiled, payload, indices=range(count, wanted))
+        return _missing_people(path, compiled, range(count, wanted))
     return None
 
 
-def _missing_inside(
-    path: str, compiled: CompiledSchema, payload: dict[str, Any], indices: range | None
-) -> dict[str, FieldGuide] | None:
-    found: dict[str, FieldGuide] = {}
-    for field in compiled.fields:
-        if not field.required or not field.path.startswith(path + "."):
-            continue
-        rest = field.path[len(path) + 1 :]
-        if indices is None and "*" not in rest:
-            concretes = [field.path]
-        elif indices is not None and rest.startswith("*."):
-            concretes = [f"{path}.{i}.{rest[2:]}" for i in indices]
-        else:
-            continue
-        found.update((c, field) for c in concretes if _at(payload, c) in (None, "", []))
-    return found or None
+def _missing_people(path: str, compiled: CompiledSchema, people: range) -> dict[str, FieldGuide]:
+    """The required questions about each of `people` (positions in the list at `path`)."""
+    prefix = path + ".*."
+    return {
+        f"{path}.{index}.{field.path[len(prefix) :]}": field
+        for field in compiled.fields
+        if field.required and field.path.startswith(prefix)
+        for index in people
+    }
 
 
 def _exact_count(compiled: CompiledSchema, path: str) -> int | None:

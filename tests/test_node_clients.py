@@ -230,7 +230,7 @@ def test_typescript_sdk_client(node, sandbox, http_servers, make_cart, sdk, era,
     assert report["serverVersion"]["name"] == "musement-mcp"
     # The tools exactly as published (the reviewed snapshot), and schemas ajv compiles.
     assert report["tools"] == json.loads(SNAPSHOT.read_text())
-    assert report["schemaCompile"] == {"get_customer_schema": "ok", "update_cart_customer": "ok"}
+    assert report["schemaCompile"] == {tool["name"]: "ok" for tool in report["tools"]}
 
     calls = report["calls"]
     for label in SUCCESSES:
@@ -303,7 +303,7 @@ def test_inspector_strict_tool_schemas(node, sandbox, http_servers, tmp_path, er
     problems = [line for line in out.stderr.splitlines() if not line.startswith("{")]
     assert out.returncode == 0, f"strict schema errors (exit {out.returncode}):\n{out.stderr}"
     tools = json.loads(out.stdout)["result"]["tools"]
-    assert [t["name"] for t in tools] == ["get_customer_schema", "update_cart_customer"]
+    assert [t["name"] for t in tools] == [t["name"] for t in json.loads(SNAPSHOT.read_text())]
     assert not any(re.match(r"(Warning|Error): ", line) for line in problems), "\n".join(problems)
 
 

@@ -158,7 +158,11 @@ def test_field_guide_is_ordered_with_paths_and_requirements(compiled):
 def test_object_with_required_questions_is_itself_required(compiled):
     assert "extra_customer_data" in compiled.schema["required"]
     problems = compiled.validate({k: v for k, v in VALID.items() if k != "extra_customer_data"})
-    assert [(p["path"], p["message"]) for p in problems] == [("extra_customer_data", "is required")]
+    # A missing object stands for its required questions, which are named one by one.
+    assert [(p["path"], p["message"], p["title"]) for p in problems] == [
+        (f"extra_customer_data.{ACTIVITY}.phone_number", "is required", "Phone number"),
+        (f"extra_customer_data.{ACTIVITY}.s_74380", "is required", "Hotel location"),
+    ]
     problems = compiled.validate({**VALID, "extra_customer_data": {ACTIVITY: {}}})
     assert [p["path"] for p in problems] == [
         f"extra_customer_data.{ACTIVITY}.phone_number",

@@ -6,14 +6,17 @@ and plain arguments, and return pydantic models or raise a `MusementError`.
 
 from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
+from .cart import get_cart
 from .client import PUBLIC_SANDBOX_URL, MusementClient, MusementConfig
 from .customer import get_customer_schema, parse_customer, update_cart_customer
 from .errors import (
+    CartItemNotFound,
     CartLocked,
     CartNotFound,
     InvalidArgument,
     InvalidRequest,
     MusementError,
+    ParticipantsNotRequired,
     RateLimited,
     Unauthorized,
     UpstreamError,
@@ -21,10 +24,27 @@ from .errors import (
     UserDeclined,
     ValidationFailed,
 )
-from .models import Customer, CustomerField, CustomerSchemaResult, UpdateCustomerResult
+from .models import (
+    CartOverview,
+    Customer,
+    CustomerField,
+    CustomerSchemaResult,
+    ParticipantsSchemaResult,
+    UpdateCustomerResult,
+    UpdateParticipantsResult,
+)
+from .participants import get_participants_schema, update_participants
 from .schema import CompiledSchema, compile_customer_schema, generic_customer_schema
 
 __all__ = [
+    "CartItemNotFound",
+    "CartOverview",
+    "ParticipantsNotRequired",
+    "ParticipantsSchemaResult",
+    "UpdateParticipantsResult",
+    "get_cart",
+    "get_participants_schema",
+    "update_participants",
     "PUBLIC_SANDBOX_URL",
     "CartLocked",
     "CartNotFound",

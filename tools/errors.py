@@ -56,8 +56,8 @@ class ValidationFailed(MusementError):
     type = "validation_failed"
     default_hint = (
         "Nothing was sent to Musement. Correct every field listed in `details` "
-        "(ask the user for values you do not know; never invent them) and call "
-        "update_cart_customer again. get_customer_schema lists every field."
+        "(ask the user for values you do not know; never invent them) and call the "
+        "same tool again. The matching schema tool lists every field."
     )
 
     def __init__(

@@ -82,3 +82,64 @@ class UpdateCustomerResult(BaseModel):
         description="`partial` when required fields were not enforced."
     )
     customer: Customer = Field(description="The customer as Musement now stores it.")
+
+
+class ParticipantsSchemaResult(BaseModel):
+    """What one cart item needs about its participants."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    cart_uuid: str
+    cart_item_uuid: str
+    quantity: int = Field(description="How many entries `participants` must have (one per ticket).")
+    json_schema: dict[str, Any] = Field(
+        alias="schema",
+        description="Normalized JSON Schema (Draft 2020-12) of the `participants` list.",
+    )
+    fields: list[CustomerField] = Field(
+        description="Every question about a participant, in order; paths read "
+        "`participants.*.<field>` (`*` is the participant's position, from 0)."
+    )
+    required: list[str] = Field(description="Paths of the questions the order needs.")
+
+
+class UpdateParticipantsResult(BaseModel):
+    """The outcome of a successful participants update."""
+
+    cart_uuid: str
+    cart_item_uuid: str
+    participants: list[dict[str, Any]] = Field(description="As Musement now stores them.")
+
+
+class CartItemView(BaseModel):
+    cart_item_uuid: str = Field(description="The item's UUID (for participants tools).")
+    activity_uuid: str | None = None
+    activity_title: str | None = None
+    quantity: int | None = Field(None, description="Tickets: one participant entry each.")
+    participants_required: bool = Field(description="Whether the item needs participants info.")
+    participants_provided: int = Field(description="How many participant entries are stored.")
+
+
+class ItemProblems(BaseModel):
+    cart_item_uuid: str
+    activity_title: str | None = None
+    problems: list[dict[str, Any]] = Field(
+        description="What the item's participants info still lacks, with paths and messages."
+    )
+
+
+class Missing(BaseModel):
+    customer: list[dict[str, Any]] = Field(
+        description="Customer fields (extra customer data included) still missing or invalid."
+    )
+    participants: list[ItemProblems] = Field(description="Items whose participants info lacks.")
+
+
+class CartOverview(BaseModel):
+    """A cart, the customer saved so far, and what the order still needs."""
+
+    cart_uuid: str
+    items: list[CartItemView]
+    customer: dict[str, Any] | None = Field(description="The customer saved so far, if any.")
+    missing: Missing
+    ready_for_order: bool = Field(description="True when nothing is missing.")

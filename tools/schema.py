@@ -513,13 +513,10 @@ def _problems_of(
         instance = error.instance if isinstance(error.instance, dict) else {}
         properties = schema.get("properties", {})
         return [
-            _problem(
-                [*at, name],
-                "is required",
-                properties.get(name, {}),
-            )
+            problem
             for name in error.validator_value
             if name not in instance
+            for problem in _required_leaves([*at, name], properties.get(name, {}))
         ]
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
@@ -580,6 +577,18 @@ def _problems_of(
     }:
         return [_problem(at, f"does not meet {kind} {error.validator_value}", schema)]
     return [_problem(at, f"is not valid ({kind})", schema)]
+
+
+def _required_leaves(path: list[Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """A missing object stands for its required questions: name those, not the object."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if schema.get("type") == "object" and properties and schema.get("required"):
+        return [
+            problem
+            for name in schema["required"]
+            for problem in _required_leaves([*path, name], properties.get(name, {}))
+        ]
+    return [_problem(path, "is required", schema)]
 
 
 def _problem(

@@ -1,0 +1,123 @@
+"""Participants info of a cart item: read what it needs, send one entry per ticket.
+
+Activities may need details about each participant (names, dates of birth,
+passports, ...). Musement answers the item's participants schema: a
+`participants` list with exactly one entry per ticket. The list is validated
+against it, exact count included, before the PUT (which replaces the list).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .arguments import check_cart_uuid, check_uuid, parse_json_argument
+from .cache import SchemaCache
+from .cart_schemas import CartSchema, SchemaListener
+from .client import MusementClient
+from .customer import guide
+from .errors import (
+    CartItemNotFound,
+    CartLocked,
+    CartNotFound,
+    InvalidRequest,
+    ParticipantsNotRequired,
+)
+from .models import ParticipantsSchemaResult, UpdateParticipantsResult
+
+PARTICIPANTS = "participants"
+# Musement answers all three with 404 code "1400"; only the message tells them apart.
+_NOT_REQUIRED = "does not require participant"
+_ITEM_NOT_FOUND = "cart item"
+
+
+def check_item_uuid(value: Any) -> str:
+    return check_uuid(value, "cart_item_uuid", what="cart item (see get_cart)")
+
+
+def participants_schema(
+    client: MusementClient,
+    cart_uuid: str,
+    item_uuid: str,
+    cache: SchemaCache | None,
+    on_schema: SchemaListener | None = None,
+) -> CartSchema:
+    async def fetch() -> dict[str, Any]:
+        try:
+            return await client.get_participants_schema(cart_uuid, item_uuid)
+        except CartNotFound as missing:
+            raise _not_found(missing) from None
+
+    return CartSchema(
+        client, fetch, cart_uuid, item_uuid, PARTICIPANTS, cache=cache, on_schema=on_schema
+    )
+
+
+async def get_participants_schema(
+    client: MusementClient,
+    cart_uuid: Any,
+    cart_item_uuid: Any,
+    *,
+    cache: SchemaCache | None = None,
+) -> ParticipantsSchemaResult:
+    """What one cart item needs about its participants: schema, count and field guide."""
+    cart_uuid, item_uuid = check_cart_uuid(cart_uuid), check_item_uuid(cart_item_uuid)
+    with client.call_budget():
+        compiled = await participants_schema(client, cart_uuid, item_uuid, cache).fresh()
+    listed = compiled.schema["properties"].get(PARTICIPANTS, {})
+    return ParticipantsSchemaResult.model_validate(
+        {
+            "cart_uuid": cart_uuid,
+            "cart_item_uuid": item_uuid,
+            "quantity": listed.get("minItems", 0),
+            "schema": listed,
+            **guide(compiled),
+        }
+    )
+
+
+async def update_participants(
+    client: MusementClient,
+    cart_uuid: Any,
+    cart_item_uuid: Any,
+    participants: Any,
+    *,
+    cache: SchemaCache | None = None,
+) -> UpdateParticipantsResult:
+    """Validate the list (one entry per ticket) against the item's schema, then `PUT` it."""
+    cart_uuid, item_uuid = check_cart_uuid(cart_uuid), check_item_uuid(cart_item_uuid)
+    people = parse_json_argument(participants, PARTICIPANTS, list)
+    schema = participants_schema(client, cart_uuid, item_uuid, cache)
+    with client.call_budget():
+        await schema.check({PARTICIPANTS: people}, partial=False, what=PARTICIPANTS)
+        try:
+            stored = await client.put_participants(cart_uuid, item_uuid, people)
+        except CartNotFound as missing:
+            schema.forget()
+            raise _not_found(missing) from None
+        except (CartLocked, InvalidRequest):
+            schema.forget()
+            raise
+    return UpdateParticipantsResult.model_validate(
+        {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": stored}
+    )
+
+
+async def stored_participants(client: MusementClient, cart_uuid: str, item_uuid: str) -> list[Any]:
+    try:
+        return await client.get_participants(cart_uuid, item_uuid)
+    except CartNotFound as missing:
+        raise _not_found(missing) from None
+
+
+def _not_found(error: CartNotFound) -> CartNotFound | CartItemNotFound | ParticipantsNotRequired:
+    """Musement's 404 on an item path, told apart by its message."""
+    said = error.message.lower()
+    if _NOT_REQUIRED in said:
+        return ParticipantsNotRequired(
+            "This cart item does not require participants info.", status=404, code=error.code
+        )
+    if _ITEM_NOT_FOUND in said:
+        return CartItemNotFound(
+            f"Musement has no such cart item: {error.message}", status=404, code=error.code
+        )
+    return error
