@@ -12,7 +12,12 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from musement_mcp.sandbox import LOCKED_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, SandboxServer
+from musement_mcp.sandbox import (
+    LOCKED_CART_UUID,
+    PARTICIPANTS_ACTIVITY_UUID,
+    SANDBOX_TEST_ACTIVITY_UUID,
+    SandboxServer,
+)
 
 from .conftest import TEST_APPLICATION, error_of, serve_http
 
@@ -31,6 +36,13 @@ CUSTOMER = {
     "tax_id": "TAXID-998877",
 }
 EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
+PERSON = {
+    "salutation": "Mrs",
+    "firstname": "Dorothy",
+    "lastname": "Vaughan",
+    "date_of_birth": "1910-09-20",
+    "email": "dorothy.vaughan@example.org",
+}
 BAD_EMAIL = "katherine@@nasa"
 DEBUG_ENV = {"MUSEMENT_CLIENT_SECRET": CLIENT_SECRET, "MUSEMENT_LOG_LEVEL": "DEBUG"}
 
@@ -46,7 +58,10 @@ def new_cart(sandbox: SandboxServer) -> str:
     ).json()["access_token"]
     headers = {"X-Musement-Application": TEST_APPLICATION, "Authorization": f"Bearer {token}"}
     cart = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
-    items = [{"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID}]
+    items = [
+        {"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID},
+        {"type": "musement", "product_identifier": PARTICIPANTS_ACTIVITY_UUID},
+    ]
     httpx2.post(
         f"{sandbox.base_url}/carts/{cart}/items", headers=headers, json=items
     ).raise_for_status()
@@ -76,13 +91,27 @@ async def full_session(client: Client, cart: str) -> None:
         "update_cart_customer", {"cart_uuid": cart, "customer": '{"firstname": "Katherine"'}
     )
     assert error_of(as_string)["type"] == "invalid_argument"
+    overview = await client.call_tool("get_cart", {"cart_uuid": cart})
+    item = next(i for i in overview.structured_content["items"] if i["participants_required"])
+    people = {"cart_uuid": cart, "cart_item_uuid": item["cart_item_uuid"]}
+    saved = await client.call_tool("update_participants", {**people, "participants": [PERSON]})
+    assert not saved.is_error, saved.content[0].text
+    wrong = await client.call_tool(
+        "update_participants", {**people, "participants": [{**PERSON, "date_of_birth": "1910"}]}
+    )
+    assert error_of(wrong)["type"] == "validation_failed"
+    assert not (await client.call_tool("get_cart", {"cart_uuid": cart})).is_error
 
 
 def assert_clean(logged: str, sandbox: SandboxServer) -> None:
     assert '"tool call"' in logged  # DEBUG logging was on and wrote something
     tokens = [r.header("authorization") for r in sandbox.recorder.requests]
     secrets = [CLIENT_SECRET, *(t.removeprefix("Bearer ") for t in tokens if t)]
-    values = [v for v in [*CUSTOMER.values(), *EXTRA.values(), BAD_EMAIL] if v != "NO"]
+    values = [
+        v
+        for v in [*CUSTOMER.values(), *EXTRA.values(), *PERSON.values(), BAD_EMAIL]
+        if v not in ("NO", "Mrs")
+    ]
     for value in [*values, *secrets]:
         assert value not in logged, f"{value!r} leaked into the logs"
 

@@ -22,7 +22,12 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 from mcp import Client
 
-from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, LOCKED_CART_UUID, SandboxServer
+from musement_mcp.sandbox import (
+    EXTRA_DATA_CART_UUID,
+    LOCKED_CART_UUID,
+    PARTICIPANTS_ACTIVITY_UUID,
+    SandboxServer,
+)
 from musement_mcp.server import build_server
 from musement_mcp.server.definitions import tool_definitions
 from musement_mcp.tools import compile_customer_schema
@@ -39,11 +44,20 @@ ERROR_TYPES = {
     "rate_limited",
     "upstream_unavailable",
     "upstream_error",
+    "cart_item_not_found",
+    "participants_not_required",
 }
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 UPSTREAM_PATH = re.compile(
-    r"/api/v3/carts/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"/customer(/schema)?"
+    rf"/api/v3/carts/{_UUID}(/customer(/schema)?|/items/{_UUID}/participants(/schema)?)?"
 )
+TOOLS = [
+    "get_cart",
+    "get_customer_schema",
+    "update_cart_customer",
+    "get_participants_schema",
+    "update_participants",
+]
 
 
 class Harness:
@@ -66,6 +80,19 @@ class Harness:
                 ).json()
             ),
         }
+        # A cart whose item needs participants info (2 tickets).
+        self.people_cart = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
+        self.item = httpx2.post(
+            f"{sandbox.base_url}/carts/{self.people_cart}/items",
+            headers=headers,
+            json=[{"product_identifier": PARTICIPANTS_ACTIVITY_UUID, "quantity": 2}],
+        ).json()["uuid"]
+        self.people = compile_customer_schema(
+            httpx2.get(
+                f"{sandbox.base_url}/carts/{self.people_cart}/items/{self.item}/participants/schema",
+                headers=headers,
+            ).json()
+        )
         self.output_schemas = {t.name: t.output_schema for t in tool_definitions()}
         sandbox.recorder.clear()  # only the tools' requests are checked
 
@@ -134,19 +161,40 @@ def check_upstream(h: Harness) -> None:
         assert UPSTREAM_PATH.fullmatch(request.path), request.path
         assert not request.query
         if request.method == "PUT":
-            cart = request.path.split("/")[4]
             body = json.loads(request.body)
-            assert h.schemas[cart].validate(body, partial=True) == []
+            if request.path.endswith("/participants"):
+                assert h.people.validate({"participants": body}) == []
+            else:
+                cart = request.path.split("/")[4]
+                assert h.schemas[cart].validate(body, partial=True) == []
     h.sandbox.recorder.clear()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+def participants(h: Harness) -> st.SearchStrategy[Any]:
+    listed = h.people.schema["properties"]["participants"]
+    return st.one_of(
+        from_schema(listed),  # valid for the item
+        st.lists(from_schema(listed["items"]), max_size=4),  # any count
+        json_values,
+        json_values.map(json.dumps),
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_generated_arguments(harness, data) -> None:
     h, clients = harness
     client = clients[data.draw(st.sampled_from(["legacy", "auto"]), label="era")]
-    tool = data.draw(st.sampled_from(["get_customer_schema", "update_cart_customer"]))
+    tool = data.draw(st.sampled_from(TOOLS))
     arguments: dict[str, Any] = {"cart_uuid": data.draw(cart_uuids, label="cart_uuid")}
+    if tool.endswith("participants_schema") or tool == "update_participants":
+        if data.draw(st.booleans(), label="use the participants cart"):
+            arguments["cart_uuid"] = h.people_cart
+        arguments["cart_item_uuid"] = data.draw(
+            st.one_of(st.just(h.item), cart_uuids), label="cart_item_uuid"
+        )
+    if tool == "update_participants":
+        arguments["participants"] = data.draw(participants(h), label="participants")
     if tool == "update_cart_customer":
         if data.draw(st.booleans(), label="use own cart"):
             arguments["cart_uuid"] = h.cart
