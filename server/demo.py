@@ -22,6 +22,7 @@ from mcp import Client, StdioServerParameters
 from ..sandbox import (
     EXTRA_DATA_CART_UUID,
     LOCKED_CART_UUID,
+    PARTICIPANTS_CART_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     SandboxServer,
 )
@@ -72,6 +73,8 @@ async def run_demo(out: Any = sys.stdout) -> None:
         user = DemoUser(t)
         async with Client(params, elicitation_callback=user) as client:
             await _play_with_forms(t, client, sandbox, user)
+        async with Client(params) as client:
+            await _play_whole_step(t, client)
     t.line("\nDemo finished: every step behaved as expected.")
 
 
@@ -214,18 +217,37 @@ async def _play(t: Transcript, client: Client, sandbox: SandboxServer) -> None:
     t.line("  requests that reached Musement: 0")
 
 
-def _answers_for(fields: list[dict[str, Any]]) -> dict[str, Any]:
-    """What a user would answer, field by field; consent is a deliberate NO."""
-    base = {
-        "firstname": "Ada",
-        "lastname": "Lovelace",
-        "email": "ada@example.com",
-    }
-    customer: dict[str, Any] = {}
+ADA = {
+    "firstname": "Ada",
+    "lastname": "Lovelace",
+    "email": "ada@example.com",
+    "salutation": "Ms",
+    "date_of_birth": "1815-12-10",
+    "nationality": "United Kingdom",
+    "passport": "GB1815121",
+}
+CHARLES = {
+    **ADA,
+    "firstname": "Charles",
+    "lastname": "Babbage",
+    "salutation": "Mr",
+    "date_of_birth": "1791-12-26",
+    "email": "charles@example.com",
+}
+
+
+def _answers_for(
+    fields: list[dict[str, Any]], prefix: str = "", person: dict[str, Any] = ADA
+) -> dict[str, Any]:
+    """What a user would answer to the required questions under `prefix` (and to the
+    person's own details); consent is a deliberate NO."""
+    answers: dict[str, Any] = {}
     for field in fields:
-        path = field["path"].split(".")
-        if field["path"] in base:
-            value: Any = base[field["path"]]
+        if not field["path"].startswith(prefix):
+            continue
+        path = field["path"][len(prefix) :].split(".")
+        if path[-1] in person:
+            value: Any = person[path[-1]]
         elif not field["required"]:
             continue
         elif field["options"]:
@@ -237,11 +259,58 @@ def _answers_for(fields: list[dict[str, Any]]) -> dict[str, Any]:
             value = "3901234567"
         else:
             value = "Hotel Artemide, Via Nazionale 22"
-        target = customer
+        target = answers
         for part in path[:-1]:
             target = target.setdefault(part, {})
         target[path[-1]] = value
-    return customer
+    return answers
+
+
+async def _play_whole_step(t: Transcript, client: Client) -> None:
+    t.step("10. The whole step: customer and participants, until nothing is missing")
+    cart = PARTICIPANTS_CART_UUID
+    overview = await _checklist(t, client, cart)
+    for item in overview["items"]:
+        people = "participants info needed" if item["participants_required"] else "no participants"
+        t.line(
+            f"  item {item['cart_item_uuid'][:8]}…: {item['activity_title']} x "
+            f"{item['quantity']} ({people})"
+        )
+    form = await _call(client, "get_customer_schema", {"cart_uuid": cart})
+    args = {"cart_uuid": cart, "customer": _answers_for(form["fields"])}
+    t.call("update_cart_customer", args)
+    await _call(client, "update_cart_customer", args)
+    t.line("← customer saved")
+    for item in overview["missing"]["participants"]:
+        ids = {"cart_uuid": cart, "cart_item_uuid": item["cart_item_uuid"]}
+        t.call("get_participants_schema", ids)
+        form = await _call(client, "get_participants_schema", ids)
+        t.line(
+            f"← {form['quantity']} participant(s): "
+            + ", ".join(f["title"] for f in form["fields"] if f["required"])
+        )
+        people = [
+            _answers_for(form["fields"], "participants.*.", person)
+            for person in [ADA, CHARLES][: form["quantity"]]
+        ]
+        args = {**ids, "participants": people}
+        t.call("update_participants", args)
+        saved = await _call(client, "update_participants", args)
+        t.line(f"← saved: {', '.join(p['firstname'] for p in saved['participants'])}")
+    overview = await _checklist(t, client, cart)
+    _expect(overview["ready_for_order"], "the checklist should be empty")
+
+
+async def _checklist(t: Transcript, client: Client, cart: str) -> dict[str, Any]:
+    t.call("get_cart", {"cart_uuid": cart})
+    overview = await _call(client, "get_cart", {"cart_uuid": cart})
+    missing = overview["missing"]
+    t.line(
+        f"← missing: {len(missing['customer'])} customer field(s), participants for "
+        f"{len(missing['participants'])} item(s); ready for the order: "
+        f"{overview['ready_for_order']}"
+    )
+    return overview
 
 
 async def _call(

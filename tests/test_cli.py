@@ -40,6 +40,9 @@ def test_demo_plays_the_customer_step() -> None:
         "[form shown to the user]",
         "Musement newsletter (NO / YES): the user picks NO",
         "saved after the user's answers",
+        "participants for 2 item(s); ready for the order: False",
+        "← saved: Ada, Charles",
+        "participants for 0 item(s); ready for the order: True",
         "Demo finished",
     ):
         assert expected in out, f"{expected!r} missing from the demo transcript"

@@ -97,3 +97,18 @@ def test_n8n_workflow_calls_the_tools_as_n8n_would(sandbox) -> None:
         schema, saved = anyio.run(replay)
     assert not schema.is_error and not saved.is_error, saved.content[0].text
     assert saved.structured_content["customer"]["lastname"] == "Hopper"
+
+
+def test_agent_takes_every_seeded_cart_to_an_empty_checklist() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "agent_complete_cart.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results) == 3
+    for outcome in results.values():
+        assert outcome == {"customer": [], "participants": [], "ready_for_order": True}
+    assert "participant(s) saved for The Last Supper guided tour" in done.stderr
