@@ -14,13 +14,36 @@ from typing import Any
 
 import httpx2
 import pytest
-from mcp import Client
+from mcp import Client, StdioServerParameters
 
 from musement_mcp.sandbox import SandboxServer
 from musement_mcp.server import Settings, build_server, load_settings
 
 TEST_APPLICATION = "musement-mcp-tests"
 ERAS = ["legacy", "auto"]  # 2025-11-25 handshake era, 2026-07-28 era
+
+# A complete customer for a cart without activity questions (consent: the user said NO).
+GRACE = {
+    "firstname": "Grace",
+    "lastname": "Hopper",
+    "email": "grace@example.com",
+    "musement_newsletter": "NO",
+    "allow_profiling": "NO",
+    "thirdparty_newsletter": "NO",
+    "events_related_newsletter": "NO",
+}
+# A raw handshake-era `initialize`, for HTTP-level checks.
+INITIALIZE_REQUEST = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "probe", "version": "1"},
+    },
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +63,25 @@ def faulty_sandbox() -> Iterator[SandboxServer]:
     """A sandbox of the test's own, with fault injection on."""
     with SandboxServer(faults=True) as server:
         yield server
+
+
+def stdio_params(
+    sandbox: SandboxServer, *extra: str, env: dict[str, str] | None = None
+) -> StdioServerParameters:
+    """`python -m musement_mcp.server` over stdio, pointed at `sandbox`."""
+    return StdioServerParameters(
+        command=sys.executable,
+        args=[
+            "-m",
+            "musement_mcp.server",
+            "--base-url",
+            sandbox.base_url,
+            "--application",
+            TEST_APPLICATION,
+            *extra,
+        ],
+        env={**os.environ, **(env or {})},
+    )
 
 
 def settings_for(sandbox: SandboxServer, **overrides: Any) -> Settings:

@@ -20,25 +20,13 @@ from starlette.routing import Route
 
 from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
 
-from .conftest import free_port, serve_http
+from .conftest import INITIALIZE_REQUEST, MCP_HEADERS, free_port, serve_http
 
 pytestmark = pytest.mark.anyio
 
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "probe", "version": "1"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
-
 
 def post_initialize(url: str, **headers: str) -> httpx2.Response:
-    return httpx2.post(url + "/mcp", json=INITIALIZE, headers={**MCP_HEADERS, **headers})
+    return httpx2.post(url + "/mcp", json=INITIALIZE_REQUEST, headers={**MCP_HEADERS, **headers})
 
 
 async def schema_call(url: str, token: str | None) -> bool:
@@ -129,7 +117,10 @@ async def test_named_hosts_and_origins_are_allowed(sandbox) -> None:
 
 async def test_request_body_size_is_capped(sandbox) -> None:
     with serve_http(sandbox, env={"MUSEMENT_HTTP_MAX_BODY_BYTES": "4096"}) as (url, _):
-        big = {**INITIALIZE, "params": {**INITIALIZE["params"], "pad": "x" * 10_000}}
+        big = {
+            **INITIALIZE_REQUEST,
+            "params": {**INITIALIZE_REQUEST["params"], "pad": "x" * 10_000},
+        }
         response = httpx2.post(url + "/mcp", json=big, headers=MCP_HEADERS)
         assert response.status_code == 413
         assert post_initialize(url).status_code == 200

@@ -32,7 +32,7 @@ import pytest
 
 from musement_mcp.sandbox import SandboxServer
 
-from .conftest import TEST_APPLICATION
+from .conftest import GRACE, TEST_APPLICATION
 
 NODE_DIR = Path(__file__).parent / "node"
 NODE_MODULES = NODE_DIR / "node_modules"
@@ -334,15 +334,7 @@ def test_inspector_calls_tools(node, sandbox, http_servers, make_cart, tmp_path,
     code, schema = call("get_customer_schema", {"cart_uuid": EXTRA_CART})
     assert code == 0 and not schema.get("isError"), schema
     assert schema["structuredContent"]["cart_uuid"] == EXTRA_CART
-    customer = {
-        "firstname": "Grace",
-        "lastname": "Hopper",
-        "email": "grace@example.com",
-        "musement_newsletter": "NO",
-        "allow_profiling": "NO",
-        "thirdparty_newsletter": "NO",
-        "events_related_newsletter": "YES",
-    }
+    customer = {**GRACE, "events_related_newsletter": "YES"}
     code, saved = call("update_cart_customer", {"cart_uuid": make_cart(), "customer": customer})
     assert code == 0 and saved["structuredContent"]["customer"]["email"] == customer["email"]
     # isError results: the Inspector exits 5 and prints the result.

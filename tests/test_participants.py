@@ -18,7 +18,7 @@ from musement_mcp.sandbox import (
 )
 from musement_mcp.server import build_server
 
-from .conftest import TEST_APPLICATION, error_of, settings_for
+from .conftest import GRACE, TEST_APPLICATION, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -42,13 +42,7 @@ TRAVELLER = {
     "passport": "X1234567",
 }
 CUSTOMER = {
-    "firstname": "Grace",
-    "lastname": "Hopper",
-    "email": "grace@example.com",
-    "musement_newsletter": "NO",
-    "allow_profiling": "NO",
-    "thirdparty_newsletter": "NO",
-    "events_related_newsletter": "NO",
+    **GRACE,
     "extra_customer_data": {PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID: {"s_52210": "Hotel Excelsior"}},
 }
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 from typing import Any
 
 import httpx2
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client
 from mcp.client.stdio import stdio_client
 
 from musement_mcp.sandbox import (
@@ -19,7 +17,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 
-from .conftest import TEST_APPLICATION, error_of, serve_http
+from .conftest import TEST_APPLICATION, error_of, serve_http, stdio_params
 
 pytestmark = pytest.mark.anyio
 
@@ -118,20 +116,7 @@ def assert_clean(logged: str, sandbox: SandboxServer) -> None:
 
 async def test_stdio_debug_logs_are_clean() -> None:
     with SandboxServer(client_id="partner", client_secret=CLIENT_SECRET) as sandbox:
-        params = StdioServerParameters(
-            command=sys.executable,
-            args=[
-                "-m",
-                "musement_mcp.server",
-                "--base-url",
-                sandbox.base_url,
-                "--application",
-                TEST_APPLICATION,
-                "--client-id",
-                "partner",
-            ],
-            env={**os.environ, **DEBUG_ENV},
-        )
+        params = stdio_params(sandbox, "--client-id", "partner", env=DEBUG_ENV)
         with tempfile.TemporaryFile("w+") as errlog:
             async with Client(stdio_client(params, errlog=errlog)) as client:
                 await full_session(client, new_cart(sandbox))

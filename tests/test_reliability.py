@@ -12,21 +12,12 @@ from mcp import Client
 from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
 from musement_mcp.server import build_server
 
-from .conftest import error_of, settings_for
+from .conftest import GRACE, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
 
 SCHEMA = "/carts/*/customer/schema"
 CUSTOMER_PUT = "/carts/*/customer"
-CUSTOMER = {
-    "firstname": "Grace",
-    "lastname": "Hopper",
-    "email": "grace@example.com",
-    "musement_newsletter": "NO",
-    "allow_profiling": "NO",
-    "thirdparty_newsletter": "NO",
-    "events_related_newsletter": "NO",
-}
 
 
 def schema_gets(sandbox: SandboxServer) -> int:
@@ -113,7 +104,7 @@ async def test_put_is_retried_and_stored_once(faulty_sandbox, era) -> None:
     sandbox.faults.fail("PUT", CUSTOMER_PUT, 503)
     async with Client(build_server(settings_for(sandbox)), mode=era) as client:
         result = await client.call_tool(
-            "update_cart_customer", {"cart_uuid": cart, "customer": CUSTOMER}
+            "update_cart_customer", {"cart_uuid": cart, "customer": GRACE}
         )
     assert not result.is_error, result.content[0].text
     assert sandbox.recorder.count("PUT", f"/carts/{cart}/customer") == 2

@@ -22,22 +22,14 @@ from musement_mcp.sandbox import (
 )
 from musement_mcp.server import build_server
 
-from .conftest import TEST_APPLICATION, error_of, settings_for
+from .conftest import GRACE, TEST_APPLICATION, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tools.json"
 TEST_ACTIVITY = SANDBOX_TEST_ACTIVITY_UUID
 
-BASE_CUSTOMER = {
-    "firstname": "Grace",
-    "lastname": "Hopper",
-    "email": "grace@example.com",
-    "musement_newsletter": "NO",
-    "allow_profiling": "NO",
-    "thirdparty_newsletter": "NO",
-    "events_related_newsletter": "YES",
-}
+BASE_CUSTOMER = {**GRACE, "events_related_newsletter": "YES"}
 TEST_ACTIVITY_ANSWERS = {"phone_number": "1234567890", "s_74380": "Hotel Artemide"}
 
 

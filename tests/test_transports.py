@@ -12,9 +12,16 @@ import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 
-from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, SandboxServer
+from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID
 
-from .conftest import ERAS, TEST_APPLICATION, error_of, serve_http
+from .conftest import (
+    ERAS,
+    INITIALIZE_REQUEST,
+    MCP_HEADERS,
+    error_of,
+    serve_http,
+    stdio_params,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -29,22 +36,6 @@ CUSTOMER = {
     "events_related_newsletter": "NO",
 }
 EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
-
-
-def stdio_params(sandbox: SandboxServer, *extra: str, env: dict[str, str] | None = None):
-    return StdioServerParameters(
-        command=sys.executable,
-        args=[
-            "-m",
-            "musement_mcp.server",
-            "--base-url",
-            sandbox.base_url,
-            "--application",
-            TEST_APPLICATION,
-            *extra,
-        ],
-        env={**os.environ, **(env or {})},
-    )
 
 
 async def exercise(client: Client, make_cart) -> None:
@@ -104,24 +95,10 @@ async def test_streamable_http(http_server, make_cart, era) -> None:
 def test_http_health_and_dns_rebinding_protection(http_server) -> None:
     health = httpx2.get(http_server + "/healthz")
     assert health.json() == {"status": "ok"}
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-11-25",
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
-    headers = {"Accept": "application/json, text/event-stream"}
-    wrong_host = httpx2.post(
-        http_server + "/mcp", json=initialize, headers={**headers, "Host": "evil.example"}
-    )
+    request = {"json": INITIALIZE_REQUEST, "url": http_server + "/mcp"}
+    wrong_host = httpx2.post(**request, headers={**MCP_HEADERS, "Host": "evil.example"})
     assert wrong_host.status_code == 421
-    wrong_origin = httpx2.post(
-        http_server + "/mcp", json=initialize, headers={**headers, "Origin": "http://evil.example"}
-    )
+    wrong_origin = httpx2.post(**request, headers={**MCP_HEADERS, "Origin": "http://evil.example"})
     assert wrong_origin.status_code == 403
 
 
