@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import sys
 from collections.abc import Iterator
 
 import anyio
+from pydantic import SecretStr
 
 from .settings import Settings, SettingsError, load_settings
 from .version import __version__
@@ -71,6 +73,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             elif settings.http_workers > 1:
                 from .asgi import FACTORY
 
+                if not settings.request_state_keys:
+                    # Workers must unseal each other's elicitation state: one key for all.
+                    key = secrets.token_urlsafe(48)
+                    settings = settings.model_copy(update={"request_state_key": SecretStr(key)})
                 # Each worker builds its server from the environment: hand it ours.
                 os.environ.update(_as_environment(settings))
                 serve_http(settings, FACTORY)

@@ -121,6 +121,11 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
     host, port = settings.http_host, settings.http_port
     if host not in _LOOPBACK and not (settings.static_tokens or settings.oauth_resource_server):
         logger.warning("serving on a non-loopback address without bearer-token auth")
+    if settings.http_stateless and not settings.request_state_keys and settings.http_workers == 1:
+        logger.warning(
+            "stateless without MUSEMENT_REQUEST_STATE_KEY: replicas behind a load balancer "
+            "will refuse each other's elicitation retries"
+        )
     logger.info(
         "serving Streamable HTTP",
         extra={"url": f"http://{host}:{port}{MCP_PATH}", "workers": settings.http_workers},

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -142,7 +143,11 @@ def free_port() -> int:
 def serve_http(
     sandbox: SandboxServer, *args: str, env: dict[str, str] | None = None, port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`musement-mcp serve --transport http` as a subprocess, ready; yields (URL, process)."""
+    """`musement-mcp serve --transport http` as a subprocess, ready; yields (URL, process).
+
+    The server's stderr goes to a file (`server_log(process)` reads it), not a pipe that
+    nobody drains and that a long run could fill.
+    """
     port = port or free_port()
     command = [
         sys.executable,
@@ -158,23 +163,36 @@ def serve_http(
         TEST_APPLICATION,
         *args,
     ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx2.get(url + "/healthz").status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
-            time.sleep(0.05)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        process.wait(timeout=30)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})}
+        )
+        _LOGS[process.pid] = log
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    if httpx2.get(url + "/healthz").status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {server_log(process)}")
+                time.sleep(0.05)
+            yield url, process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+            process.wait(timeout=30)
+            _LOGS.pop(process.pid, None)
+
+
+_LOGS: dict[int, Any] = {}
+
+
+def server_log(process: subprocess.Popen[bytes]) -> str:
+    """What a `serve_http` server wrote to stderr so far."""
+    log = _LOGS[process.pid]
+    log.seek(0)
+    return log.read().decode(errors="replace")

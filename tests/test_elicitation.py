@@ -241,3 +241,30 @@ async def test_request_state_from_another_key_or_other_arguments_is_refused(
     )
     assert isinstance(refused, MCPError) and refused.code == types.INVALID_PARAMS
     assert sandbox.state.carts[cart].customer == {}
+
+
+async def test_workers_share_one_key_for_elicitation_state(sandbox, make_cart) -> None:
+    # No MUSEMENT_REQUEST_STATE_KEY: the server makes one key for all its workers, so a
+    # retry answered by another worker is accepted.
+    with serve_http(sandbox, "--workers", "3") as (url, _):
+        for _ in range(4):
+            cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
+            async with Client(url + "/mcp", elicitation_callback=User()) as client:
+                first = await client.session.call_tool(
+                    "update_cart_customer",
+                    {"cart_uuid": cart, "customer": FROM_MODEL},
+                    allow_input_required=True,
+                )
+            ((key, request),) = first.input_requests.items()
+            reply = types.ElicitResult(
+                action="accept", content=answers(request.params.requested_schema)
+            )
+            async with Client(url + "/mcp", elicitation_callback=User()) as client:
+                result = await client.session.call_tool(
+                    "update_cart_customer",
+                    {"cart_uuid": cart, "customer": FROM_MODEL},
+                    allow_input_required=True,
+                    input_responses={key: reply},
+                    request_state=first.request_state,
+                )
+            assert isinstance(result, types.CallToolResult) and not result.is_error

@@ -19,20 +19,17 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 
 from musement_mcp.sandbox import SandboxServer
 
-from .conftest import GRACE, TEST_APPLICATION
+from .conftest import GRACE, TEST_APPLICATION, serve_http
 
 NODE_DIR = Path(__file__).parent / "node"
 NODE_MODULES = NODE_DIR / "node_modules"
@@ -103,43 +100,6 @@ def server_args(sandbox: SandboxServer) -> list[str]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve_http(sandbox: SandboxServer, *, stateless: bool) -> Iterator[str]:
-    """`python -m musement_mcp.server --transport http` as a subprocess; yields its /mcp URL."""
-    port = _free_port()
-    args = [*server_args(sandbox), "--transport", "http", "--port", str(port)]
-    if stateless:
-        args.append("--stateless")
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx2.get(base + "/healthz").status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
-            time.sleep(0.05)
-        yield base + "/mcp"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 class HttpServers:
     """One HTTP server per mode for the module, started on first use."""
 
@@ -148,8 +108,9 @@ class HttpServers:
 
     def url(self, mode: str) -> str:
         if mode not in self._urls:
-            server = serve_http(self._sandbox, stateless=mode == "stateless")
-            self._urls[mode] = self._stack.enter_context(server)
+            extra = ["--stateless"] if mode == "stateless" else []
+            base, _ = self._stack.enter_context(serve_http(self._sandbox, *extra))
+            self._urls[mode] = base + "/mcp"
         return self._urls[mode]
 
 

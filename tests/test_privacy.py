@@ -17,7 +17,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 
-from .conftest import TEST_APPLICATION, error_of, serve_http, stdio_params
+from .conftest import TEST_APPLICATION, error_of, serve_http, server_log, stdio_params
 
 pytestmark = pytest.mark.anyio
 
@@ -130,6 +130,6 @@ async def test_http_debug_logs_are_clean() -> None:
             async with Client(url + "/mcp") as client:
                 await full_session(client, new_cart(sandbox))
             process.terminate()
-            _, stderr = process.communicate(timeout=30)
-        logged = stderr.decode()
+            process.wait(timeout=30)
+            logged = server_log(process)
         assert_clean(logged, sandbox)
