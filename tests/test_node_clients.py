@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ import pytest
 
 from musement_mcp.sandbox import SandboxServer
 
-from .conftest import GRACE, TEST_APPLICATION, serve_http
+from .conftest import GRACE, serve_http, stdio_params
 
 NODE_DIR = Path(__file__).parent / "node"
 NODE_MODULES = NODE_DIR / "node_modules"
@@ -89,15 +88,8 @@ def node() -> str:
 
 
 def server_args(sandbox: SandboxServer) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "musement_mcp.server",
-        "--base-url",
-        sandbox.base_url,
-        "--application",
-        TEST_APPLICATION,
-    ]
+    params = stdio_params(sandbox)
+    return [params.command, *params.args]
 
 
 class HttpServers:

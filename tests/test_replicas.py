@@ -43,9 +43,9 @@ from musement_mcp.sandbox import LOCKED_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, S
 
 from .conftest import TEST_APPLICATION, error_of
 from .load import MISSING_CART, run_load
-from .test_conformance import CONFORMANCE, EXPECTED_FAILURES, MUST_PASS, scenario_results
+from .test_conformance import MUST_PASS, run_conformance, scenario_results
 from .test_elicitation import FROM_MODEL, User, answers
-from .test_node_clients import EXTRA_CART, require_node, run_node
+from .test_node_clients import EXTRA_CART, require_node
 
 NGINX = nginx_binary()
 pytestmark = pytest.mark.skipif(
@@ -108,22 +108,7 @@ def new_entries(cluster: Cluster, since: int) -> list[dict[str, Any]]:
 def test_conformance_suite_through_the_balancer(cluster: Cluster, tmp_path, spec_version):
     node = require_node()
     before = len(cluster.balancer.access_entries())
-    out = run_node(
-        node,
-        str(CONFORMANCE),
-        "server",
-        "--url",
-        cluster.url,
-        "--suite",
-        "all",
-        "--spec-version",
-        spec_version,
-        "--expected-failures",
-        str(EXPECTED_FAILURES),
-        "-o",
-        str(tmp_path / "results"),
-        timeout=240,
-    )
+    out = run_conformance(node, cluster.url, spec_version, tmp_path / "results")
     summary = out.stdout[out.stdout.rfind("=== SUMMARY") :]
     assert out.returncode == 0, f"conformance {spec_version} via nginx:\n{summary}\n{out.stderr}"
     results = scenario_results(tmp_path / "results")
