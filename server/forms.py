@@ -47,8 +47,14 @@ def forms_for(
         wanted.update(found)
     if not wanted:
         return None
+    position = {field.path: index for index, field in enumerate(compiled.fields)}
     groups: dict[str, dict[str, FieldGuide]] = {}
-    for path, field in sorted(wanted.items(), key=lambda item: _form_order(item, compiled)):
+    # The main form first, then person 1, 2, ..., each in the schema's question order.
+    ordered = sorted(
+        wanted.items(),
+        key=lambda item: (_person_number(_person_of(item[0])), position[item[1].path]),
+    )
+    for path, field in ordered:
         groups.setdefault(_person_of(path), {})[path] = field
     forms = [_form(fields, person) for person, fields in groups.items()]
     if any(len(form.paths) > MAX_FORM_FIELDS for form in forms):
@@ -169,9 +175,9 @@ def _person_of(path: str) -> str:
     return ""
 
 
-def _form_order(item: tuple[str, FieldGuide], compiled: CompiledSchema) -> tuple[str, int]:
-    path, field = item
-    return _person_of(path).rjust(12), compiled.fields.index(field)
+def _person_number(person: str) -> int:
+    """1 for `participants.0`, ...; 0 for the main form."""
+    return int(person.rsplit(".", 1)[1]) + 1 if person else 0
 
 
 def _form(fields: dict[str, FieldGuide], person: str) -> Form:
@@ -187,8 +193,10 @@ def _form(fields: dict[str, FieldGuide], person: str) -> Form:
     if required:
         schema["required"] = required
     if person:
-        number = int(person.rsplit(".", 1)[1]) + 1
-        message = f"To complete the booking, Musement needs these details about person {number}."
+        message = (
+            "To complete the booking, Musement needs these details about person "
+            f"{_person_number(person)}."
+        )
     else:
         message = f"To complete the booking, Musement needs these details from you. {_CONSENT_NOTE}"
     return Form(message=message, requested_schema=schema, paths=paths)
@@ -212,7 +220,7 @@ def _label(field: FieldGuide, person: str) -> str:
     if title == name:
         title = name.replace("_", " ").capitalize()
     if person:
-        return f"Person {int(person.rsplit('.', 1)[1]) + 1}: {title}"
+        return f"Person {_person_number(person)}: {title}"
     return f"{field.group}: {title}" if field.group else title
 
 

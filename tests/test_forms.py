@@ -2,46 +2,47 @@
 
 from __future__ import annotations
 
+import copy
+
 from musement_mcp.server.forms import apply_answers, forms_for, paths_from_state, state_of
 from musement_mcp.tools import compile_customer_schema
 
-PARTICIPANTS = compile_customer_schema(
-    {
-        "title": "cart_item_participants_info",
-        "type": "object",
-        "properties": {
-            "participants": {
-                "type": "array",
-                "title": "participants",
-                "minItems": 2,
-                "maxItems": 2,
-                "items": {
-                    "title": "prototype",
-                    "type": "object",
-                    "properties": {
-                        "salutation": {
-                            "type": "string",
-                            "title": "Salutation",
-                            "enum": ["mr", "ms"],
-                            "enum_titles": ["Mr", "Ms"],
-                            "propertyOrder": 1,
-                        },
-                        "firstname": {"type": "string", "title": "First name", "propertyOrder": 2},
-                        "date_of_birth": {
-                            "type": "string",
-                            "format": "date",
-                            "title": "Date of birth",
-                            "propertyOrder": 3,
-                        },
-                        "passport": {"type": "string", "title": "Passport", "propertyOrder": 4},
+PARTICIPANTS_RAW = {
+    "title": "cart_item_participants_info",
+    "type": "object",
+    "properties": {
+        "participants": {
+            "type": "array",
+            "title": "participants",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {
+                "title": "prototype",
+                "type": "object",
+                "properties": {
+                    "salutation": {
+                        "type": "string",
+                        "title": "Salutation",
+                        "enum": ["mr", "ms"],
+                        "enum_titles": ["Mr", "Ms"],
+                        "propertyOrder": 1,
                     },
-                    "required": ["salutation", "firstname", "date_of_birth"],
+                    "firstname": {"type": "string", "title": "First name", "propertyOrder": 2},
+                    "date_of_birth": {
+                        "type": "string",
+                        "format": "date",
+                        "title": "Date of birth",
+                        "propertyOrder": 3,
+                    },
+                    "passport": {"type": "string", "title": "Passport", "propertyOrder": 4},
                 },
-            }
-        },
-        "required": ["participants"],
-    }
-)
+                "required": ["salutation", "firstname", "date_of_birth"],
+            },
+        }
+    },
+    "required": ["participants"],
+}
+PARTICIPANTS = compile_customer_schema(PARTICIPANTS_RAW)
 ADA = {"salutation": "ms", "firstname": "Ada", "date_of_birth": "1815-12-10"}
 
 
@@ -89,3 +90,15 @@ def test_what_only_the_model_can_fix_is_not_asked() -> None:
 def test_form_state_round_trips() -> None:
     forms = ask({"participants": []})
     assert paths_from_state(state_of(forms)) == [f.paths for f in forms]
+
+
+def test_forms_follow_the_order_of_people_past_nine() -> None:
+    raw = copy.deepcopy(PARTICIPANTS_RAW)
+    raw["properties"]["participants"]["minItems"] = 12
+    raw["properties"]["participants"]["maxItems"] = 12
+    twelve = compile_customer_schema(raw)
+    payload = {"participants": []}
+    forms = forms_for(twelve.validate(payload), twelve, payload)
+    assert [f.paths["firstname"] for f in forms] == [
+        f"participants.{i}.firstname" for i in range(12)
+    ]
