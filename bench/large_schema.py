@@ -1,7 +1,7 @@
 """The schema compiler on a large cart: 100 activities with 10 questions each.
 
 The raw schema is shaped like the sandbox's (Liform style: `propertyOrder`, `enum_titles`,
-`extra_customer_data` keyed by activity UUID). `compile_customer_schema` caches on the
+`extra_customer_data` keyed by activity UUID). `compile_schema` caches on the
 schema's JSON text, so each timed first compile gets a schema with a unique title.
 """
 
@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from musement_mcp.tools import compile_customer_schema
+from musement_mcp.tools import compile_schema
 
 from .stats import Summary
 from .workload import CUSTOMER
@@ -140,9 +140,9 @@ def time_large_schema(compiles: int, validations: int) -> SchemaTimings:
     for run in range(compiles):
         raw = large_schema(title=f"cart_customer_guest {uuid.uuid4()} {run}")
         started = time.perf_counter()
-        compiled = compile_customer_schema(raw)
+        compiled = compile_schema(raw)
         first.append((time.perf_counter() - started) * 1000)
-    cached = _timed(validations, lambda: compile_customer_schema(raw))
+    cached = _timed(validations, lambda: compile_schema(raw))
     valid, invalid = valid_customer(), invalid_customer()
     if compiled.validate(valid):
         raise RuntimeError(f"the valid payload is not valid: {compiled.validate(valid)[:3]}")

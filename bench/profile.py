@@ -24,7 +24,7 @@ import anyio
 from mcp import Client
 
 from musement_mcp.sandbox import SandboxServer
-from musement_mcp.tools import compile_customer_schema
+from musement_mcp.tools import compile_schema
 
 from .clients import Route, call, connect
 from .implementations import OURS, REPO_ROOT
@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     raw = large_schema(title="profile")
-    _profile(OUT / "large-compile.txt", lambda: compile_customer_schema(raw))
-    compiled = compile_customer_schema(raw)
+    _profile(OUT / "large-compile.txt", lambda: compile_schema(raw))
+    compiled = compile_schema(raw)
     customer = valid_customer()
     _profile(OUT / "large-validate.txt", lambda: [compiled.validate(customer) for _ in range(50)])
     _importtime()

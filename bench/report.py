@@ -130,7 +130,7 @@ def _others(results: dict[str, Any]) -> str:
         lines.append("")
         lines += ["| step | p50 | p95 |", "| --- | ---: | ---: |"]
         for key, name in (
-            ("first_compile", "first compile (`compile_customer_schema`, cache miss)"),
+            ("first_compile", "first compile (`compile_schema`, cache miss)"),
             ("cached_compile", "compile again (cache hit: JSON dump + lookup)"),
             ("validate_valid", "`CompiledSchema.validate`, valid payload"),
             (

@@ -14,15 +14,46 @@ and whenever no back channel exists (stateless HTTP, handshake era), the
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import NoBackChannelError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+from pydantic import BaseModel
 
 from ..tools import UserDeclined, ValidationFailed
 from .forms import apply_answers, forms_for, paths_from_state, state_of
+from .toolkit import ToolCall, ToolResult
+
+
+async def with_user_answers(
+    call: ToolCall,
+    update: Callable[[Any], Awaitable[BaseModel]],
+    argument: Any,
+    *,
+    from_form: Callable[[dict[str, Any]], Any] = lambda completed: completed,
+) -> ToolResult:
+    """`update(argument)`; when it fails validation, the user may be asked to complete it.
+
+    The domain call parses and validates `argument`; its `ValidationFailed` carries the
+    validated payload, which the user's answers complete (`from_form` turns a completed
+    payload back into the argument). On a 2026-07-28 retry the same arguments fail the
+    same way, and the answers the retry carries are applied.
+    """
+    try:
+        return await update(argument)
+    except ValidationFailed as failure:
+        completed = answered(call.params, failure.payload)
+        if completed is not None:
+            return await update(from_form(completed))
+        asked = await ask_user(call.ctx, failure)
+        if asked is None:
+            raise
+        if isinstance(asked, types.InputRequiredResult):
+            return asked
+        return await update(from_form(asked))
 
 
 def is_modern(ctx: ServerRequestContext[Any]) -> bool:
@@ -38,9 +69,9 @@ def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
-def answered(params: types.CallToolRequestParams, payload: dict[str, Any]) -> dict[str, Any] | None:
+def answered(params: types.CallToolRequestParams, payload: Any) -> dict[str, Any] | None:
     """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call."""
-    if params.request_state is None:
+    if params.request_state is None or not isinstance(payload, dict):
         return None
     try:
         forms = paths_from_state(params.request_state)
@@ -56,10 +87,10 @@ def answered(params: types.CallToolRequestParams, payload: dict[str, Any]) -> di
 
 
 async def ask_user(
-    ctx: ServerRequestContext[Any], failure: ValidationFailed
+    ctx: ServerRequestContext[Any] | None, failure: ValidationFailed
 ) -> dict[str, Any] | types.InputRequiredResult | None:
     """The payload completed by the user, a 2026 input request, or None (cannot ask)."""
-    if failure.schema is None or not supports_form_elicitation(ctx):
+    if ctx is None or failure.schema is None or not supports_form_elicitation(ctx):
         return None
     forms = forms_for(failure.details, failure.schema, failure.payload)
     if forms is None:

@@ -20,8 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..tools import CompiledSchema
-from ..tools.schema import FieldGuide
+from ..tools import CompiledSchema, FieldGuide
 
 MAX_FORM_FIELDS = 40
 _FORMATS = {"email", "date", "date-time", "uri"}

@@ -12,48 +12,88 @@ sees the same tools at any moment. A change is announced on both channels:
 
 from __future__ import annotations
 
+import json
 import logging
 import weakref
-from typing import Any
+from functools import cache
+from importlib import resources
+from typing import Any, Protocol
 
 import mcp_types as types
+from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, ToolsListChanged
 
-from ..tools import CompiledSchema, generic_customer_schema
-from .definitions import build_tool_definitions, snapshot_customer_schema
+from ..tools import CompiledSchema, compile_schema, generic_customer_schema
+from .catalog import tool_definitions
+from .toolkit import CustomerInput
 
 logger = logging.getLogger("musement_mcp.server")
 
 
+class Notifiable(Protocol):
+    async def send_tool_list_changed(self) -> None: ...
+
+
+def connection_of(session: ServerSession) -> Notifiable | None:
+    """The connection behind a per-request session view: it lives as long as the client.
+
+    The SDK (2.3) has no public handle on it, so this reads `_connection`; the
+    test `test_the_sdk_still_exposes_the_connection_of_a_session` fails loudly if the
+    SDK moves it, and at run time its absence is logged as an error, not ignored.
+    """
+    connection = getattr(session, "_connection", None)
+    if connection is None or not hasattr(connection, "send_tool_list_changed"):
+        logger.error("the MCP SDK no longer exposes a session's connection: list_changed is off")
+        return None
+    return connection  # type: ignore[no-any-return]  # the SDK's private attribute is untyped
+
+
+@cache
+def snapshot_schema() -> dict[str, Any]:
+    """Musement's customer schema for a cart with base fields only (en-US), as served."""
+    text = resources.files(__package__).joinpath("customer_schema_snapshot.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def snapshot_customer_input() -> CustomerInput:
+    """The published customer input schema before any cart was read."""
+    return generic_customer_schema(compile_schema(snapshot_schema()))
+
+
+@cache
+def snapshot_tool_definitions() -> tuple[types.Tool, ...]:
+    """The tools as built from the bundled snapshot (what a fresh server lists)."""
+    return tool_definitions(snapshot_customer_input())
+
+
 class LiveTools:
     def __init__(self) -> None:
-        self.customer_schema = snapshot_customer_schema()
-        self.tools = build_tool_definitions(self.customer_schema)
+        self.customer_input = snapshot_customer_input()
+        self.tools = snapshot_tool_definitions()
         self.bus = InMemorySubscriptionBus()
         # Handshake-era connections that can receive notifications; weak, so a
         # closed connection simply drops out.
-        self._connections: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._connections: weakref.WeakSet[Notifiable] = weakref.WeakSet()
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
         return next((t.input_schema for t in self.tools if t.name == name), None)
 
-    def remember(self, session: Any) -> None:
-        # `ctx.session` is a per-request view; the SDK (2.3.0) offers no public handle on
-        # the connection behind it, which is what lives as long as the client does.
-        connection = getattr(session, "_connection", None)
+    def remember(self, session: ServerSession) -> None:
+        connection = connection_of(session)
         if connection is not None:
             self._connections.add(connection)
 
     def observe(self, compiled: CompiledSchema) -> bool:
         """Refine the published customer schema from a served one; True if it changed."""
         served = generic_customer_schema(compiled)["properties"]
-        current = self.customer_schema["properties"]
+        current = self.customer_input["properties"]
         merged = {name: served.get(name, schema) for name, schema in current.items()}
         merged.update((name, schema) for name, schema in served.items() if name not in merged)
         if merged == current:
             return False
-        self.customer_schema = {**self.customer_schema, "properties": merged}
-        self.tools = build_tool_definitions(self.customer_schema)
+        self.customer_input = {**self.customer_input, "properties": merged}
+        self.tools = tool_definitions(self.customer_input)
         logger.info("the customer schema changed: announcing a new tool list")
         return True
 

@@ -18,7 +18,7 @@ from bench.cli import main
 from bench.large_schema import invalid_customer, large_schema, valid_customer
 from bench.report import BEGIN, END, write_results_section
 from bench.targets import evaluate
-from musement_mcp.tools import compile_customer_schema
+from musement_mcp.tools import compile_schema
 
 PEER_MISSING = peer.unavailable_reason()
 needs_peer = pytest.mark.skipif(
@@ -85,7 +85,7 @@ def test_outputs_are_written(out: Path, results: dict[str, Any]) -> None:
 
 
 def test_large_cart_payloads_are_what_they_claim() -> None:
-    compiled = compile_customer_schema(large_schema(title="smoke"))
+    compiled = compile_schema(large_schema(title="smoke"))
     assert compiled.validate(valid_customer()) == []
     assert len(compiled.validate(invalid_customer())) == 30
 

@@ -12,9 +12,10 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 
 from musement_mcp.sandbox import EXTRA_DATA_CART_UUID
-from musement_mcp.tools import compile_customer_schema
+from musement_mcp.tools import compile_schema
 from musement_mcp.tools.fast_check import compile_check
-from musement_mcp.tools.schema import _format_checker, _without_required
+from musement_mcp.tools.normalize import without_required
+from musement_mcp.tools.schema import format_checker
 
 from .test_schema import MUSEMENT_SCHEMA
 
@@ -25,7 +26,7 @@ def schemas(sandbox) -> list[dict[str, Any]]:
         f"{sandbox.base_url}/carts/{EXTRA_DATA_CART_UUID}/customer/schema",
         headers={"X-Musement-Application": "t"},
     ).json()
-    return [compile_customer_schema(raw).schema for raw in (served, MUSEMENT_SCHEMA)]
+    return [compile_schema(raw).schema for raw in (served, MUSEMENT_SCHEMA)]
 
 
 json_values = st.recursive(
@@ -60,10 +61,10 @@ def mutated(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
 def test_fast_check_is_never_more_lenient_than_jsonschema(schemas, data) -> None:
     schema = data.draw(st.sampled_from(schemas))
     partial = data.draw(st.booleans())
-    checker = _format_checker()
+    checker = format_checker()
     fast = compile_check(schema, checker, partial=partial)
     assert fast is not None  # real carts take the fast path
-    target = _without_required(schema) if partial else schema
+    target = without_required(schema) if partial else schema
     reference = Draft202012Validator(target, format_checker=checker)
     instance = data.draw(st.one_of(from_schema(schema), mutated(schema), json_values))
     if fast(instance):
@@ -74,5 +75,5 @@ def test_fast_check_is_never_more_lenient_than_jsonschema(schemas, data) -> None
 @given(data=st.data())
 def test_valid_customers_take_the_fast_path(schemas, data) -> None:
     schema = data.draw(st.sampled_from(schemas))
-    fast = compile_check(schema, _format_checker(), partial=False)
+    fast = compile_check(schema, format_checker(), partial=False)
     assert fast(data.draw(from_schema(schema)))

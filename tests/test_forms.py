@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from musement_mcp.server.forms import apply_answers, forms_for, paths_from_state, state_of
-from musement_mcp.tools import compile_customer_schema
+from musement_mcp.tools import compile_schema
 
 PARTICIPANTS_RAW = {
     "title": "cart_item_participants_info",
@@ -42,7 +42,7 @@ PARTICIPANTS_RAW = {
     },
     "required": ["participants"],
 }
-PARTICIPANTS = compile_customer_schema(PARTICIPANTS_RAW)
+PARTICIPANTS = compile_schema(PARTICIPANTS_RAW)
 ADA = {"salutation": "ms", "firstname": "Ada", "date_of_birth": "1815-12-10"}
 
 
@@ -96,7 +96,7 @@ def test_forms_follow_the_order_of_people_past_nine() -> None:
     raw = copy.deepcopy(PARTICIPANTS_RAW)
     raw["properties"]["participants"]["minItems"] = 12
     raw["properties"]["participants"]["maxItems"] = 12
-    twelve = compile_customer_schema(raw)
+    twelve = compile_schema(raw)
     payload = {"participants": []}
     forms = forms_for(twelve.validate(payload), twelve, payload)
     assert [f.paths["firstname"] for f in forms] == [

@@ -29,8 +29,8 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.server import build_server
-from musement_mcp.server.definitions import tool_definitions
-from musement_mcp.tools import compile_customer_schema
+from musement_mcp.server.live_tools import snapshot_tool_definitions
+from musement_mcp.tools import compile_schema
 
 from .conftest import TEST_APPLICATION, settings_for
 
@@ -71,10 +71,10 @@ class Harness:
         raw = httpx2.get(
             f"{sandbox.base_url}/carts/{EXTRA_DATA_CART_UUID}/customer/schema", headers=headers
         ).json()
-        self.compiled = compile_customer_schema(raw)
+        self.compiled = compile_schema(raw)
         self.schemas = {
             EXTRA_DATA_CART_UUID: self.compiled,
-            self.cart: compile_customer_schema(
+            self.cart: compile_schema(
                 httpx2.get(
                     f"{sandbox.base_url}/carts/{self.cart}/customer/schema", headers=headers
                 ).json()
@@ -87,13 +87,13 @@ class Harness:
             headers=headers,
             json=[{"product_identifier": PARTICIPANTS_ACTIVITY_UUID, "quantity": 2}],
         ).json()["uuid"]
-        self.people = compile_customer_schema(
+        self.people = compile_schema(
             httpx2.get(
                 f"{sandbox.base_url}/carts/{self.people_cart}/items/{self.item}/participants/schema",
                 headers=headers,
             ).json()
         )
-        self.output_schemas = {t.name: t.output_schema for t in tool_definitions()}
+        self.output_schemas = {t.name: t.output_schema for t in snapshot_tool_definitions()}
         sandbox.recorder.clear()  # only the tools' requests are checked
 
     def call(self, client: Client, tool: str, arguments: Any) -> Any:

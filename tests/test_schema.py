@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 
 from musement_mcp.tools import (
     UpstreamError,
-    compile_customer_schema,
+    compile_schema,
     generic_customer_schema,
 )
 
@@ -96,7 +96,7 @@ VALID = {
 
 @pytest.fixture(scope="module")
 def compiled():
-    return compile_customer_schema(MUSEMENT_SCHEMA)
+    return compile_schema(MUSEMENT_SCHEMA)
 
 
 def test_normalized_schema_is_strict_draft_2020_12(compiled):
@@ -221,7 +221,7 @@ def test_partial_mode_skips_required_but_not_types(compiled):
 
 
 def test_identical_schemas_share_one_compiled_result(compiled):
-    assert compile_customer_schema(copy.deepcopy(MUSEMENT_SCHEMA)) is compiled
+    assert compile_schema(copy.deepcopy(MUSEMENT_SCHEMA)) is compiled
 
 
 def test_generic_form_drops_cart_specific_parts(compiled):
@@ -243,7 +243,7 @@ def test_hostile_keywords_are_dropped_never_followed():
             "x" * 300: {"type": "string"},
         },
     }
-    compiled = compile_customer_schema(hostile)
+    compiled = compile_schema(hostile)
     text = str(compiled.schema)
     assert "$ref" not in text and "oneOf" not in text and "attacker" not in text
     assert list(compiled.schema["properties"]) == ["firstname"]
@@ -254,13 +254,13 @@ def test_depth_bombs_and_non_objects_fail_cleanly():
     for _ in range(50):
         node = {"type": "object", "properties": {"a": node}}
     with pytest.raises(UpstreamError):
-        compile_customer_schema(node)
+        compile_schema(node)
     with pytest.raises(UpstreamError):
-        compile_customer_schema(["not", "an", "object"])
+        compile_schema(["not", "an", "object"])
 
 
 def test_long_titles_are_truncated():
-    compiled = compile_customer_schema(
+    compiled = compile_schema(
         {"type": "object", "properties": {"a": {"type": "string", "title": "t" * 5000}}}
     )
     assert len(compiled.fields[0].title) <= 200

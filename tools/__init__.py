@@ -1,7 +1,9 @@
 """The customer step of a Musement checkout, as a small async library (no MCP).
 
-`get_customer_schema()` and `update_cart_customer()` take a `MusementClient`
-and plain arguments, and return pydantic models or raise a `MusementError`.
+`get_cart()`, `get_customer_schema()`, `update_cart_customer()`,
+`get_participants_schema()` and `update_participants()` take a
+`MusementClient` and plain arguments, check the arguments before any network
+call, and return pydantic models or raise a `MusementError`.
 """
 
 from .arguments import check_cart_uuid, check_uuid, parse_json_argument
@@ -13,6 +15,7 @@ from .errors import (
     CartItemNotFound,
     CartLocked,
     CartNotFound,
+    InternalError,
     InvalidArgument,
     InvalidRequest,
     MusementError,
@@ -24,53 +27,57 @@ from .errors import (
     UserDeclined,
     ValidationFailed,
 )
+from .field_guide import FieldGuide
+from .input_schema import generic_customer_schema
 from .models import (
     CartOverview,
     Customer,
-    CustomerField,
     CustomerSchemaResult,
+    FormField,
     ParticipantsSchemaResult,
     UpdateCustomerResult,
     UpdateParticipantsResult,
 )
 from .participants import get_participants_schema, update_participants
-from .schema import CompiledSchema, compile_customer_schema, generic_customer_schema
+from .schema import CompiledSchema, compile_schema
 
 __all__ = [
     "CartItemNotFound",
-    "CartOverview",
-    "ParticipantsNotRequired",
-    "ParticipantsSchemaResult",
-    "UpdateParticipantsResult",
-    "get_cart",
-    "get_participants_schema",
-    "update_participants",
-    "PUBLIC_SANDBOX_URL",
     "CartLocked",
     "CartNotFound",
+    "CartOverview",
     "CompiledSchema",
     "Customer",
-    "CustomerField",
     "CustomerSchemaResult",
+    "FieldGuide",
+    "FormField",
+    "InternalError",
     "InvalidArgument",
     "InvalidRequest",
     "MusementClient",
     "MusementConfig",
     "MusementError",
+    "PUBLIC_SANDBOX_URL",
+    "ParticipantsNotRequired",
+    "ParticipantsSchemaResult",
     "RateLimited",
     "SchemaCache",
     "Unauthorized",
     "UpdateCustomerResult",
+    "UpdateParticipantsResult",
     "UpstreamError",
     "UpstreamUnavailable",
     "UserDeclined",
     "ValidationFailed",
     "check_cart_uuid",
     "check_uuid",
-    "parse_json_argument",
-    "compile_customer_schema",
+    "compile_schema",
     "generic_customer_schema",
+    "get_cart",
     "get_customer_schema",
+    "get_participants_schema",
     "parse_customer",
+    "parse_json_argument",
     "update_cart_customer",
+    "update_participants",
 ]

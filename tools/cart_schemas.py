@@ -14,7 +14,7 @@ from typing import Any
 from .cache import SchemaCache
 from .client import MusementClient
 from .errors import ValidationFailed
-from .schema import CompiledSchema, compile_customer_schema
+from .schema import CompiledSchema, compile_schema
 
 SchemaListener = Callable[[CompiledSchema], None]
 RawSchema = Callable[[], Awaitable[dict[str, Any]]]
@@ -37,7 +37,7 @@ class CartSchema:
         self._on_schema = on_schema
 
     async def fresh(self) -> CompiledSchema:
-        compiled = compile_customer_schema(await self._fetch())
+        compiled = compile_schema(await self._fetch())
         if self._cache:
             self._cache.put(self._key, compiled)
         if self._on_schema:

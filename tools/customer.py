@@ -14,8 +14,8 @@ from .cache import SchemaCache
 from .cart_schemas import CartSchema, SchemaListener
 from .client import MusementClient
 from .errors import CartLocked, CartNotFound, InvalidArgument, InvalidRequest
+from .field_guide import guide
 from .models import CustomerSchemaResult, UpdateCustomerResult
-from .schema import CompiledSchema
 
 
 def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
@@ -60,7 +60,7 @@ async def get_customer_schema(
     with client.call_budget():
         compiled = await customer_schema(client, cart_uuid, cache, on_schema).fresh()
     return CustomerSchemaResult.model_validate(
-        {"cart_uuid": cart_uuid, "schema": compiled.schema, **guide(compiled)}
+        {"cart_uuid": cart_uuid, "schema": compiled.schema, **guide(compiled.fields)}
     )
 
 
@@ -91,9 +91,3 @@ async def update_cart_customer(
     return UpdateCustomerResult.model_validate(
         {"cart_uuid": cart_uuid, "mode": "partial" if partial else "full", "customer": stored}
     )
-
-
-def guide(compiled: CompiledSchema) -> dict[str, Any]:
-    """The field guide of a compiled schema, and the paths of its required fields."""
-    fields = [f.as_dict() for f in compiled.fields]
-    return {"fields": fields, "required": [f["path"] for f in fields if f["required"]]}

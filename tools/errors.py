@@ -146,3 +146,10 @@ class UpstreamUnavailable(MusementError):
 class UpstreamError(MusementError):
     type = "upstream_error"
     default_hint = "Musement answered in an unexpected way. Try again; report it if it persists."
+
+
+class InternalError(MusementError):
+    """A bug in musement-mcp, reported as a result instead of a traceback."""
+
+    type = "internal_error"
+    default_hint = "A bug in musement-mcp; the call may be retried. Please report it."

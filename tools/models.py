@@ -16,8 +16,8 @@ class FieldOption(BaseModel):
     label: str = Field(description="What the user sees for this value.")
 
 
-class CustomerField(BaseModel):
-    """One question of the customer form."""
+class FormField(BaseModel):
+    """One question of a form (the customer's, or a participant's)."""
 
     path: str = Field(
         description="Dotted path inside `customer`, e.g. `email` or "
@@ -45,7 +45,7 @@ class CustomerSchemaResult(BaseModel):
         description="Normalized JSON Schema (Draft 2020-12) that `customer` of "
         "update_cart_customer must match for this cart.",
     )
-    fields: list[CustomerField] = Field(description="Every question, in the order to ask them.")
+    fields: list[FormField] = Field(description="Every question, in the order to ask them.")
     required: list[str] = Field(description="Paths of the fields the order needs.")
 
 
@@ -96,7 +96,7 @@ class ParticipantsSchemaResult(BaseModel):
         alias="schema",
         description="Normalized JSON Schema (Draft 2020-12) of the `participants` list.",
     )
-    fields: list[CustomerField] = Field(
+    fields: list[FormField] = Field(
         description="Every question about a participant, in order; paths read "
         "`participants.*.<field>` (`*` is the participant's position, from 0)."
     )

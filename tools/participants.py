@@ -14,7 +14,6 @@ from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
 from .cart_schemas import CartSchema, SchemaListener
 from .client import MusementClient
-from .customer import guide
 from .errors import (
     CartItemNotFound,
     CartLocked,
@@ -22,6 +21,7 @@ from .errors import (
     InvalidRequest,
     ParticipantsNotRequired,
 )
+from .field_guide import guide
 from .models import ParticipantsSchemaResult, UpdateParticipantsResult
 
 PARTICIPANTS = "participants"
@@ -70,7 +70,7 @@ async def get_participants_schema(
             "cart_item_uuid": item_uuid,
             "quantity": listed.get("minItems", 0),
             "schema": listed,
-            **guide(compiled),
+            **guide(compiled.fields),
         }
     )
 

@@ -1,0 +1,64 @@
+"""`update_participants`: validate one item's participants (exact count), then save them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from ...tools import UpdateParticipantsResult, update_participants
+from ...tools.participants import PARTICIPANTS
+from ..elicitation import with_user_answers
+from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
+
+DESCRIPTION = """\
+Save the participants info of one cart item: a list with exactly one object per \
+ticket (`quantity` from get_participants_schema), each with that item's fields, e.g. \
+`{"salutation": "Ms", "firstname": "Ada", "lastname": "Lovelace", \
+"date_of_birth": "1815-12-10"}`. It replaces what was stored for the item. The list is \
+validated before anything is sent; every problem comes back with its path \
+(`participants.1.date_of_birth`). Ask the user for each person's details: never invent \
+them. Your client may show the user a form per person instead.
+
+Errors: `validation_failed` (nothing was sent), `participants_not_required`, \
+`cart_item_not_found`, `cart_not_found`, `cart_locked`, `invalid_argument`."""
+
+
+async def handle(call: ToolCall) -> ToolResult:
+    async def update(people: Any) -> BaseModel:
+        return await update_participants(
+            call.state.client,
+            call.args["cart_uuid"],
+            call.args["cart_item_uuid"],
+            people,
+            cache=call.state.cache,
+        )
+
+    # Forms complete the validated payload, `{"participants": [...]}`.
+    return await with_user_answers(
+        call, update, call.args[PARTICIPANTS], from_form=lambda completed: completed[PARTICIPANTS]
+    )
+
+
+TOOL = ToolSpec(
+    name="update_participants",
+    title="Save the participants of a cart item",
+    description=DESCRIPTION,
+    arguments={
+        "cart_uuid": CART_UUID,
+        "cart_item_uuid": CART_ITEM_UUID,
+        PARTICIPANTS: {
+            "type": "array",
+            "title": "Participants",
+            "description": "One object per ticket, with the fields "
+            "get_participants_schema lists for this item.",
+            "items": {"type": "object"},
+        },
+    },
+    output=UpdateParticipantsResult,
+    handler=handle,
+    read_only=False,
+    # It replaces the item's whole list; a repeat with the same list is a no-op.
+    destructive=True,
+    idempotent=True,
+)

@@ -1,0 +1,140 @@
+"""One `tools/call`, from arguments to result: the pipeline every tool goes through.
+
+1. the tool is looked up in the catalog, its arguments checked against its
+   published input schema (names, required, booleans sent as strings);
+2. its handler runs (the domain call, with the user asked where they can be);
+3. the outcome becomes a result: structured content, an `isError` result with
+   the typed error body, or an input request (2026-07-28 elicitation);
+4. the call is logged (tool, outcome, duration; never arguments);
+5. schemas seen during the call may refine the tool list, which is announced.
+
+The SDK does not validate arguments, so this does, and every failure becomes a
+result the model can read: an exception escaping a handler would reach the
+client as an opaque JSON-RPC error. `ToolRunner.run` needs no MCP session, so
+the whole pipeline is unit-tested directly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from pydantic import BaseModel
+
+from ..tools import InternalError, InvalidArgument, MusementError
+from .catalog import BY_NAME
+from .live_tools import LiveTools
+from .toolkit import ServerState, ToolCall
+
+logger = logging.getLogger("musement_mcp.server")
+
+CallResult = types.CallToolResult | types.InputRequiredResult
+
+
+class ToolRunner:
+    def __init__(self, live: LiveTools) -> None:
+        self.live = live
+
+    async def run(
+        self,
+        state: ServerState,
+        params: types.CallToolRequestParams,
+        ctx: ServerRequestContext[ServerState] | None = None,
+    ) -> CallResult:
+        tool = BY_NAME.get(params.name)
+        if tool is None:
+            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
+        started = time.perf_counter()
+        call = ToolCall(args={}, state=state, params=params, ctx=ctx)
+        result: CallResult
+        try:
+            call.args = check_arguments(self.live.input_schema(tool.name) or {}, params.arguments)
+            outcome = await tool.handler(call)
+            if isinstance(outcome, types.InputRequiredResult):
+                result, label = outcome, "input_required"
+            else:
+                result, label = success_result(outcome), "ok"
+        except MusementError as exc:
+            result, label = error_result(exc), exc.type
+        except Exception as exc:  # a bug: report it as a result, log no data
+            logger.error("tool %s failed with %s", tool.name, type(exc).__name__)
+            failure = InternalError(f"Unexpected {type(exc).__name__} in musement-mcp.")
+            result, label = error_result(failure), failure.type
+        logger.info(
+            "tool call",
+            extra={
+                "tool": tool.name,
+                "outcome": label,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        if any([self.live.observe(compiled) for compiled in call.seen_schemas]):
+            await self.live.announce()
+        return result
+
+
+def check_arguments(
+    schema: Mapping[str, Any], arguments: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The arguments, checked against a tool's input schema at the top level.
+
+    All required names present, none unknown (with a did-you-mean), and booleans
+    taken from "true"/"false" strings, as low-code platforms often send them. The
+    values themselves are checked by the domain call.
+    """
+    args = dict(arguments or {})
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    known = list(properties)
+    problems = []
+    for name in args:
+        if name not in properties:
+            problem = {"path": name, "message": "is not an argument of this tool"}
+            guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if guess:
+                problem["message"] += f"; did you mean '{guess[0]}'?"
+            problems.append(problem)
+        elif properties[name].get("type") == "boolean":
+            flag = _as_bool(args[name])
+            if flag is None:
+                problems.append({"path": name, "message": "must be true or false"})
+            args[name] = flag
+    for name in schema.get("required", []):
+        if name not in args:
+            problems.append({"path": name, "message": "is required"})
+    if problems:
+        raise InvalidArgument(
+            "The arguments do not match the tool: "
+            + "; ".join(f"{p['path']} {p['message']}" for p in problems),
+            details=problems,
+        )
+    return args
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "false"}:
+        return value.lower() == "true"
+    return None
+
+
+def success_result(model: BaseModel) -> types.CallToolResult:
+    data = model.model_dump(mode="json", by_alias=True)
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))],
+        structured_content=data,
+    )
+
+
+def error_result(error: MusementError) -> types.CallToolResult:
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=json.dumps(error.to_dict()))],
+        is_error=True,
+    )

@@ -1,0 +1,128 @@
+"""What a tool is made of: one `ToolSpec` per tool, and what its handler receives.
+
+A tool is declared once, in its own module of `catalog/`: name, title,
+description, arguments, output model, effects and handler. Registration
+(`tools/list`, `tools/call`), the snapshots and the docs all read these
+declarations; nothing else names a tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from pydantic import BaseModel
+
+from ..tools import CompiledSchema, MusementClient, SchemaCache
+
+
+@dataclass
+class ServerState:
+    """What every call shares: one pooled Musement client and the schema cache."""
+
+    client: MusementClient
+    cache: SchemaCache
+
+
+@dataclass
+class ToolCall:
+    """One `tools/call`: its checked arguments, the shared state and the request.
+
+    `ctx` is None outside an MCP session (unit tests, other adapters): the user
+    cannot be asked, and validation failures go to the caller as they are.
+    """
+
+    args: dict[str, Any]
+    state: ServerState
+    params: types.CallToolRequestParams
+    ctx: ServerRequestContext[ServerState] | None = None
+    # Every schema fetched from Musement during the call (they refine the tool list).
+    seen_schemas: list[CompiledSchema] = field(default_factory=list)
+
+
+ToolResult = BaseModel | types.InputRequiredResult
+Handler = Callable[[ToolCall], Awaitable[ToolResult]]
+# The published, cart-independent customer schema: the input of update_cart_customer.
+CustomerInput = dict[str, Any]
+Arguments = Mapping[str, dict[str, Any]] | Callable[[CustomerInput], Mapping[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool, whole: what clients see of it and what runs when it is called."""
+
+    name: str
+    title: str
+    description: str
+    # The input schema's properties, or a function of the published customer schema.
+    arguments: Arguments
+    output: type[BaseModel]
+    handler: Handler
+    read_only: bool = True
+    destructive: bool = False
+    idempotent: bool = True
+    # Arguments that may be left out; every other one is required.
+    optional: frozenset[str] = frozenset()
+
+    def definition(self, customer_input: CustomerInput) -> types.Tool:
+        properties = dict(
+            self.arguments(customer_input) if callable(self.arguments) else self.arguments
+        )
+        return types.Tool(
+            name=self.name,
+            title=self.title,
+            description=self.description,
+            input_schema={
+                "type": "object",
+                "properties": properties,
+                "required": [name for name in properties if name not in self.optional],
+                "additionalProperties": False,
+            },
+            output_schema=output_schema(self.output),
+            annotations=types.ToolAnnotations(
+                title=self.title,
+                read_only_hint=self.read_only,
+                destructive_hint=self.destructive,
+                idempotent_hint=self.idempotent,
+                # Every tool talks to Musement.
+                open_world_hint=True,
+            ),
+        )
+
+
+CART_UUID: dict[str, Any] = {
+    "type": "string",
+    "format": "uuid",
+    "title": "Cart UUID",
+    "description": "The Musement cart UUID, e.g. 'c7a6f5de-0f6b-4e12-9c1e-2a9e3b1d4f00'.",
+}
+
+CART_ITEM_UUID: dict[str, Any] = {
+    "type": "string",
+    "format": "uuid",
+    "title": "Cart item UUID",
+    "description": "The item's `cart_item_uuid` from get_cart (not the activity UUID).",
+}
+
+
+def output_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON Schema with every `$ref` inlined (some clients refuse them)."""
+    schema = model.model_json_schema(by_alias=True)
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                target = definitions[ref.rsplit("/", 1)[-1]]
+                return {**inline(target), **{k: v for k, v in node.items() if k != "$ref"}}
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result

@@ -1,0 +1,53 @@
+"""The field guide: every question of a form, in the order Musement asks it.
+
+A compiled schema (customer or participants) carries one `FieldGuide` per
+question; tools return them as `fields`, forms are built from them and
+problems are sorted and labelled by them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldGuide:
+    """One question of a form, in the order Musement asks it."""
+
+    path: str
+    title: str
+    type: str
+    required: bool
+    format: str | None = None
+    options: list[dict[str, Any]] | None = None
+    group: str | None = None
+    multiple: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "type": self.type,
+            "required": self.required,
+            "format": self.format,
+            "options": self.options,
+            "group": self.group,
+            "multiple": self.multiple,
+        }
+
+
+def guide(fields: list[FieldGuide]) -> dict[str, Any]:
+    """The `fields` and `required` of a schema tool's result."""
+    listed = [f.as_dict() for f in fields]
+    return {"fields": listed, "required": [f["path"] for f in listed if f["required"]]}
+
+
+def field_pattern(path: str) -> str:
+    """A concrete path with list positions replaced by `*` (`participants.1.x` →
+    `participants.*.x`)."""
+    return ".".join("*" if part.isdigit() else part for part in path.split("."))
+
+
+def parent_path(path: str) -> str:
+    return path.rpartition(".")[0]

@@ -1,0 +1,190 @@
+"""Our own wording of what is wrong with a payload: one problem per field, never its value.
+
+jsonschema finds the errors; this module turns each into `{"path", "message",
+"title"?, ...}` entries a model or a person can act on: the allowed values of a
+choice, the format of a date, the exact count of a list, a did-you-mean for a
+misspelt field. A message never quotes the value it is about.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from jsonschema import ValidationError
+
+from .normalize import NOT_BLANK, NUMERIC_STRING
+
+Problem = dict[str, Any]
+OptionsAt = Callable[[str], list[dict[str, Any]] | None]
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+_FORMAT_NAMES = {
+    "email": "a valid email address",
+    "date": "a date as YYYY-MM-DD",
+    "date-time": "a date and time as in RFC 3339",
+}
+_A_NUMBER = "must be a number (as a number or a string of digits)"
+_BOUNDS = frozenset(
+    {
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "minItems",
+        "maxItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "pattern",
+        "const",
+    }
+)
+
+
+def problems_of(error: ValidationError, options_at: OptionsAt) -> list[Problem]:
+    """The problems behind one jsonschema error (a `required` error names each field)."""
+    at = list(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    wording = _WORDING.get(str(error.validator))
+    if wording is not None:
+        worded = wording(error, at, schema, options_at)
+        if worded is not None:
+            return worded
+    if error.validator in _BOUNDS:
+        return [problem(at, f"does not meet {error.validator} {error.validator_value}", schema)]
+    return [problem(at, f"is not valid ({error.validator})", schema)]
+
+
+def problem(path: list[Any], message: str, schema: dict[str, Any], **extra: Any) -> Problem:
+    found: Problem = {"path": ".".join(str(p) for p in path), "message": message}
+    title = schema.get("title") if isinstance(schema, dict) else None
+    if title:
+        found["title"] = title
+    found.update({k: v for k, v in extra.items() if v is not None})
+    return found
+
+
+# Each wording takes (error, path, schema, options_at) and returns the problems, or
+# None to fall back to the generic wording.
+Wording = Callable[[ValidationError, list[Any], dict[str, Any], OptionsAt], list[Problem] | None]
+
+
+def _required(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    properties = schema.get("properties", {})
+    return [
+        found
+        for name in error.validator_value
+        if name not in instance
+        for found in _required_leaves([*at, name], properties.get(name, {}))
+    ]
+
+
+def _required_leaves(path: list[Any], schema: dict[str, Any]) -> list[Problem]:
+    """A missing object stands for its required questions: name those, not the object."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if schema.get("type") == "object" and properties and schema.get("required"):
+        return [
+            found
+            for name in schema["required"]
+            for found in _required_leaves([*path, name], properties.get(name, {}))
+        ]
+    return [problem(path, "is required", schema)]
+
+
+def _unknown_fields(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem]:
+    known = list(schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    problems = []
+    for name in instance:
+        if name in known:
+            continue
+        found = problem([*at, str(name)], "is not a field of this form", {})
+        guess = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+        if guess:
+            found["message"] += f"; did you mean '{guess[0]}'?"
+            found["suggestion"] = guess[0]
+        elif known and len(known) <= 30:
+            found["allowed_fields"] = known
+        problems.append(found)
+    return problems
+
+
+def _not_an_option(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], options_at: OptionsAt
+) -> list[Problem]:
+    allowed = options_at(".".join(str(p) for p in at)) or [
+        {"value": v, "label": str(v)} for v in error.validator_value
+    ]
+    return [problem(at, "must be one of the allowed values", schema, allowed=allowed)]
+
+
+def _wrong_type(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem]:
+    expected = error.validator_value
+    names = [expected] if isinstance(expected, str) else list(expected)
+    if "string" in names and ("number" in names or "integer" in names):
+        return [problem(at, _A_NUMBER, schema)]
+    return [problem(at, "must be " + " or ".join(_TYPE_NAMES.get(n, n) for n in names), schema)]
+
+
+def _bad_format(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem]:
+    wanted = _FORMAT_NAMES.get(error.validator_value, error.validator_value)
+    return [problem(at, f"must be {wanted}", schema, format=error.validator_value)]
+
+
+def _pattern(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem] | None:
+    if schema.get("pattern") == NUMERIC_STRING:
+        return [problem(at, _A_NUMBER, schema)]
+    if schema.get("pattern") == NOT_BLANK:
+        return [problem(at, "must not be blank", schema)]
+    return None
+
+
+def _item_count(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem] | None:
+    if schema.get("minItems") == schema.get("maxItems"):
+        count = error.validator_value
+        entries = "entry" if count == 1 else "entries"
+        return [problem(at, f"must have exactly {count} {entries}", schema)]
+    if error.validator == "minItems" and error.validator_value == 1:
+        return [problem(at, "must list at least one value", schema)]
+    return None
+
+
+def _repeated(
+    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+) -> list[Problem]:
+    return [problem(at, "must not list the same value twice", schema)]
+
+
+_WORDING: dict[str, Wording] = {
+    "required": _required,
+    "additionalProperties": _unknown_fields,
+    "enum": _not_an_option,
+    "type": _wrong_type,
+    "format": _bad_format,
+    "pattern": _pattern,
+    "minItems": _item_count,
+    "maxItems": _item_count,
+    "uniqueItems": _repeated,
+}
