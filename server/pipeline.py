@@ -63,9 +63,13 @@ class ToolRunner:
                 result, label = success_result(outcome), "ok"
         except MusementError as exc:
             result, label = error_result(exc), exc.type
+        except ExceptionGroup as group:
+            # Concurrent reads that failed together: the first typed failure is the answer.
+            typed = group.subgroup(MusementError)
+            failure = _first_leaf(typed) if typed else _internal(tool.name, group)
+            result, label = error_result(failure), failure.type
         except Exception as exc:  # a bug: report it as a result, log no data
-            logger.error("tool %s failed with %s", tool.name, type(exc).__name__)
-            failure = InternalError(f"Unexpected {type(exc).__name__} in musement-mcp.")
+            failure = _internal(tool.name, exc)
             result, label = error_result(failure), failure.type
         logger.info(
             "tool call",
@@ -78,6 +82,16 @@ class ToolRunner:
         if any([self.live.observe(compiled) for compiled in call.seen_schemas]):
             await self.live.announce()
         return result
+
+
+def _internal(tool: str, exc: BaseException) -> InternalError:
+    logger.error("tool %s failed with %s", tool, type(exc).__name__)
+    return InternalError(f"Unexpected {type(exc).__name__} in musement-mcp.")
+
+
+def _first_leaf(group: BaseExceptionGroup[MusementError]) -> MusementError:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def check_arguments(

@@ -79,7 +79,10 @@ async def test_get_cart_lists_items_and_what_is_missing(client: Client, cart) ->
     assert vatican["participants_required"] is False
     assert data["customer"] is None
     missing_customer = {p["path"] for p in data["missing"]["customer"]}
-    assert {"firstname", "email", "allow_profiling"} <= missing_customer
+    assert {"firstname", "email"} <= missing_customer
+    # Write-only: Musement never shows it, so it is never "missing".
+    assert "allow_profiling" not in missing_customer
+    assert "allow_profiling" in {f["path"] for f in data["not_shown"]}
     assert (
         f"extra_customer_data.{PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID}.s_52210" in missing_customer
     )

@@ -151,7 +151,12 @@ def test_field_guide_is_ordered_with_paths_and_requirements(compiled):
     assert by_path["city"].required is False
     assert by_path[prefix + "phone_number"].required is True
     assert by_path[prefix + "phone_number"].type == "number"
-    assert by_path[prefix + "phone_number"].group == "Sandbox test activity"
+    # Musement titles activities by UUID: questions are grouped by it until the cart
+    # gives the activity's name.
+    assert by_path[prefix + "phone_number"].group == ACTIVITY
+    named = compiled.with_activity_names({ACTIVITY: "Sandbox test activity"})
+    assert named.field_at(prefix + "phone_number").group == "Sandbox test activity"
+    assert compiled.field_at(prefix + "phone_number").group == ACTIVITY  # unchanged
     assert by_path[prefix + "languages"].multiple is True
 
 

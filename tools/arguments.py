@@ -19,10 +19,14 @@ MAX_ARGUMENT_BYTES = 64 * 1024
 MAX_ARGUMENT_DEPTH = 6
 
 
+def is_uuid(value: Any) -> bool:
+    return isinstance(value, str) and _UUID.fullmatch(value.lower()) is not None
+
+
 def check_uuid(value: Any, name: str, *, what: str) -> str:
     """The UUID, lower-cased, or `InvalidArgument` naming the argument."""
-    if isinstance(value, str) and _UUID.fullmatch(value.lower()):
-        return value.lower()
+    if is_uuid(value):
+        return str(value).lower()
     shown = type(value).__name__ if not isinstance(value, str) else f"{len(value)} characters"
     raise InvalidArgument(
         f"{name} must be a UUID like 'c7a6f5de-0f6b-4e12-9c1e-2a9e3b1d4f00' (got {shown}).",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -34,6 +35,10 @@ from .retry import RetryPolicy, call_budget, current_deadline
 logger = logging.getLogger("musement_mcp.client")
 
 PUBLIC_SANDBOX_URL = "https://sandbox.musement.com/api/v3"
+# Musement's codes for a request the server's settings got wrong: 2271, no (or an
+# unknown) X-Musement-Application; -1 with 400, an unknown X-Musement-Market.
+APPLICATION_HEADER_CODE = "2271"
+_CONFIGURATION_CODES = frozenset({APPLICATION_HEADER_CODE, "-1"})
 # Renew the token this long before Musement says it expires, so a request
 # never leaves with a token that dies in flight.
 TOKEN_RENEW_MARGIN_SECONDS = 60.0
@@ -124,10 +129,15 @@ class MusementClient:
         body = await self._request("GET", f"carts/{cart_uuid}/customer/schema")
         return _object(body, "the customer schema")
 
-    async def put_customer(self, cart_uuid: str, customer: dict[str, Any]) -> dict[str, Any]:
-        """`PUT /carts/{cartUuid}/customer`: stores (merges) the customer, returns it."""
+    async def put_customer(self, cart_uuid: str, customer: dict[str, Any]) -> dict[str, Any] | None:
+        """`PUT /carts/{cartUuid}/customer`: stores (merges) the customer.
+
+        Success is the 2xx status. Musement documents the stored Customer as the
+        answer; anything else in a 2xx (an empty body, a list) is still a success,
+        reported as None.
+        """
         body = await self._request("PUT", f"carts/{cart_uuid}/customer", json_body=customer)
-        return _object(body, "the customer update")
+        return body if isinstance(body, dict) else None
 
     async def get_cart(self, cart_uuid: str) -> dict[str, Any]:
         """`GET /carts/{cartUuid}`: items and the customer saved so far."""
@@ -145,10 +155,13 @@ class MusementClient:
 
     async def put_participants(
         self, cart_uuid: str, item_uuid: str, participants: list[Any]
-    ) -> list[Any]:
-        """`PUT .../participants` with a bare array; idempotent (it replaces them all)."""
+    ) -> None:
+        """`PUT .../participants` with a bare array; idempotent (it replaces them all).
+
+        Musement documents no success body: any 2xx is a success, its body unread.
+        """
         path = f"carts/{cart_uuid}/items/{item_uuid}/participants"
-        return _list(await self._request("PUT", path, json_body=participants), "the participants")
+        await self._request("PUT", path, json_body=participants, read_body=False)
 
     # -- plumbing -------------------------------------------------------------
 
@@ -156,7 +169,9 @@ class MusementClient:
         """Share one time budget among all requests inside (one tool call)."""
         return call_budget(self.config.call_budget)
 
-    async def _request(self, method: str, path: str, *, json_body: Any = None) -> Any:
+    async def _request(
+        self, method: str, path: str, *, json_body: Any = None, read_body: bool = True
+    ) -> Any:
         deadline = current_deadline(self.config.call_budget)
         attempt = 0
         relogged = False
@@ -168,7 +183,7 @@ class MusementClient:
                     # The token may have been revoked or expired early: log in again, once.
                     relogged, self._token = True, None
                     answer = await self._send_within(deadline, method, path, json_body)
-                return answer.parse()
+                return answer.parse(sent=json_body) if read_body else answer.succeed(json_body)
             except MusementError as failure:
                 delay = self.retry_policy.delay_before_retry(failure, attempt)
                 if delay is None or anyio.current_time() + delay >= deadline:
@@ -260,13 +275,18 @@ class MusementClient:
             {},
             self.config.timeout,
         )
+        code = answer.error_fields()[0]
+        if answer.status == 400 and code in _CONFIGURATION_CODES:
+            # The application header or the market, not the credentials (told apart by
+            # code: Musement documents X-Musement-Application as required on /login too).
+            raise answer.failure(sent=None)
         if answer.status in (400, 401, 403):
             raise Unauthorized(
                 "Musement refused the configured client credentials.",
                 status=answer.status,
-                code=answer.error_fields()[0],
+                code=code,
             )
-        body = answer.parse()
+        body = answer.parse(sent=None)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise UpstreamError("Musement login answered without an access token.")
@@ -351,21 +371,30 @@ class _Answer:
             body.get("errors"),
         )
 
-    def parse(self) -> Any:
-        """The JSON body of a 2xx answer, or the typed failure for anything else."""
+    def parse(self, *, sent: Any) -> Any:
+        """The JSON body of a 2xx answer (None when empty), or the typed failure."""
         if 200 <= self.status < 300:
+            if not self.body.strip():
+                return None
             try:
                 return self.json()
             except (ValueError, UnicodeDecodeError, RecursionError) as exc:
                 raise UpstreamError(
                     "Musement answered with a body that is not valid JSON.", status=self.status
                 ) from exc
-        raise self.failure()
+        raise self.failure(sent=sent)
 
-    def failure(self) -> MusementError:
+    def succeed(self, sent: Any) -> None:
+        """Success decided by the status alone (the body is not documented)."""
+        if not 200 <= self.status < 300:
+            raise self.failure(sent=sent)
+
+    def failure(self, *, sent: Any) -> MusementError:
+        """The typed failure of a non-2xx answer. Its message and details never carry a
+        value of `sent` (the request body), even when the upstream quotes it back."""
         status = self.status
         code, message, errors = self.error_fields()
-        said = message or self.reason or "no message"
+        said = redact(message, sent) if message else self.reason or "no message"
         if status == 404:
             return CartNotFound(f"Musement has no such cart: {said}", status=status, code=code)
         if status == 423:
@@ -384,7 +413,7 @@ class _Answer:
                 f"Musement rejected the request: {said}",
                 status=status,
                 code=code,
-                details=_upstream_details(errors),
+                details=_upstream_details(errors, sent),
             )
         if status >= 500:
             return UpstreamUnavailable(
@@ -402,8 +431,12 @@ def _seconds(retry_after: str | None) -> float | None:
     return None
 
 
-def _upstream_details(errors: Any) -> list[dict[str, Any]]:
-    """Musement's per-field errors, reduced to path and message."""
+def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
+    """Musement's per-field errors, where the body really has them: path and message.
+
+    The shape of a 400 body is not documented: only a list of objects naming a
+    field is read, and every message is redacted like the main one.
+    """
     if not isinstance(errors, list):
         return []
     details = []
@@ -411,5 +444,41 @@ def _upstream_details(errors: Any) -> list[dict[str, Any]]:
         if isinstance(item, dict):
             path = item.get("field") or item.get("path") or item.get("property_path")
             message = item.get("message")
-            details.append({"path": str(path) if path else "", "message": str(message or "")})
+            if isinstance(path, str) and path and isinstance(message, str):
+                details.append(
+                    {"path": redact(path[:200], sent), "message": redact(message[:500], sent)}
+                )
     return details
+
+
+_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+")
+_LONG_NUMBER = re.compile(r"\+?\d[\d .\-]{5,}\d")
+REDACTED = "[redacted]"
+
+
+def redact(text: str, sent: Any) -> str:
+    """`text` without any value of the request body `sent`, nor anything shaped like
+    an email address or a phone number: an upstream that quotes the request back
+    must not put the customer's data into a model-facing message."""
+    for value in sorted(_leaf_texts(sent), key=len, reverse=True):
+        text = text.replace(value, REDACTED)
+    text = _EMAIL_LIKE.sub(REDACTED, text)
+    return _LONG_NUMBER.sub(REDACTED, text)
+
+
+def _leaf_texts(value: Any) -> set[str]:
+    """Every string and number in a JSON value, as text (short ones excepted: "NO" or
+    "1" would blank out ordinary words)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str | int | float) and not isinstance(node, bool):
+            text = str(node).strip()
+            if len(text) >= 3:
+                found.add(text)
+    return found

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
+
 from .arguments import check_cart_uuid, parse_json_argument
 from .cache import SchemaCache
+from .cart_items import fetch_activity_names
 from .cart_schemas import CartSchema, SchemaListener
 from .client import MusementClient
-from .errors import CartLocked, CartNotFound, InvalidArgument, InvalidRequest
+from .errors import (
+    CartLocked,
+    CartNotFound,
+    InvalidArgument,
+    InvalidRequest,
+    MusementError,
+    ValidationFailed,
+)
 from .field_guide import guide
 from .models import CustomerSchemaResult, UpdateCustomerResult
+from .schema import CompiledSchema, activity_of
 
 
 def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
@@ -57,8 +68,27 @@ async def get_customer_schema(
     `on_schema` sees every schema fetched from Musement (not cache hits).
     """
     cart_uuid = check_cart_uuid(cart_uuid)
+    names: dict[str, str] = {}
+    read: dict[str, CompiledSchema] = {}
+    failed: list[MusementError] = []
+
+    async def read_names() -> None:
+        names.update(await fetch_activity_names(client, cart_uuid))
+
+    async def read_schema() -> None:
+        try:
+            read["schema"] = await customer_schema(client, cart_uuid, cache, on_schema).fresh()
+        except MusementError as failure:
+            failed.append(failure)
+
     with client.call_budget():
-        compiled = await customer_schema(client, cart_uuid, cache, on_schema).fresh()
+        # The activities' names come from the cart: read it beside the schema.
+        async with anyio.create_task_group() as group:
+            group.start_soon(read_names)
+            group.start_soon(read_schema)
+    if failed:
+        raise failed[0]
+    compiled = read["schema"].with_activity_names(names)
     return CustomerSchemaResult.model_validate(
         {"cart_uuid": cart_uuid, "schema": compiled.schema, **guide(compiled.fields)}
     )
@@ -82,7 +112,10 @@ async def update_cart_customer(
     customer = parse_customer(customer, partial=partial)
     schema = customer_schema(client, cart_uuid, cache, on_schema)
     with client.call_budget():
-        await schema.check(customer, partial=partial, what="customer")
+        try:
+            await schema.check(customer, partial=partial, what="customer")
+        except ValidationFailed as failure:
+            raise await _with_activity_names(client, cart_uuid, failure) from None
         try:
             stored = await client.put_customer(cart_uuid, customer)
         except (CartLocked, CartNotFound, InvalidRequest):
@@ -90,4 +123,28 @@ async def update_cart_customer(
             raise
     return UpdateCustomerResult.model_validate(
         {"cart_uuid": cart_uuid, "mode": "partial" if partial else "full", "customer": stored}
+    )
+
+
+async def _with_activity_names(
+    client: MusementClient, cart_uuid: str, failure: ValidationFailed
+) -> ValidationFailed:
+    """The failure with activity questions labelled by the activity's name (one cart
+    read, only when an activity question is at fault)."""
+    compiled = failure.schema
+    if not isinstance(compiled, CompiledSchema) or not any(
+        activity_of(problem["path"]) for problem in failure.details
+    ):
+        return failure
+    named = compiled.with_activity_names(await fetch_activity_names(client, cart_uuid))
+    return ValidationFailed(
+        failure.message,
+        details=[
+            {**problem, "group": question.group}
+            if (question := named.field_at(problem["path"])) is not None and question.group
+            else problem
+            for problem in failure.details
+        ],
+        schema=named,
+        payload=failure.payload,
     )

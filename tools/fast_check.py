@@ -32,7 +32,7 @@ _TYPES: dict[str, Check] = {
     "array": lambda v: isinstance(v, list),
     "null": lambda v: v is None,
 }
-_ANNOTATIONS = frozenset({"$schema", "title", "description", "default"})
+_ANNOTATIONS = frozenset({"$schema", "title", "description", "default", "examples"})
 
 
 def compile_check(schema: dict[str, Any], formats: FormatChecker, *, partial: bool) -> Check | None:

@@ -23,6 +23,7 @@ class FieldGuide:
     options: list[dict[str, Any]] | None = None
     group: str | None = None
     multiple: bool = False
+    example: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +35,7 @@ class FieldGuide:
             "options": self.options,
             "group": self.group,
             "multiple": self.multiple,
+            "example": self.example,
         }
 
 

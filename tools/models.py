@@ -30,8 +30,11 @@ class FormField(BaseModel):
     options: list[FieldOption] | None = Field(
         None, description="The allowed values with their labels, when the field is a choice."
     )
-    group: str | None = Field(None, description="The activity that asks this question, if any.")
+    group: str | None = Field(
+        None, description="The activity that asks this question (its name, else its UUID)."
+    )
     multiple: bool = Field(False, description="True when the answer is a list of options.")
+    example: str | None = Field(None, description="An example answer, as Musement shows it.")
 
 
 class CustomerSchemaResult(BaseModel):
@@ -81,7 +84,10 @@ class UpdateCustomerResult(BaseModel):
     mode: Literal["full", "partial"] = Field(
         description="`partial` when required fields were not enforced."
     )
-    customer: Customer = Field(description="The customer as Musement now stores it.")
+    customer: Customer | None = Field(
+        description="The customer as Musement answered it; null if its 2xx answer had no "
+        "customer. Musement never shows allow_profiling, city, zipcode or tax_id back."
+    )
 
 
 class ParticipantsSchemaResult(BaseModel):
@@ -108,7 +114,10 @@ class UpdateParticipantsResult(BaseModel):
 
     cart_uuid: str
     cart_item_uuid: str
-    participants: list[dict[str, Any]] = Field(description="As Musement now stores them.")
+    participants: list[dict[str, Any]] = Field(
+        description="The list as sent and accepted (Musement documents no success body; "
+        "get_cart shows what it stores)."
+    )
 
 
 class CartItemView(BaseModel):
@@ -135,6 +144,17 @@ class Missing(BaseModel):
     participants: list[ItemProblems] = Field(description="Items whose participants info lacks.")
 
 
+class UnknownPart(BaseModel):
+    cart_item_uuid: str | None = None
+    part: str = Field(description="What could not be read, e.g. `participants`.")
+    error: dict[str, Any] = Field(description="Why: the error's type, message and hint.")
+
+
+class NotShownField(BaseModel):
+    path: str
+    title: str | None = None
+
+
 class CartOverview(BaseModel):
     """A cart, the customer saved so far, and what the order still needs."""
 
@@ -142,4 +162,15 @@ class CartOverview(BaseModel):
     items: list[CartItemView]
     customer: dict[str, Any] | None = Field(description="The customer saved so far, if any.")
     missing: Missing
-    ready_for_order: bool = Field(description="True when nothing is missing.")
+    not_shown: list[NotShownField] = Field(
+        description="Required customer fields Musement accepts but never shows back "
+        "(e.g. allow_profiling): nobody can see whether they were sent, so they never "
+        "count as missing. A successful full update_cart_customer always included them."
+    )
+    unknown: list[UnknownPart] = Field(
+        description="Parts that could not be read this time, and why (the rest is shown)."
+    )
+    ready_for_order: bool = Field(
+        description="True when nothing Musement shows is missing and nothing is unknown "
+        "(write-only fields in `not_shown` do not count)."
+    )

@@ -68,6 +68,7 @@ _SCALAR_KEYWORDS: dict[str, Callable[[Any], bool]] = {
 }
 _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-]{1,100}", re.ASCII)
+EXTRA_CUSTOMER_DATA = "extra_customer_data"
 NUMERIC_STRING = r"^-?[0-9]+(\.[0-9]+)?$"
 NOT_BLANK = r"\S"
 
@@ -106,7 +107,12 @@ class Normalizer:
             else set()
         )
         properties: dict[str, Any] = {}
-        child_group = out.get("title") if path else None
+        # Musement titles each activity of `extra_customer_data` with its UUID or a
+        # generic word: its questions are grouped by the UUID until a name is known.
+        if path[:1] == (EXTRA_CUSTOMER_DATA,) and len(path) == 2:
+            child_group: str | None = path[1]
+        else:
+            child_group = out.get("title") if path else None
         for name, child in _in_property_order(props):
             self._property_count += 1
             if self._property_count > MAX_PROPERTIES:
@@ -185,6 +191,7 @@ class Normalizer:
                 out["items"]["enum"] = [o["value"] for o in options]
         elif options:
             out["enum"] = [o["value"] for o in options]
+        example = _liform_attr(raw, out)
         if required:
             _refuse_blank(out, musement_type)
         if options:
@@ -199,9 +206,30 @@ class Normalizer:
                 options=options,
                 group=group,
                 multiple=multiple,
+                example=example,
             )
         )
         return out
+
+
+def _liform_attr(raw: dict[str, Any], out: dict[str, Any]) -> str | None:
+    """Liform's `attr`, the form widget's HTML attributes: `attr.pattern` (an HTML
+    pattern, matched whole) is enforced, `attr.placeholder` becomes the field's example.
+    Returns the example."""
+    attr = raw.get("attr")
+    if not isinstance(attr, dict):
+        return None
+    pattern = attr.get("pattern")
+    if "pattern" not in out and isinstance(pattern, str) and pattern:
+        anchored = f"^(?:{pattern})$"
+        if _regex(anchored):
+            out["pattern"] = anchored
+    placeholder = attr.get("placeholder")
+    if isinstance(placeholder, str) and placeholder.strip():
+        example = _truncate(placeholder.strip(), MAX_TITLE_CHARS)
+        out["examples"] = [example]
+        return example
+    return None
 
 
 def _refuse_blank(out: dict[str, Any], musement_type: str) -> None:

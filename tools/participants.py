@@ -12,6 +12,7 @@ from typing import Any
 
 from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
+from .cart_items import items_of
 from .cart_schemas import CartSchema, SchemaListener
 from .client import MusementClient
 from .errors import (
@@ -25,9 +26,6 @@ from .field_guide import guide
 from .models import ParticipantsSchemaResult, UpdateParticipantsResult
 
 PARTICIPANTS = "participants"
-# Musement answers all three with 404 code "1400"; only the message tells them apart.
-_NOT_REQUIRED = "does not require participant"
-_ITEM_NOT_FOUND = "cart item"
 
 
 def check_item_uuid(value: Any) -> str:
@@ -40,12 +38,19 @@ def participants_schema(
     item_uuid: str,
     cache: SchemaCache | None,
     on_schema: SchemaListener | None = None,
+    *,
+    known_item: bool = False,
 ) -> CartSchema:
+    """The item's participants schema; with `known_item` (the item was just read in the
+    cart), a 404 means the item needs no participants info, as Musement documents."""
+
     async def fetch() -> dict[str, Any]:
         try:
             return await client.get_participants_schema(cart_uuid, item_uuid)
         except CartNotFound as missing:
-            raise _not_found(missing) from None
+            if known_item:
+                raise not_required(missing.code) from None
+            raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
 
     return CartSchema(
         client, fetch, cart_uuid, item_uuid, PARTICIPANTS, cache=cache, on_schema=on_schema
@@ -90,15 +95,16 @@ async def update_participants(
     with client.call_budget():
         await schema.check({PARTICIPANTS: people}, partial=False, what=PARTICIPANTS)
         try:
-            stored = await client.put_participants(cart_uuid, item_uuid, people)
+            await client.put_participants(cart_uuid, item_uuid, people)
         except CartNotFound as missing:
             schema.forget()
-            raise _not_found(missing) from None
+            raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
         except (CartLocked, InvalidRequest):
             schema.forget()
             raise
+    # Musement documents no success body: the result is what was sent and accepted.
     return UpdateParticipantsResult.model_validate(
-        {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": stored}
+        {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": people}
     )
 
 
@@ -106,18 +112,28 @@ async def stored_participants(client: MusementClient, cart_uuid: str, item_uuid:
     try:
         return await client.get_participants(cart_uuid, item_uuid)
     except CartNotFound as missing:
-        raise _not_found(missing) from None
+        raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
 
 
-def _not_found(error: CartNotFound) -> CartNotFound | CartItemNotFound | ParticipantsNotRequired:
-    """Musement's 404 on an item path, told apart by its message."""
-    said = error.message.lower()
-    if _NOT_REQUIRED in said:
-        return ParticipantsNotRequired(
-            "This cart item does not require participants info.", status=404, code=error.code
-        )
-    if _ITEM_NOT_FOUND in said:
+async def what_was_not_found(
+    client: MusementClient, cart_uuid: str, item_uuid: str, error: CartNotFound
+) -> CartNotFound | CartItemNotFound | ParticipantsNotRequired:
+    """Musement's 404 on an item path, told apart by asking the cart, never by wording.
+
+    Musement answers 404 code "1400" for an unknown cart, an unknown item and an item
+    that needs no participants info alike; only its message differs, and the wording is
+    not a contract. The cart itself says which: no cart, no such item in it, or an item
+    that is there (so it needs no participants info).
+    """
+    cart = await client.get_cart(cart_uuid)  # its own 404 is CartNotFound
+    if item_uuid not in {item["cart_item_uuid"] for item in items_of(cart)}:
         return CartItemNotFound(
-            f"Musement has no such cart item: {error.message}", status=404, code=error.code
+            "Musement has no such item in this cart.", status=404, code=error.code
         )
-    return error
+    return not_required(error.code)
+
+
+def not_required(code: str | None) -> ParticipantsNotRequired:
+    return ParticipantsNotRequired(
+        "This cart item does not require participants info.", status=404, code=code
+    )

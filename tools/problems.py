@@ -156,7 +156,9 @@ def _pattern(
         return [problem(at, _A_NUMBER, schema)]
     if schema.get("pattern") == NOT_BLANK:
         return [problem(at, "must not be blank", schema)]
-    return None
+    examples = schema.get("examples")
+    example = examples[0] if isinstance(examples, list) and examples else None
+    return [problem(at, "does not have the expected format", schema, example=example)]
 
 
 def _item_count(

@@ -8,8 +8,10 @@ quotes the value. The customer form and the participants forms share it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -20,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from .errors import UpstreamError
 from .fast_check import Check, compile_check
 from .field_guide import FieldGuide, field_pattern, parent_path
-from .normalize import Normalizer, without_required
+from .normalize import EXTRA_CUSTOMER_DATA, Normalizer, without_required
 from .problems import Problem, problems_of
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -48,7 +50,27 @@ class CompiledSchema:
         for error in validator.iter_errors(instance):
             for found in problems_of(error, self._options_at):
                 problems.setdefault(found["path"] + "\0" + found["message"], found)
+        for found in problems.values():
+            question = self.field_at(found["path"])
+            if question is not None and question.group:
+                found["group"] = question.group
         return sorted(problems.values(), key=self._sort_key)
+
+    def with_activity_names(self, names: Mapping[str, str]) -> CompiledSchema:
+        """The same schema with each activity's questions grouped under its name.
+
+        Musement titles the activities of `extra_customer_data` with their UUID (or a
+        generic word); the names come from the cart's items (`cart_items`).
+        """
+        if not names:
+            return self
+        renamed = [
+            dataclasses.replace(question, group=names[activity])
+            if (activity := activity_of(question.path)) in names
+            else question
+            for question in self.fields
+        ]
+        return dataclasses.replace(self, fields=renamed)
 
     def field_at(self, path: str) -> FieldGuide | None:
         """The question a concrete path answers (`participants.1.firstname` answers
@@ -66,6 +88,12 @@ class CompiledSchema:
         """The labelled choices of the field at `path` (or of the list it is an item of)."""
         found = self.field_at(path)
         return None if found is None else found.options
+
+
+def activity_of(path: str) -> str | None:
+    """The activity UUID of an `extra_customer_data.<activity>.<question>` path."""
+    parts = path.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == EXTRA_CUSTOMER_DATA else None
 
 
 def compile_schema(raw: Any) -> CompiledSchema:

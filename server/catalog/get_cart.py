@@ -12,7 +12,12 @@ customer saved so far, and `missing`, what the order still needs: customer field
 `ready_for_order` is true when nothing is missing. Call it first, and again to check \
 progress.
 
-Errors: `cart_not_found`, `invalid_argument`."""
+Musement never shows some fields back once saved (allow_profiling, city, zipcode, \
+tax_id): they are listed in `not_shown`, never in `missing`, and do not block \
+`ready_for_order`; a successful full update_cart_customer always included the required \
+ones. A part that could not be read is listed in `unknown` with the reason.
+
+Errors: `cart_not_found`, `invalid_argument`, `rate_limited`, `upstream_unavailable`."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

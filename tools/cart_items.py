@@ -1,0 +1,78 @@
+"""Reading a cart's items, as Musement documents them (and no more).
+
+Musement documents a cart item as `{uuid, status, quantity, product: {id, type,
+title, ...}}` (POST /carts/{cartUuid}/items, booking-flow guide "add items").
+The activity an item belongs to is not a documented field of its own: an
+order item names it in `product.title` and its UUID only inside
+`product.api_url` (`.../activities/{activityUuid}`, booking-flow guide "order /
+create"). So the activity UUID is read from `product.activity_uuid` where an
+answer has it, else from `product.api_url`; the name from `product.title`.
+Either may be missing: callers fall back to the activity UUID.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .arguments import is_uuid
+from .client import MusementClient
+from .errors import MusementError
+
+_ACTIVITY_IN_URL = re.compile(
+    r"/activities/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"(?:[/?#]|$)",
+    re.ASCII,
+)
+# Musement documents at most 100 items a cart (booking-flow guide "add items").
+MAX_CART_ITEMS = 100
+
+
+def items_of(cart: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cart's items whose UUID is a UUID (so it may enter a URL), at most 100."""
+    raw_items = cart.get("items")
+    if not isinstance(raw_items, list):
+        return []
+    items = [_item(raw) for raw in raw_items[:MAX_CART_ITEMS] if isinstance(raw, dict)]
+    return [item for item in items if is_uuid(item["cart_item_uuid"])]
+
+
+def activity_names(cart: dict[str, Any]) -> dict[str, str]:
+    """Activity UUID → the name the cart's items give it, where both are known."""
+    return {
+        item["activity_uuid"]: item["activity_title"]
+        for item in items_of(cart)
+        if item["activity_uuid"] and item["activity_title"]
+    }
+
+
+async def fetch_activity_names(client: MusementClient, cart_uuid: str) -> dict[str, str]:
+    """The activities' names from the cart, or none if it cannot be read: names are
+    labels, never a reason to fail a call."""
+    try:
+        return activity_names(await client.get_cart(cart_uuid))
+    except MusementError:
+        return {}
+
+
+def _item(raw: dict[str, Any]) -> dict[str, Any]:
+    product = raw.get("product") if isinstance(raw.get("product"), dict) else {}
+    quantity = raw.get("quantity")
+    title = product.get("title")
+    return {
+        "cart_item_uuid": str(raw.get("uuid", "")).lower(),
+        "activity_uuid": _activity_uuid(product),
+        "activity_title": title if isinstance(title, str) and title.strip() else None,
+        "quantity": quantity if isinstance(quantity, int) and quantity >= 0 else None,
+        "participants_required": False,
+        "participants_provided": 0,
+    }
+
+
+def _activity_uuid(product: dict[str, Any]) -> str | None:
+    given = product.get("activity_uuid")
+    if isinstance(given, str) and is_uuid(given):
+        return given.lower()
+    url = product.get("api_url")
+    found = _ACTIVITY_IN_URL.search(url) if isinstance(url, str) else None
+    return found.group(1).lower() if found else None
