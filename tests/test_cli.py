@@ -95,3 +95,28 @@ def test_readme_documents_every_setting() -> None:
         assert row is not None, f"MUSEMENT_{name.upper()} is missing from the settings table"
         if name in FLAGS:
             assert f"`{FLAGS[name]}`" in row
+
+
+def test_help_lists_every_flag_with_its_variable_and_default() -> None:
+    from musement_mcp.server import Settings
+    from musement_mcp.server.settings import FLAGS
+
+    done = run("--help", timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    for name, flag in FLAGS.items():
+        assert f" {flag}" in text, f"{flag} is missing from --help"
+        description = " ".join(str(Settings.model_fields[name].description).split())
+        assert f"{description} (MUSEMENT_{name.upper()}; default " in text
+
+
+def test_settings_take_the_musement_defaults_from_the_client_config() -> None:
+    from dataclasses import fields
+
+    from musement_mcp.server import Settings
+    from musement_mcp.tools import MusementConfig
+
+    shared = [f for f in fields(MusementConfig) if f.name in Settings.model_fields]
+    assert len(shared) >= 10
+    for field in shared:
+        assert Settings.model_fields[field.name].default == field.default, field.name
