@@ -133,7 +133,7 @@ def _add_setting_flag(parser: argparse.ArgumentParser, name: str, flag: str) -> 
     """A flag for the setting `name`: its type, help and default come from the Settings field."""
     field = Settings.model_fields[name]
     kind = _value_type(field.annotation)
-    text = f"{field.description} (MUSEMENT_{name.upper()}; default {_shown(field.default)})"
+    text = f"{field.description} (MUSEMENT_{name.upper()}; default {show_default(field.default)})"
     if kind is bool:
         # Only ever switches on; left out, it is None and the environment decides.
         parser.add_argument(flag, dest=name, action="store_true", default=None, help=text)
@@ -149,7 +149,8 @@ def _value_type(annotation: Any) -> Any:
     return kind
 
 
-def _shown(default: Any) -> str:
+def show_default(default: Any) -> str:
+    """A default as `--help` and the README's settings table write it."""
     if default is None:
         return "none"
     if isinstance(default, bool):

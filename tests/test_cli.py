@@ -86,6 +86,7 @@ def test_console_script_is_installed() -> None:
 
 def test_readme_documents_every_setting() -> None:
     from musement_mcp.server import Settings
+    from musement_mcp.server.cli import show_default
     from musement_mcp.server.settings import FLAGS
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
@@ -95,6 +96,9 @@ def test_readme_documents_every_setting() -> None:
         assert row is not None, f"MUSEMENT_{name.upper()} is missing from the settings table"
         if name in FLAGS:
             assert f"`{FLAGS[name]}`" in row
+        default = Settings.model_fields[name].default
+        if default not in (None, ""):
+            assert f"`{show_default(default)}`" in row, f"MUSEMENT_{name.upper()}: default"
 
 
 def test_help_lists_every_flag_with_its_variable_and_default() -> None:
