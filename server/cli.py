@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     if argv[:1] == ["demo"]:
-        from .demo import main as demo_main
+        from ..demo import main as demo_main
 
         return demo_main(argv[1:])
     if argv[:1] == ["serve"]:
