@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import cycle, islice
 from typing import Any, TextIO, TypedDict
 
@@ -265,7 +265,7 @@ class FormResponder:
 
     user: ScriptedUser
     transcript: Transcript
-    forms: int = field(default=0)
+    forms: int = 0
 
     async def __call__(
         self, context: ClientRequestContext, params: types.ElicitRequestParams
