@@ -13,11 +13,12 @@ import os
 import secrets
 import sys
 from collections.abc import Iterator
+from typing import Any, get_args
 
 import anyio
 from pydantic import SecretStr
 
-from .settings import Settings, SettingsError, load_settings
+from .settings import FLAGS, Settings, SettingsError, load_settings
 from .version import __version__
 
 SANDBOX_APPLICATION = "musement-mcp-sandbox"
@@ -30,30 +31,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     if argv[:1] == ["demo"]:
-        from .demo import main as demo_main
+        from ..demo import main as demo_main
 
         return demo_main(argv[1:])
     if argv[:1] == ["serve"]:
         argv = argv[1:]
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(
-            base_url=args.base_url,
-            application=args.application,
-            market=args.market,
-            version=args.api_version,
-            language=args.language,
-            currency=args.currency,
-            client_id=args.client_id,
-            timeout=args.timeout,
-            call_budget=args.call_budget,
-            schema_ttl=args.schema_ttl,
-            log_level=args.log_level,
-            http_host=args.host,
-            http_port=args.port,
-            http_stateless=args.stateless or None,
-            http_workers=args.workers,
-        )
+        # Flags left out are None, so the environment (or the default) decides.
+        settings = load_settings(**{name: getattr(args, name) for name in FLAGS})
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -127,38 +113,51 @@ def _parser() -> argparse.ArgumentParser:
         "its MUSEMENT_* environment variable.",
     )
     parser.add_argument("--version", action="version", version=f"musement-mcp {__version__}")
-    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    parser.add_argument("--host", help="MUSEMENT_HTTP_HOST bind address (127.0.0.1).")
-    parser.add_argument("--port", type=int, help="MUSEMENT_HTTP_PORT (default 8000).")
     parser.add_argument(
-        "--stateless",
-        action="store_true",
-        help="MUSEMENT_HTTP_STATELESS: HTTP without sessions (for replicas).",
-    )
-    parser.add_argument(
-        "--workers", type=int, help="MUSEMENT_HTTP_WORKERS processes (implies --stateless)."
+        "--transport",
+        choices=["stdio", "http"],
+        default="stdio",
+        help="How clients connect (default stdio).",
     )
     parser.add_argument(
         "--sandbox",
         action="store_true",
         help="Start the embedded Musement sandbox and use it as the upstream.",
     )
-    parser.add_argument("--base-url", help="MUSEMENT_BASE_URL")
-    parser.add_argument("--application", help="MUSEMENT_APPLICATION")
-    parser.add_argument("--market", help="MUSEMENT_MARKET (default us)")
-    parser.add_argument("--api-version", help="MUSEMENT_VERSION (default 3.4.0)")
-    parser.add_argument("--language", help="MUSEMENT_LANGUAGE (default en-US)")
-    parser.add_argument("--currency", help="MUSEMENT_CURRENCY")
-    parser.add_argument(
-        "--client-id", help="MUSEMENT_CLIENT_ID (the secret only from MUSEMENT_CLIENT_SECRET)"
-    )
-    parser.add_argument("--timeout", type=float, help="MUSEMENT_TIMEOUT seconds (default 10)")
-    parser.add_argument(
-        "--call-budget", type=float, help="MUSEMENT_CALL_BUDGET seconds per tool call (20)"
-    )
-    parser.add_argument("--schema-ttl", type=float, help="MUSEMENT_SCHEMA_TTL seconds (60)")
-    parser.add_argument("--log-level", help="MUSEMENT_LOG_LEVEL (default INFO)")
+    for name, flag in FLAGS.items():
+        _add_setting_flag(parser, name, flag)
     return parser
+
+
+def _add_setting_flag(parser: argparse.ArgumentParser, name: str, flag: str) -> None:
+    """A flag for the setting `name`: its type, help and default come from the Settings field."""
+    field = Settings.model_fields[name]
+    kind = _value_type(field.annotation)
+    text = f"{field.description} (MUSEMENT_{name.upper()}; default {show_default(field.default)})"
+    if kind is bool:
+        # Only ever switches on; left out, it is None and the environment decides.
+        parser.add_argument(flag, dest=name, action="store_true", default=None, help=text)
+        return
+    metavar = flag.removeprefix("--").replace("-", "_").upper()
+    parser.add_argument(flag, dest=name, type=kind, metavar=metavar, help=text)
+
+
+def _value_type(annotation: Any) -> Any:
+    """`str` for `str | None`, the annotation itself otherwise."""
+    kinds = [kind for kind in get_args(annotation) or (annotation,) if kind is not type(None)]
+    (kind,) = kinds
+    return kind
+
+
+def show_default(default: Any) -> str:
+    """A default as `--help` and the README's settings table write it."""
+    if default is None:
+        return "none"
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, float) and default.is_integer():
+        return str(int(default))
+    return str(default)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,10 @@
 
 Flags win over the environment. A bad value stops the server with a message
 that names the variable and what it expects; secrets are never printed.
+
+Each default is stated once: the Musement-side ones are `MusementConfig`'s (in
+tools/), the server's own are here, and the command line's help is generated
+from these fields (`FLAGS` lists the settings that have a flag).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ..tools import PUBLIC_SANDBOX_URL, MusementConfig
+from ..tools import MusementConfig
 
 
 class SettingsError(ValueError):
@@ -22,19 +26,39 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MUSEMENT_", extra="ignore")
 
-    base_url: str = Field(PUBLIC_SANDBOX_URL, description="Musement API base URL.")
-    application: str | None = Field(None, description="X-Musement-Application value.")
-    market: str = Field("us", description="X-Musement-Market (two-letter market code).")
-    version: str = Field("3.4.0", description="X-Musement-Version.")
-    language: str = Field("en-US", description="Accept-Language: labels follow it.")
-    currency: str | None = Field(None, description="X-Musement-Currency (e.g. EUR).")
-    client_id: str | None = Field(None, description="OAuth client id for POST /login.")
-    client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
-    timeout: float = Field(10.0, gt=0, le=300, description="Upstream timeout in seconds.")
-    call_budget: float = Field(
-        20.0, gt=0, le=600, description="Seconds a tool call may take, retries included."
+    # What the Musement client uses: defaults from MusementConfig.
+    base_url: str = Field(MusementConfig.base_url, description="Musement API base URL.")
+    application: str | None = Field(
+        MusementConfig.application, description="X-Musement-Application value."
     )
-    max_attempts: int = Field(4, ge=1, le=10, description="Upstream attempts per request.")
+    market: str = Field(
+        MusementConfig.market, description="X-Musement-Market (two-letter market code)."
+    )
+    version: str = Field(MusementConfig.version, description="X-Musement-Version.")
+    language: str = Field(MusementConfig.language, description="Accept-Language: labels follow it.")
+    currency: str | None = Field(
+        MusementConfig.currency, description="X-Musement-Currency (e.g. EUR)."
+    )
+    client_id: str | None = Field(
+        MusementConfig.client_id,
+        description="OAuth client id for POST /login (the secret only from "
+        "MUSEMENT_CLIENT_SECRET).",
+    )
+    client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
+    timeout: float = Field(
+        MusementConfig.timeout, gt=0, le=300, description="Upstream timeout in seconds."
+    )
+    call_budget: float = Field(
+        MusementConfig.call_budget,
+        gt=0,
+        le=600,
+        description="Seconds a tool call may take, retries included.",
+    )
+    max_attempts: int = Field(
+        MusementConfig.max_attempts, ge=1, le=10, description="Upstream attempts per request."
+    )
+
+    # The server's own.
     schema_ttl: float = Field(
         60.0, ge=0, le=3600, description="Seconds a cart's schema is reused (0: never)."
     )
@@ -47,10 +71,12 @@ class Settings(BaseSettings):
     )
 
     # Streamable HTTP only.
-    http_host: str = Field("127.0.0.1", description="Bind address (loopback by default).")
-    http_port: int = Field(8000, ge=0, le=65535, description="Port.")
+    http_host: str = Field(
+        "127.0.0.1", description="HTTP bind address (loopback: local clients only)."
+    )
+    http_port: int = Field(8000, ge=0, le=65535, description="HTTP port.")
     http_stateless: bool = Field(
-        False, description="No sessions: any replica or worker can answer any request."
+        False, description="HTTP without sessions: any replica or worker can answer any request."
     )
     http_workers: int = Field(
         1, ge=1, le=64, description="Worker processes; more than one implies stateless."
@@ -185,8 +211,9 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-# Settings that also have a command-line flag, and its name.
-FLAGS = {
+# Settings that also have a command-line flag, and its name: the one table the
+# command line is built from (type, help and default come from the field).
+FLAGS: dict[str, str] = {
     "base_url": "--base-url",
     "application": "--application",
     "market": "--market",

@@ -86,6 +86,7 @@ def test_console_script_is_installed() -> None:
 
 def test_readme_documents_every_setting() -> None:
     from musement_mcp.server import Settings
+    from musement_mcp.server.cli import show_default
     from musement_mcp.server.settings import FLAGS
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
@@ -95,3 +96,31 @@ def test_readme_documents_every_setting() -> None:
         assert row is not None, f"MUSEMENT_{name.upper()} is missing from the settings table"
         if name in FLAGS:
             assert f"`{FLAGS[name]}`" in row
+        default = Settings.model_fields[name].default
+        if default not in (None, ""):
+            assert f"`{show_default(default)}`" in row, f"MUSEMENT_{name.upper()}: default"
+
+
+def test_help_lists_every_flag_with_its_variable_and_default() -> None:
+    from musement_mcp.server import Settings
+    from musement_mcp.server.settings import FLAGS
+
+    done = run("--help", timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    for name, flag in FLAGS.items():
+        assert f" {flag}" in text, f"{flag} is missing from --help"
+        description = " ".join(str(Settings.model_fields[name].description).split())
+        assert f"{description} (MUSEMENT_{name.upper()}; default " in text
+
+
+def test_settings_take_the_musement_defaults_from_the_client_config() -> None:
+    from dataclasses import fields
+
+    from musement_mcp.server import Settings
+    from musement_mcp.tools import MusementConfig
+
+    shared = [f for f in fields(MusementConfig) if f.name in Settings.model_fields]
+    assert len(shared) >= 10
+    for field in shared:
+        assert Settings.model_fields[field.name].default == field.default, field.name

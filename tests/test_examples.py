@@ -31,7 +31,7 @@ def test_customer_step_example_saves_the_customer() -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["mode"] == "full"
-    assert result["customer"]["lastname"] == "Jackson"
+    assert result["customer"]["lastname"] == "Lovelace"
     assert result["customer"]["extra_customer_data"]
 
 

@@ -61,6 +61,7 @@ def test_wheel_holds_the_namespaced_packages_and_data(wheel) -> None:
         "musement_mcp/server/py.typed",
         "musement_mcp/tools/py.typed",
         "musement_mcp/sandbox/py.typed",
+        "musement_mcp/demo/py.typed",
     ):
         assert expected in names
 

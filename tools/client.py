@@ -46,7 +46,11 @@ TOKEN_RENEW_MARGIN_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class MusementConfig:
-    """What the client needs to talk to Musement; built by the server's settings."""
+    """What the client needs to talk to Musement; built by the server's settings.
+
+    Its defaults are the project's: the server's settings (and so `--help` and the
+    environment) take theirs from here, so a default is stated once.
+    """
 
     base_url: str = PUBLIC_SANDBOX_URL
     application: str | None = None
