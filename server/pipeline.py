@@ -29,6 +29,7 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from ..tools import InternalError, InvalidArgument, MusementError
+from ..tools.arguments import MAX_REPORTED
 from .catalog import BY_NAME
 from .live_tools import LiveTools
 from .toolkit import ServerState, ToolCall
@@ -106,15 +107,21 @@ def check_arguments(
     args = dict(arguments or {})
     properties: Mapping[str, Any] = schema.get("properties", {})
     known = list(properties)
+    unknown = [name for name in args if name not in properties]
     problems = []
+    # Bounded: a call with thousands of unknown names gets a short answer, fast.
+    for name in unknown[:MAX_REPORTED]:
+        problem = {"path": name[:100], "message": "is not an argument of this tool"}
+        guess = difflib.get_close_matches(name[:100], known, n=1, cutoff=0.6)
+        if guess:
+            problem["message"] += f"; did you mean '{guess[0]}'?"
+        problems.append(problem)
+    if len(unknown) > MAX_REPORTED:
+        problems.append(
+            {"path": "", "message": f"and {len(unknown) - MAX_REPORTED} more unknown arguments"}
+        )
     for name in args:
-        if name not in properties:
-            problem = {"path": name, "message": "is not an argument of this tool"}
-            guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            if guess:
-                problem["message"] += f"; did you mean '{guess[0]}'?"
-            problems.append(problem)
-        elif properties[name].get("type") == "boolean":
+        if name in properties and properties[name].get("type") == "boolean":
             flag = _as_bool(args[name])
             if flag is None:
                 problems.append({"path": name, "message": "must be true or false"})
@@ -125,7 +132,8 @@ def check_arguments(
     if problems:
         raise InvalidArgument(
             "The arguments do not match the tool: "
-            + "; ".join(f"{p['path']} {p['message']}" for p in problems),
+            + "; ".join(f"{p['path']} {p['message']}".strip() for p in problems[:5])
+            + ("; ..." if len(problems) > 5 else ""),
             details=problems,
         )
     return args

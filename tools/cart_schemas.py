@@ -56,8 +56,13 @@ class CartSchema:
             compiled = await self.fresh()
             problems = compiled.validate(payload, partial=partial)
         if problems:
+            counted = (
+                f"{len(problems)} problem(s)"
+                if problems.complete
+                else f"more than {len(problems)} problems (the first {len(problems)} are listed)"
+            )
             raise ValidationFailed(
-                f"{what} has {len(problems)} problem(s); nothing was sent to Musement.",
+                f"{what} has {counted}; nothing was sent to Musement.",
                 details=problems,
                 schema=compiled,
                 payload=payload,
