@@ -16,7 +16,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from musement_mcp.sandbox import VATICAN_MUSEUMS_UUID
 from tests.support.common import REPO_ROOT
-from tests.support.processes import serve_http
+from tests.support.processes import READY_TIMEOUT, serve_http
 
 pytestmark = pytest.mark.process
 
@@ -28,7 +28,7 @@ def test_customer_step_example_saves_the_customer() -> None:
         [sys.executable, str(EXAMPLES / "customer_step.py")],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=READY_TIMEOUT,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -44,7 +44,7 @@ def test_curl_example_speaks_the_2026_era(sandbox, make_cart) -> None:
             ["bash", str(EXAMPLES / "curl_2026.sh")],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=READY_TIMEOUT,
             env={**os.environ, "MCP_URL": url + "/mcp", "CART": cart},
         )
     assert done.returncode == 0, done.stderr
@@ -106,7 +106,7 @@ def test_agent_takes_every_seeded_cart_to_an_empty_checklist() -> None:
         [sys.executable, str(EXAMPLES / "agent_complete_cart.py")],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=READY_TIMEOUT,
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)

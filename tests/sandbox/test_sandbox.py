@@ -35,6 +35,7 @@ from musement_mcp.sandbox import (
     create_app,
     sandbox_of,
 )
+from tests.support.processes import READY_TIMEOUT
 
 HEADERS = {"X-Musement-Application": "musement-mcp-tests", "X-Musement-Version": "3.4.0"}
 UNKNOWN_CART = "00000000-0000-4000-8000-000000000000"
@@ -1176,8 +1177,9 @@ def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
     )
     try:
         assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 15)
-        assert ready, "the sandbox CLI printed nothing"
+        # Ready once it prints its URL; the bound is only a safety net for a hung process.
+        ready, _, _ = select.select([process.stdout], [], [], READY_TIMEOUT)
+        assert ready, f"the sandbox CLI printed nothing in {READY_TIMEOUT:.0f} s"
         first = process.stdout.readline().strip()
         base_url = first.removeprefix("Musement sandbox: ")
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/api/v3")

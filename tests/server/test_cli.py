@@ -12,9 +12,10 @@ import pytest
 
 from musement_mcp.server import SettingsError, load_settings
 from tests.support.common import REPO_ROOT
+from tests.support.processes import READY_TIMEOUT
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = READY_TIMEOUT):
     return subprocess.run(
         [sys.executable, "-m", "musement_mcp.server", *args],
         capture_output=True,
@@ -62,7 +63,7 @@ def test_demo_plays_the_customer_step() -> None:
     ],
 )
 def test_bad_settings_stop_with_a_clear_message(env, named) -> None:
-    done = run(env=env, timeout=60)
+    done = run(env=env)
     assert done.returncode == 2
     assert named in done.stderr
     assert "Traceback" not in done.stderr
@@ -84,7 +85,9 @@ def test_flags_override_the_environment(monkeypatch) -> None:
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "musement-mcp"
     assert script.exists() or shutil.which("musement-mcp")
-    done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=READY_TIMEOUT
+    )
     assert done.returncode == 0 and "demo" in done.stdout
 
 

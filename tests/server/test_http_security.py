@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
 from tests.support.common import INITIALIZE_REQUEST, MCP_HEADERS
-from tests.support.processes import free_port, serve_http
+from tests.support.processes import free_port, serve_http, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.process]
 
@@ -73,8 +73,7 @@ def authorization_server() -> Iterator[tuple[str, dict[str, str]]]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
-        threading.Event().wait(0.01)
+    wait_until(lambda: server.started, what="the authorization server", alive=thread.is_alive)
     yield f"http://127.0.0.1:{port}", audiences
     server.should_exit = True
     thread.join(timeout=5)
