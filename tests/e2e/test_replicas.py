@@ -8,7 +8,8 @@ its own prefix in a temp dir). Everything below goes through nginx:
 
 - the official conformance suite, both spec versions, in stateless mode, with the same
   expected-failures file as tests/e2e/test_conformance.py;
-- the Python MCP client in both protocol eras: tools listed, both tools called, error paths;
+- the Python MCP client in both protocol eras: tools listed, the two customer tools called,
+  error paths;
 - a 2026-07-28 elicitation round whose retry is answered by a different replica (nginx's
   access log and the replicas' own JSON logs say which);
 - the bounded mixed load of tests/support/load.py: no errors, no wrong answers, no lost updates;

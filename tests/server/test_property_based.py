@@ -1,4 +1,4 @@
-"""Generated arguments thrown at both tools through a real MCP client.
+"""Generated arguments thrown at all five tools through a real MCP client.
 
 Whatever arrives, the server answers with a valid result or an `isError` result
 (never a protocol error or a crash), and nothing invalid reaches Musement: every

@@ -1,4 +1,6 @@
-"""Both tools through a real MCP client (in-process, both protocol eras) against the sandbox."""
+"""The tools through a real MCP client (in-process, both protocol eras) against the sandbox:
+the five tool definitions, and the customer tools, get_customer_schema and update_cart_customer
+(get_cart and the participants tools: test_participants.py)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
 
 
 async def exercise(client: Client, make_cart) -> None:
-    """List the tools and call both, including an error path."""
+    """List the five tools and call the two customer tools, including an error path."""
     tools = (await client.list_tools()).tools
     seen = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
     assert seen == tool_snapshots()
