@@ -20,7 +20,7 @@ from tests.support.node import HttpServers, require_node
 
 # Test categories left out of the default (fast) run: each also carries `slow`, and
 # pyproject's addopts deselect `slow`. `pytest -m ''` runs everything, as CI does.
-SLOW_CATEGORIES = ("process", "node", "packaging", "replicas", "load", "bench")
+SLOW_CATEGORIES = ("process", "node", "packaging", "replicas", "load", "bench", "property")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -65,20 +65,27 @@ async def client(settings: Settings, era: str) -> AsyncIterator[Client]:
         yield connected
 
 
+@pytest.fixture(scope="session")
+def sandbox_http(sandbox: SandboxServer) -> Iterator[httpx2.Client]:
+    """One HTTP client to the session's sandbox, with the application header, for setting up
+    carts (a new client per test costs a TLS context, ~50 ms, even for plain HTTP)."""
+    headers = {"X-Musement-Application": TEST_APPLICATION}
+    with httpx2.Client(base_url=sandbox.base_url + "/", headers=headers) as http:
+        yield http
+
+
 @pytest.fixture
-def make_cart(sandbox: SandboxServer) -> Callable[..., str]:
+def make_cart(sandbox_http: httpx2.Client) -> Callable[..., str]:
     """Create a cart with items over the sandbox's HTTP API; returns its UUID."""
 
     def make(*activities: str, quantity: int = 1) -> str:
-        headers = {"X-Musement-Application": TEST_APPLICATION}
-        with httpx2.Client(base_url=sandbox.base_url + "/", headers=headers) as http:
-            cart = http.post("carts").raise_for_status().json()
-            if activities:
-                items = [
-                    {"type": "musement", "product_identifier": a, "quantity": quantity}
-                    for a in activities
-                ]
-                http.post(f"carts/{cart['uuid']}/items", json=items).raise_for_status()
+        cart = sandbox_http.post("carts").raise_for_status().json()
+        if activities:
+            items = [
+                {"type": "musement", "product_identifier": a, "quantity": quantity}
+                for a in activities
+            ]
+            sandbox_http.post(f"carts/{cart['uuid']}/items", json=items).raise_for_status()
         return cart["uuid"]
 
     return make

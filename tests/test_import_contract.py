@@ -61,7 +61,7 @@ def imported_modules(source: str, package: str) -> list[tuple[int, str]]:
             found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
         elif (
             isinstance(node, ast.Call)
-            and _called_name(node.func) in ("import_module", "__import__")
+            and called_name(node.func) in ("import_module", "__import__")
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
@@ -70,7 +70,7 @@ def imported_modules(source: str, package: str) -> list[tuple[int, str]]:
     return found
 
 
-def _called_name(func: ast.expr) -> str:
+def called_name(func: ast.expr) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else ""

@@ -58,20 +58,21 @@ def server() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture(scope="module")
-def _faulty_server() -> Iterator[SandboxServer]:
+def shared_faulty_server() -> Iterator[SandboxServer]:
     with SandboxServer(faults=True) as sb:
         yield sb
 
 
 @pytest.fixture
-def faulty(_faulty_server: SandboxServer) -> Iterator[SandboxServer]:
-    yield _faulty_server
-    _faulty_server.faults.clear()
-    _faulty_server.recorder.clear()
+def faulty(shared_faulty_server: SandboxServer) -> Iterator[SandboxServer]:
+    yield shared_faulty_server
+    shared_faulty_server.faults.clear()
+    shared_faulty_server.recorder.clear()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api(server: SandboxServer) -> Iterator[httpx2.Client]:
+    """One client for the module (a new client per test costs a TLS context, ~50 ms)."""
     with httpx2.Client(base_url=server.base_url, headers=HEADERS, timeout=5) as client:
         yield client
 

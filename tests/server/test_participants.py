@@ -47,20 +47,18 @@ CUSTOMER = {
 
 
 @pytest.fixture
-def cart(sandbox, make_cart) -> dict[str, Any]:
+def cart(sandbox_http, make_cart) -> dict[str, Any]:
     """A cart of its own: Last Supper x2, Montenegro x1, Vatican (no participants)."""
     uuid = make_cart(PARTICIPANTS_ACTIVITY_UUID, quantity=2)
-    headers = {"X-Musement-Application": TEST_APPLICATION}
     for activity, quantity in (
         (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1),
         (VATICAN_MUSEUMS_UUID, 1),
     ):
-        httpx2.post(
-            f"{sandbox.base_url}/carts/{uuid}/items",
-            headers=headers,
+        sandbox_http.post(
+            f"carts/{uuid}/items",
             json=[{"type": "musement", "product_identifier": activity, "quantity": quantity}],
         ).raise_for_status()
-    items = httpx2.get(f"{sandbox.base_url}/carts/{uuid}", headers=headers).json()["items"]
+    items = sandbox_http.get(f"carts/{uuid}").json()["items"]
     return {"uuid": uuid, "items": [i["uuid"] for i in items]}
 
 

@@ -33,6 +33,8 @@ from musement_mcp.server.definitions import tool_definitions
 from musement_mcp.tools import compile_customer_schema
 from tests.support.common import TEST_APPLICATION, settings_for
 
+pytestmark = pytest.mark.property
+
 ERROR_TYPES = {
     "invalid_argument",
     "validation_failed",

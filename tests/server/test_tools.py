@@ -105,13 +105,13 @@ async def test_labels_follow_the_configured_language(sandbox: SandboxServer) -> 
     settings = settings_for(sandbox, language="it-IT")
     async with Client(build_server(settings)) as client:
         result = await call(client, "get_customer_schema", cart_uuid=EXTRA_DATA_CART_UUID)
-    english = {f["path"]: f["title"] for f in (await _fields(sandbox, "en-US"))}
+    english = {f["path"]: f["title"] for f in (await customer_fields(sandbox, "en-US"))}
     italian = {f["path"]: f["title"] for f in result.structured_content["fields"]}
     assert italian.keys() == english.keys()
     assert italian != english
 
 
-async def _fields(sandbox: SandboxServer, language: str) -> list[dict[str, Any]]:
+async def customer_fields(sandbox: SandboxServer, language: str) -> list[dict[str, Any]]:
     async with Client(build_server(settings_for(sandbox, language=language))) as client:
         result = await call(client, "get_customer_schema", cart_uuid=EXTRA_DATA_CART_UUID)
     return result.structured_content["fields"]

@@ -55,12 +55,12 @@ class LoadReport:
             "calls_per_second": round(self.calls / self.seconds, 1) if self.seconds else None,
             "p50_ms": round(statistics.median(ordered), 2),
             "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 2),
-            "server_rss_mb_before": _mb(self.rss_before_kb),
-            "server_rss_mb_after": _mb(self.rss_after_kb),
+            "server_rss_mb_before": megabytes(self.rss_before_kb),
+            "server_rss_mb_after": megabytes(self.rss_after_kb),
         }
 
 
-def _mb(kb: int | None) -> float | None:
+def megabytes(kb: int | None) -> float | None:
     return round(kb / 1024, 1) if kb else None
 
 

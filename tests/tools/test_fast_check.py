@@ -17,6 +17,8 @@ from musement_mcp.tools.fast_check import compile_check
 from musement_mcp.tools.schema import _format_checker, _without_required
 from tests.support.schemas import MUSEMENT_SCHEMA
 
+pytestmark = pytest.mark.property
+
 
 @pytest.fixture(scope="module")
 def schemas(sandbox) -> list[dict[str, Any]]:
