@@ -28,6 +28,7 @@ from ..tools import (
     InvalidArgument,
     InvalidRequest,
     MusementClient,
+    MusementConfig,
     MusementError,
     RateLimited,
     Unauthorized,
@@ -41,6 +42,8 @@ PRODUCTION_URL = "https://api.musement.com/api/v3"
 KNOWN_VERSIONS = ("3.4.0", "3.5.0")
 APPLICATION_CODE = "2271"
 MARKET_CODE = "-1"
+APPLICATION_SETTING = "MUSEMENT_APPLICATION (--application)"
+CREDENTIALS = "MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET"
 
 Status = Literal["ok", "warn", "FAIL"]
 
@@ -178,7 +181,7 @@ def _application_check(application: str | None) -> Check:
         "application",
         "MUSEMENT_APPLICATION is not set: Musement refuses requests without "
         "X-Musement-Application (400, code 2271)",
-        "set MUSEMENT_APPLICATION (--application) to the value Musement gave you",
+        f"set {APPLICATION_SETTING} to the value Musement gave you",
     )
 
 
@@ -274,8 +277,9 @@ async def _compile_schema(client: MusementClient, cart: str, report: Report) -> 
 
 def schema_lines(result: CustomerSchemaResult) -> list[str]:
     """The fields as the tools expose them: path, label, required or not."""
+    width = max((len(f.path) for f in result.fields), default=0)
     return [
-        f'        {f.path}  "{f.title}"  {"required" if f.required else "optional"}'
+        f"        {f.path:<{width}}  {'required' if f.required else 'optional'}  {f.title}"
         for f in result.fields
     ]
 
@@ -292,52 +296,34 @@ def tools_check() -> Check:
 
 
 def _failure(step: str, failure: MusementError, client: MusementClient) -> Check:
-    config = client.config
-    said = f"{failure.message}{_status_of(failure)}"
-    if isinstance(failure, InvalidRequest) and failure.code == APPLICATION_CODE:
-        return Check(
-            "FAIL",
-            step,
-            f"application missing or unknown: {said}",
-            "set MUSEMENT_APPLICATION (--application) to the value Musement gave you",
+    what, todo = diagnosis(failure, client.config)
+    return Check("FAIL", step, f"{what}: {failure.message}{_status_of(failure)}", todo)
+
+
+def diagnosis(failure: MusementError, config: MusementConfig) -> tuple[str, str]:
+    """What a failure says about the settings, and what to do about it."""
+    code = failure.code if isinstance(failure, InvalidRequest) else None
+    if code == APPLICATION_CODE:
+        return "application missing or unknown", f"set {APPLICATION_SETTING} to Musement's value"
+    if code == MARKET_CODE:
+        return f"market {config.market!r} refused", (
+            "set MUSEMENT_MARKET (--market) to a market of your contract, such as us or it"
         )
-    if isinstance(failure, InvalidRequest) and failure.code == MARKET_CODE:
-        return Check(
-            "FAIL",
-            step,
-            f"market {config.market!r} refused: {said}",
-            "set MUSEMENT_MARKET (--market) to a market of your contract, such as us or it",
-        )
+    if isinstance(failure, Unauthorized) and not config.has_credentials:
+        return "anonymous requests refused", f"set {CREDENTIALS} to the ones Musement gave you"
     if isinstance(failure, Unauthorized):
-        return Check(
-            "FAIL",
-            step,
-            f"credentials refused: {said}",
-            "check MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET, and that they belong to "
-            "this environment (sandbox or production)",
+        return "credentials refused", (
+            f"check {CREDENTIALS}: they belong to one environment (sandbox or production)"
         )
     if isinstance(failure, CartNotFound):
-        return Check(
-            "FAIL",
-            step,
-            f"no such cart{_status_of(failure)}",
-            "check --cart: a cart created with these settings, not expired",
-        )
-    return _transport_failure(step, failure, config.base_url)
-
-
-def _transport_failure(step: str, failure: MusementError, base_url: str) -> Check:
-    said = f"{failure.message}{_status_of(failure)}"
+        return "no such cart", "check --cart: a cart created with these settings, not expired"
     if isinstance(failure, UpstreamUnavailable):
-        return Check(
-            "FAIL",
-            step,
-            f"Musement unreachable at {without_userinfo(base_url)}: {said}",
-            "check MUSEMENT_BASE_URL (--base-url) and the network, or try again later",
+        return f"Musement unreachable at {without_userinfo(config.base_url)}", (
+            "check MUSEMENT_BASE_URL (--base-url) and the network, or try again later"
         )
     if isinstance(failure, RateLimited):
-        return Check("FAIL", step, f"rate limited: {said}", failure.hint)
-    return Check("FAIL", step, f"{failure.type}: {said}", failure.hint)
+        return "rate limited", failure.hint
+    return failure.type, failure.hint
 
 
 def _status_of(failure: MusementError) -> str:
