@@ -91,9 +91,11 @@ def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
             "These form answers were already used: a form's answers count once.",
             hint="Call the tool again without requestState; the user will get a new form.",
         )
+    completed: dict[str, Any] = payload
     for paths, answer in zip(forms, answers, strict=True):
-        payload = _with_answer(payload, paths, answer)
-    return payload
+        assert isinstance(answer, types.ElicitResult)  # checked above
+        completed = _with_answer(completed, paths, answer)
+    return completed
 
 
 async def ask_user(
@@ -106,7 +108,7 @@ async def ask_user(
     if forms is None:
         return None
     if is_modern(ctx):
-        requests = {
+        requests: dict[str, types.InputRequest] = {
             _key(index): types.ElicitRequest(
                 params=types.ElicitRequestFormParams(
                     message=form.message, requested_schema=form.requested_schema
@@ -115,7 +117,7 @@ async def ask_user(
             for index, form in enumerate(forms)
         }
         return types.InputRequiredResult(input_requests=requests, request_state=state_of(forms))
-    payload = failure.payload
+    payload: dict[str, Any] = failure.payload
     for form in forms:
         try:
             answer = await ctx.session.elicit_form(

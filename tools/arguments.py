@@ -42,7 +42,7 @@ def check_cart_uuid(value: Any) -> str:
     return check_uuid(value, "cart_uuid", what="cart")
 
 
-def parse_json_argument(value: Any, name: str, kind: type[dict] | type[list]) -> Any:
+def parse_json_argument(value: Any, name: str, kind: type[dict[str, Any]] | type[list[Any]]) -> Any:
     """`value` as a JSON object (or list); a JSON string is parsed first."""
     wanted = "an object" if kind is dict else "a list"
     if isinstance(value, str):

@@ -79,12 +79,11 @@ class CompiledSchema:
         """
         if not names:
             return self
-        renamed = [
-            dataclasses.replace(question, group=names[activity])
-            if (activity := activity_of(question.path)) in names
-            else question
-            for question in self.fields
-        ]
+        renamed = []
+        for question in self.fields:
+            activity = activity_of(question.path)
+            name = names.get(activity) if activity else None
+            renamed.append(dataclasses.replace(question, group=name) if name else question)
         return dataclasses.replace(self, fields=renamed)
 
     def field_at(self, path: str) -> FieldGuide | None:

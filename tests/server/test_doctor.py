@@ -18,8 +18,8 @@ from musement_mcp.sandbox import (
 )
 from musement_mcp.server.catalog import TOOLS
 from musement_mcp.server.cli import main
-
-from .conftest import TEST_APPLICATION, free_port
+from tests.support.common import TEST_APPLICATION
+from tests.support.processes import free_port
 
 CLIENT_ID = "doctor-partner"
 CLIENT_SECRET = "doctor-secret-0123456789"
