@@ -32,7 +32,7 @@ from ..tools import InternalError, InvalidArgument, MusementError
 from ..tools.arguments import MAX_REPORTED
 from .catalog import BY_NAME
 from .live_tools import LiveTools
-from .toolkit import ServerState, ToolCall
+from .toolkit import ServerState, ToolCall, ToolSpec
 
 logger = logging.getLogger("musement_mcp.server")
 
@@ -40,8 +40,11 @@ CallResult = types.CallToolResult | types.InputRequiredResult
 
 
 class ToolRunner:
-    def __init__(self, live: LiveTools) -> None:
+    """Runs the tools of `tools` (the catalog by default) through the pipeline above."""
+
+    def __init__(self, live: LiveTools, tools: Mapping[str, ToolSpec] = BY_NAME) -> None:
         self.live = live
+        self.tools = tools
 
     async def run(
         self,
@@ -49,14 +52,15 @@ class ToolRunner:
         params: types.CallToolRequestParams,
         ctx: ServerRequestContext[ServerState] | None = None,
     ) -> CallResult:
-        tool = BY_NAME.get(params.name)
+        tool = self.tools.get(params.name)
         if tool is None:
             raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
         started = time.perf_counter()
         call = ToolCall(args={}, state=state, params=params, ctx=ctx)
         result: CallResult
         try:
-            call.args = check_arguments(self.live.input_schema(tool.name) or {}, params.arguments)
+            schema = self.live.input_schema(tool.name) or tool.definition({}).input_schema
+            call.args = check_arguments(schema, params.arguments)
             outcome = await tool.handler(call)
             if isinstance(outcome, types.InputRequiredResult):
                 result, label = outcome, "input_required"
