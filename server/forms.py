@@ -120,10 +120,10 @@ def _fields_behind(
     """The concrete questions a problem is about; None when only the model can fix it."""
     path = problem["path"]
     field = compiled.field_at(path)
-    if field is not None and "not a field" not in problem["message"]:
+    if field is not None and problem["kind"] != "unknown_field":
         concrete = path if field.path.count(".") == path.count(".") else path.rpartition(".")[0]
         return {concrete: field}
-    if problem["message"].startswith("must have exactly"):
+    if problem["kind"] == "too_few":
         # Too few people in a list: ask for the missing ones (too many is the model's to fix).
         entries = _at(payload, path)
         count = len(entries) if isinstance(entries, list) else 0

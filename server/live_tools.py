@@ -92,7 +92,11 @@ class LiveTools:
         merged.update((name, schema) for name, schema in served.items() if name not in merged)
         if merged == current:
             return False
-        self.customer_input = {**self.customer_input, "properties": merged}
+        self.customer_input = {
+            **self.customer_input,
+            "properties": merged,
+            "required": list(merged),
+        }
         self.tools = tool_definitions(self.customer_input)
         logger.info("the customer schema changed: announcing a new tool list")
         return True

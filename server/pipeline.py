@@ -115,24 +115,37 @@ def check_arguments(
     problems = []
     # Bounded: a call with thousands of unknown names gets a short answer, fast.
     for name in unknown[:MAX_REPORTED]:
-        problem = {"path": name[:100], "message": "is not an argument of this tool"}
+        problem = {
+            "path": name[:100],
+            "kind": "unknown_argument",
+            "message": "is not an argument of this tool",
+        }
         guess = difflib.get_close_matches(name[:100], known, n=1, cutoff=0.6)
         if guess:
             problem["message"] += f"; did you mean '{guess[0]}'?"
         problems.append(problem)
     if len(unknown) > MAX_REPORTED:
         problems.append(
-            {"path": "", "message": f"and {len(unknown) - MAX_REPORTED} more unknown arguments"}
+            {
+                "path": "",
+                "kind": "unknown_argument",
+                "message": f"and {len(unknown) - MAX_REPORTED} more unknown arguments",
+            }
         )
-    for name in args:
-        if name in properties and properties[name].get("type") == "boolean":
+    for name in list(args):
+        kinds = _types(properties.get(name))
+        if args[name] is None and "null" in kinds:
+            del args[name]  # null means "not given", as strict clients must send it
+        elif name in properties and "boolean" in kinds:
             flag = _as_bool(args[name])
             if flag is None:
-                problems.append({"path": name, "message": "must be true or false"})
+                problems.append(
+                    {"path": name, "kind": "wrong_type", "message": "must be true or false"}
+                )
             args[name] = flag
     for name in schema.get("required", []):
-        if name not in args:
-            problems.append({"path": name, "message": "is required"})
+        if name not in args and "null" not in _types(properties.get(name)):
+            problems.append({"path": name, "kind": "required", "message": "is required"})
     if problems:
         raise InvalidArgument(
             "The arguments do not match the tool: "
@@ -141,6 +154,11 @@ def check_arguments(
             details=problems,
         )
     return args
+
+
+def _types(schema: Any) -> list[Any]:
+    kinds = schema.get("type") if isinstance(schema, Mapping) else None
+    return kinds if isinstance(kinds, list) else [kinds]
 
 
 def _as_bool(value: Any) -> bool | None:

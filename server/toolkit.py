@@ -95,8 +95,6 @@ class ToolSpec:
     read_only: bool = True
     destructive: bool = False
     idempotent: bool = True
-    # Arguments that may be left out; every other one is required.
-    optional: frozenset[str] = frozenset()
 
     def definition(self, customer_input: CustomerInput) -> types.Tool:
         properties = dict(
@@ -109,7 +107,9 @@ class ToolSpec:
             input_schema={
                 "type": "object",
                 "properties": properties,
-                "required": [name for name in properties if name not in self.optional],
+                # Every argument is listed as required (strict clients need it); one
+                # that may be left out is nullable, and the server takes it missing too.
+                "required": list(properties),
                 "additionalProperties": False,
             },
             output_schema=output_schema(self.output),
@@ -128,7 +128,8 @@ CART_UUID: dict[str, Any] = {
     "type": "string",
     "format": "uuid",
     "title": "Cart UUID",
-    "description": "The Musement cart UUID, e.g. 'c7a6f5de-0f6b-4e12-9c1e-2a9e3b1d4f00'.",
+    "description": "The Musement cart UUID, e.g. 'c7a6f5de-0f6b-4e12-9c1e-2a9e3b1d4f00', as "
+    "the booking flow that created the cart gives it (the user or the calling app).",
 }
 
 CART_ITEM_UUID: dict[str, Any] = {

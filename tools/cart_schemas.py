@@ -32,12 +32,13 @@ class CartSchema:
         on_schema: SchemaListener | None = None,
     ) -> None:
         self._fetch = fetch
+        self._language = client.config.language
         self._key: Hashable = (*key, *client.config.cache_key())
         self._cache = cache
         self._on_schema = on_schema
 
     async def fresh(self) -> CompiledSchema:
-        compiled = compile_schema(await self._fetch())
+        compiled = compile_schema(await self._fetch(), language=self._language)
         if self._cache:
             self._cache.put(self._key, compiled)
         if self._on_schema:

@@ -488,7 +488,11 @@ def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
             message = item.get("message")
             if isinstance(path, str) and path and isinstance(message, str):
                 details.append(
-                    {"path": redact(path[:200], sent), "message": redact(message[:500], sent)}
+                    {
+                        "path": redact(path[:200], sent),
+                        "kind": "rejected_by_musement",
+                        "message": redact(message[:500], sent),
+                    }
                 )
     return details
 

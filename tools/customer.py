@@ -25,17 +25,19 @@ from .errors import (
     ValidationFailed,
 )
 from .field_guide import guide
+from .input_schema import musement_customer
 from .models import CustomerSchemaResult, UpdateCustomerResult
 from .schema import CompiledSchema, activity_of
 
 
 def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
-    """`customer` as an object; some clients send it as a JSON string."""
-    customer: dict[str, Any] = parse_json_argument(value, "customer", dict)
+    """`customer` as Musement's body: an object (some clients send a JSON string), in
+    the published form (nulls, the activities' answers as a list) or Musement's own."""
+    customer = musement_customer(parse_json_argument(value, "customer", dict))
     if partial and not customer:
         raise InvalidArgument(
             "customer is empty: a partial update needs at least one field.",
-            details=[{"path": "customer", "message": "has no fields"}],
+            details=[{"path": "customer", "kind": "required", "message": "has no fields"}],
         )
     return customer
 

@@ -81,8 +81,9 @@ class UserDeclined(MusementError):
 class CartNotFound(MusementError):
     type = "cart_not_found"
     default_hint = (
-        "Check the cart UUID. Carts are created with POST /carts by the booking flow; "
-        "if this one expired or never existed, the booking must start from a new cart."
+        "Check the cart UUID with the user: it comes from the booking flow (the site or app "
+        "where the activities were chosen); these tools cannot create carts. If it is right, "
+        "tell the user the cart expired or never existed and the booking must start again there."
     )
 
 
@@ -105,8 +106,9 @@ class ParticipantsNotRequired(MusementError):
 class CartLocked(MusementError):
     type = "cart_locked"
     default_hint = (
-        "This cart is tied to an order and can no longer change. Create a new cart, "
-        "add the items again, then fill in the customer on the new cart."
+        "This cart already belongs to an order, so its customer and participants can no "
+        "longer change. Tell the user the booking was already placed for this cart; to book "
+        "again they start a new cart where they chose the activities (these tools cannot)."
     )
 
 

@@ -24,6 +24,8 @@ class FieldGuide:
     group: str | None = None
     multiple: bool = False
     example: str | None = None
+    # What answering means, for the consent fields.
+    description: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +38,7 @@ class FieldGuide:
             "group": self.group,
             "multiple": self.multiple,
             "example": self.example,
+            "description": self.description,
         }
 
 

@@ -1,34 +1,152 @@
-"""The cart-independent customer schema that `update_cart_customer` publishes as input.
+"""The cart-independent input schemas the update tools publish, strict-expressible.
 
-A tool's input schema cannot depend on the cart, so it is the customer schema
-with what varies per cart taken out: the base fields keep their types, titles,
-enums and formats; `extra_customer_data` becomes a plain object (its keys are
-per-cart activity UUIDs); nothing is required, since requirements depend on
-the cart and on whether the update is partial. The server validates the exact
-cart schema before anything is sent.
+A tool's input schema cannot depend on the cart, and every model provider must
+take it as it is: OpenAI's strict mode wants closed objects whose every property
+is required (optional ones nullable) and no `default`; Anthropic's strict
+transform closes open objects; Gemini's `parameters` refuses
+`additionalProperties`. So the published schemas are closed, every property is
+listed and required, `null` means "not given", and what varies per cart is a
+closed list instead of an open map:
+
+- the activities' answers: `extra_customer_data` as `[{activity_uuid, question, value}]`;
+- the participants: the known participant fields, plus `other_answers` as
+  `[{question, value}]` for any other question an item asks.
+
+Nothing is lost: any answer a cart can need has a place. The server still accepts
+the Musement-shaped payload (the map form, JSON strings), turns both forms into
+Musement's body (`musement_customer`, `musement_participants`) and validates it
+against the cart's own schema before anything is sent.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .normalize import without_required
+from .field_guide import FieldGuide
+from .normalize import EXTRA_CUSTOMER_DATA
 from .schema import CompiledSchema
+
+ANSWER_VALUE: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+    "description": "The answer: a string, a number, true/false, or a list of choices.",
+}
+
+
+def _closed(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        **extra,
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+ACTIVITY_ANSWER = _closed(
+    {
+        "activity_uuid": {"type": "string", "description": "The activity's UUID."},
+        "question": {"type": "string", "description": "The question's key, e.g. phone_number."},
+        "value": ANSWER_VALUE,
+    }
+)
+OTHER_ANSWER = _closed(
+    {"question": {"type": "string", "description": "The question's key."}, "value": ANSWER_VALUE}
+)
+
+# Participant fields Musement's participant-info guide shows; any other goes to other_answers.
+PARTICIPANT_FIELDS: dict[str, dict[str, Any]] = {
+    "salutation": {"type": ["string", "null"], "description": "e.g. Mr, Mrs, Ms."},
+    "firstname": {"type": ["string", "null"]},
+    "lastname": {"type": ["string", "null"]},
+    "date_of_birth": {"type": ["string", "null"], "format": "date"},
+    "nationality": {"type": ["string", "null"]},
+    "passport": {"type": ["string", "null"]},
+    "email": {"type": ["string", "null"], "format": "email"},
+    "phone_number": {"type": ["string", "null"]},
+}
+OTHER_ANSWERS = "other_answers"
 
 
 def generic_customer_schema(compiled: CompiledSchema) -> dict[str, Any]:
-    """The cart-independent form of a compiled customer schema."""
-    schema = without_required(compiled.schema)
-    schema.pop("$schema", None)
-    schema.pop("additionalProperties", None)
-    properties = schema.setdefault("properties", {})
-    # Present even when the sample cart had no activity questions: other carts do.
-    properties["extra_customer_data"] = {
-        "type": "object",
-        "title": properties.get("extra_customer_data", {}).get("title", "extra_customer_data"),
-        "description": (
-            "Answers to the activities' own questions, keyed by activity UUID, then by "
-            "question key. get_customer_schema lists the questions of a given cart."
-        ),
+    """The published `customer` schema, from a compiled customer schema's base fields."""
+    properties = {
+        question.path: _nullable(question)
+        for question in compiled.fields
+        if "." not in question.path
     }
+    properties[EXTRA_CUSTOMER_DATA] = {
+        "type": ["array", "null"],
+        "description": "Answers to the activities' own questions (get_customer_schema lists "
+        "them: path extra_customer_data.<activity_uuid>.<question>), one entry each.",
+        "items": ACTIVITY_ANSWER,
+    }
+    return _closed(properties)
+
+
+def participants_input_schema() -> dict[str, Any]:
+    """The published `participants` schema: one closed object per ticket."""
+    fields = dict(PARTICIPANT_FIELDS)
+    fields[OTHER_ANSWERS] = {
+        "type": ["array", "null"],
+        "description": "Answers to questions not listed above, by their key.",
+        "items": OTHER_ANSWER,
+    }
+    return {"type": "array", "items": _closed(fields)}
+
+
+def _nullable(question: FieldGuide) -> dict[str, Any]:
+    kinds = ["string", "number"] if question.type in ("number", "integer") else [question.type]
+    schema: dict[str, Any] = {"type": [*kinds, "null"], "title": question.title}
+    if question.options:
+        schema["enum"] = [*(option["value"] for option in question.options), None]
+    if question.format in ("email", "date"):
+        schema["format"] = question.format
+    if question.description:
+        schema["description"] = question.description
     return schema
+
+
+def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:
+    """Musement's body from either form: nulls dropped (not given), the activities'
+    answers as a list or as Musement's map."""
+    body = {key: value for key, value in customer.items() if value is not None}
+    answers = body.get(EXTRA_CUSTOMER_DATA)
+    if isinstance(answers, list):
+        by_activity: dict[str, Any] = {}
+        for entry in answers:
+            if not isinstance(entry, dict) or entry.get("value") is None:
+                continue
+            activity, question = entry.get("activity_uuid"), entry.get("question")
+            if isinstance(activity, str) and isinstance(question, str):
+                by_activity.setdefault(activity, {})[question] = entry["value"]
+        body[EXTRA_CUSTOMER_DATA] = by_activity
+    elif isinstance(answers, dict):
+        body[EXTRA_CUSTOMER_DATA] = {
+            activity: {q: v for q, v in given.items() if v is not None}
+            if isinstance(given, dict)
+            else given
+            for activity, given in answers.items()
+        }
+    return body
+
+
+def musement_participants(people: list[Any]) -> list[Any]:
+    """Musement's body: each person without nulls, `other_answers` merged in by key."""
+    body = []
+    for person in people:
+        if not isinstance(person, dict):
+            body.append(person)
+            continue
+        entry = {k: v for k, v in person.items() if v is not None and k != OTHER_ANSWERS}
+        others = person.get(OTHER_ANSWERS)
+        for answer in others if isinstance(others, list) else []:
+            if isinstance(answer, dict) and isinstance(answer.get("question"), str):
+                if answer.get("value") is not None:
+                    entry.setdefault(answer["question"], answer["value"])
+        body.append(entry)
+    return body

@@ -35,6 +35,7 @@ class FormField(BaseModel):
     )
     multiple: bool = Field(False, description="True when the answer is a list of options.")
     example: str | None = Field(None, description="An example answer, as Musement shows it.")
+    description: str | None = Field(None, description="What answering YES agrees to.")
 
 
 class CustomerSchemaResult(BaseModel):

@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import UpstreamError
 from .field_guide import FieldGuide
+from .labels import choice_label, consent_description, field_label
 
 
 # Keywords that mean the same in Musement's schema and in Draft 2020-12, each with the
@@ -86,7 +87,8 @@ class SchemaTooLarge(UpstreamError):
 class Normalizer:
     """One pass over the raw schema: builds the normalized schema and the guide."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en-US") -> None:
+        self.language = language
         self.fields: list[FieldGuide] = []
         self._property_count = 0
 
@@ -179,13 +181,17 @@ class Normalizer:
         if depth > MAX_DEPTH:
             raise SchemaTooLarge(f"Musement's schema nests deeper than {MAX_DEPTH}.")
         out = _scalar_keywords(raw)
+        label = field_label(path[-1], out.get("title"), self.language)
+        if label:
+            out["title"] = label
+        consent = consent_description(path[-1], self.language) if len(path) == 1 else None
         musement_type = _first_type(raw.get("type")) or "string"
-        options = _options(raw)
+        options = _options(raw, self.language)
         multiple = False
         if musement_type == "array":
             items: dict[str, Any] = raw["items"] if isinstance(raw.get("items"), dict) else {}
             out["items"] = _scalar_keywords(items)
-            options = _options(items)
+            options = _options(items, self.language)
             multiple = True
             if options:
                 out["items"]["enum"] = [o["value"] for o in options]
@@ -196,6 +202,8 @@ class Normalizer:
             _refuse_blank(out, musement_type)
         if options:
             out["description"] = _join_text(out.get("description"), _describe_options(options))
+        if consent:
+            out["description"] = _join_text(consent, out.get("description") or "")
         self.fields.append(
             FieldGuide(
                 path=".".join(path),
@@ -207,6 +215,7 @@ class Normalizer:
                 group=group,
                 multiple=multiple,
                 example=example,
+                description=consent,
             )
         )
         return out
@@ -301,7 +310,7 @@ def _copy_texts(raw: dict[str, Any], out: dict[str, Any]) -> None:
             out[key] = _truncate(value.strip(), limit)
 
 
-def _options(raw: dict[str, Any]) -> list[dict[str, Any]] | None:
+def _options(raw: dict[str, Any], language: str) -> list[dict[str, Any]] | None:
     """Allowed values with their labels (`enum` + Musement's parallel `enum_titles`)."""
     values = raw.get("enum")
     if not isinstance(values, list) or not values:
@@ -315,14 +324,20 @@ def _options(raw: dict[str, Any]) -> list[dict[str, Any]] | None:
         if not isinstance(value, str | int | float | bool) or value is None:
             continue
         label = titles[index] if index < len(titles) and isinstance(titles[index], str) else None
-        options.append({"value": value, "label": _truncate(label or str(value), MAX_TITLE_CHARS)})
+        shown = choice_label(value, label or str(value), language)
+        options.append({"value": value, "label": _truncate(shown, MAX_TITLE_CHARS)})
     return options or None
 
 
 def _describe_options(options: list[dict[str, Any]]) -> str:
     return (
         "Allowed values: "
-        + ", ".join(f"{json.dumps(o['value'])} ({o['label']})" for o in options)
+        + ", ".join(
+            json.dumps(o["value"])
+            if o["label"] == str(o["value"])
+            else f"{json.dumps(o['value'])} ({o['label']})"
+            for o in options
+        )
         + "."
     )
 

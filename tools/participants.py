@@ -23,6 +23,7 @@ from .errors import (
     ParticipantsNotRequired,
 )
 from .field_guide import guide
+from .input_schema import musement_participants
 from .models import ParticipantsSchemaResult, UpdateParticipantsResult
 
 PARTICIPANTS = "participants"
@@ -90,7 +91,7 @@ async def update_participants(
 ) -> UpdateParticipantsResult:
     """Validate the list (one entry per ticket) against the item's schema, then `PUT` it."""
     cart_uuid, item_uuid = check_cart_uuid(cart_uuid), check_item_uuid(cart_item_uuid)
-    people = parse_json_argument(participants, PARTICIPANTS, list)
+    people = musement_participants(parse_json_argument(participants, PARTICIPANTS, list))
     schema = participants_schema(client, cart_uuid, item_uuid, cache)
     with client.call_budget():
         await schema.check({PARTICIPANTS: people}, partial=False, what=PARTICIPANTS)

@@ -33,6 +33,26 @@ _FORMAT_NAMES = {
     "date": "a date as YYYY-MM-DD",
     "date-time": "a date and time as in RFC 3339",
 }
+# What went wrong, for code to switch on (forms, clients); messages are for people.
+KINDS = frozenset(
+    {
+        "required",  # a required answer is missing
+        "unknown_field",  # a name the form does not have
+        "not_allowed",  # not one of the allowed values
+        "wrong_type",  # a string where a number is needed, ...
+        "bad_format",  # an email, a date, a pattern
+        "blank",  # an empty or blank required answer
+        "too_many",  # more entries than the form takes
+        "too_few",  # fewer entries than the form needs
+        "duplicate",  # the same choice twice
+        "out_of_range",  # a length or a number outside its bounds
+        "invalid",  # anything else the schema refuses
+        "unknown_argument",  # an argument the tool does not have
+        "unencodable",  # a value JSON cannot carry (NaN, a lone surrogate)
+        "too_large",  # an argument over the size or depth cap
+        "rejected_by_musement",  # Musement's own per-field error
+    }
+)
 _A_NUMBER = "must be a number (as a number or a string of digits)"
 _BOUNDS = frozenset(
     {
@@ -60,12 +80,18 @@ def problems_of(error: ValidationError, options_at: OptionsAt) -> list[Problem]:
         if worded is not None:
             return worded
     if error.validator in _BOUNDS:
-        return [problem(at, f"does not meet {error.validator} {_value(error)}", schema)]
-    return [problem(at, f"is not valid ({error.validator})", schema)]
+        kind = "not_allowed" if error.validator == "const" else "out_of_range"
+        return [problem(at, f"does not meet {error.validator} {_value(error)}", schema, kind)]
+    return [problem(at, f"is not valid ({error.validator})", schema, "invalid")]
 
 
-def problem(path: list[Any], message: str, schema: dict[str, Any], **extra: Any) -> Problem:
-    found: Problem = {"path": ".".join(str(p) for p in path), "message": message}
+def problem(
+    path: list[Any], message: str, schema: dict[str, Any], kind: str, **extra: Any
+) -> Problem:
+    """One problem: its path, its `kind` (one of `KINDS`: what code switches on) and a
+    message for people (never switched on)."""
+    assert kind in KINDS, kind
+    found: Problem = {"path": ".".join(str(p) for p in path), "kind": kind, "message": message}
     title = schema.get("title") if isinstance(schema, dict) else None
     if title:
         found["title"] = title
@@ -106,7 +132,7 @@ def _required_leaves(path: list[Any], schema: dict[str, Any]) -> list[Problem]:
             for name in schema["required"]
             for found in _required_leaves([*path, name], properties.get(name, {}))
         ]
-    return [problem(path, "is required", schema)]
+    return [problem(path, "is required", schema, "required")]
 
 
 def _unknown_fields(
@@ -118,7 +144,7 @@ def _unknown_fields(
     for name in instance:
         if name in known:
             continue
-        found = problem([*at, str(name)], "is not a field of this form", {})
+        found = problem([*at, str(name)], "is not a field of this form", {}, "unknown_field")
         guess = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         if guess:
             found["message"] += f"; did you mean '{guess[0]}'?"
@@ -135,7 +161,9 @@ def _not_an_option(
     allowed = options_at(".".join(str(p) for p in at)) or [
         {"value": v, "label": str(v)} for v in _value(error)
     ]
-    return [problem(at, "must be one of the allowed values", schema, allowed=allowed)]
+    return [
+        problem(at, "must be one of the allowed values", schema, "not_allowed", allowed=allowed)
+    ]
 
 
 def _wrong_type(
@@ -144,27 +172,28 @@ def _wrong_type(
     expected = _value(error)
     names = [expected] if isinstance(expected, str) else list(expected)
     if "string" in names and ("number" in names or "integer" in names):
-        return [problem(at, _A_NUMBER, schema)]
-    return [problem(at, "must be " + " or ".join(_TYPE_NAMES.get(n, n) for n in names), schema)]
+        return [problem(at, _A_NUMBER, schema, "wrong_type")]
+    expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+    return [problem(at, f"must be {expected}", schema, "wrong_type")]
 
 
 def _bad_format(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem]:
     wanted = _FORMAT_NAMES.get(_value(error), _value(error))
-    return [problem(at, f"must be {wanted}", schema, format=_value(error))]
+    return [problem(at, f"must be {wanted}", schema, "bad_format", format=_value(error))]
 
 
 def _pattern(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem] | None:
     if schema.get("pattern") == NUMERIC_STRING:
-        return [problem(at, _A_NUMBER, schema)]
+        return [problem(at, _A_NUMBER, schema, "wrong_type")]
     if schema.get("pattern") == NOT_BLANK:
-        return [problem(at, "must not be blank", schema)]
+        return [problem(at, "must not be blank", schema, "blank")]
     examples = schema.get("examples")
     example = examples[0] if isinstance(examples, list) and examples else None
-    return [problem(at, "does not have the expected format", schema, example=example)]
+    return [problem(at, "does not have the expected format", schema, "bad_format", example=example)]
 
 
 def _item_count(
@@ -173,16 +202,17 @@ def _item_count(
     if schema.get("minItems") == schema.get("maxItems"):
         count = _value(error)
         entries = "entry" if count == 1 else "entries"
-        return [problem(at, f"must have exactly {count} {entries}", schema)]
+        kind = "too_few" if error.validator == "minItems" else "too_many"
+        return [problem(at, f"must have exactly {count} {entries}", schema, kind)]
     if error.validator == "minItems" and _value(error) == 1:
-        return [problem(at, "must list at least one value", schema)]
+        return [problem(at, "must list at least one value", schema, "too_few")]
     return None
 
 
 def _repeated(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem]:
-    return [problem(at, "must not list the same value twice", schema)]
+    return [problem(at, "must not list the same value twice", schema, "duplicate")]
 
 
 _WORDING: dict[str, Wording] = {

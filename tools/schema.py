@@ -127,7 +127,7 @@ def _oversized_lists(schema: dict[str, Any], instance: Any, path: list[str]) -> 
         if isinstance(most, int) and len(instance) > most:
             entries = "entry" if most == 1 else "entries"
             exactly = "exactly" if schema.get("minItems") == most else "at most"
-            return [problem(path, f"must have {exactly} {most} {entries}", schema)]
+            return [problem(path, f"must have {exactly} {most} {entries}", schema, "too_many")]
     return []
 
 
@@ -137,21 +137,22 @@ def activity_of(path: str) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == EXTRA_CUSTOMER_DATA else None
 
 
-def compile_schema(raw: Any) -> CompiledSchema:
-    """Compile a schema Musement served; identical schemas share one compiled result."""
+def compile_schema(raw: Any, *, language: str = "en-US") -> CompiledSchema:
+    """Compile a schema Musement served (labels completed in `language`, the
+    Accept-Language it was asked in); identical schemas share one compiled result."""
     try:
         text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise UpstreamError("Musement's schema is not JSON data.") from exc
-    return _compile_cached(text)
+    return _compile_cached(text, language)
 
 
 @lru_cache(maxsize=256)
-def _compile_cached(text: str) -> CompiledSchema:
+def _compile_cached(text: str, language: str) -> CompiledSchema:
     raw = json.loads(text)
     if not isinstance(raw, dict) or raw.get("type", "object") != "object":
         raise UpstreamError("Musement's schema does not describe an object.")
-    builder = Normalizer()
+    builder = Normalizer(language)
     schema = builder.object_schema(raw, path=(), depth=0)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     # No check_schema() here: the normalizer emits only known keywords with values

@@ -42,11 +42,10 @@ def arguments(customer_input: CustomerInput) -> Mapping[str, dict[str, Any]]:
             "exact per-cart schema is `schema` from get_customer_schema.",
         },
         "partial": {
-            "type": "boolean",
-            "default": False,
+            "type": ["boolean", "null"],
             "title": "Partial update",
-            "description": "Send only some fields; required fields are not "
-            "enforced and Musement keeps the others as stored.",
+            "description": "true: send only some fields (required ones are not enforced; "
+            "Musement keeps the others). null or false: a full update.",
         },
     }
 
@@ -76,5 +75,4 @@ TOOL = ToolSpec(
     # It sets fields on the cart and deletes nothing; a repeat is a no-op.
     destructive=False,
     idempotent=True,
-    optional=frozenset({"partial"}),
 )

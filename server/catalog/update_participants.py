@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...tools import UpdateParticipantsResult, update_participants
+from ...tools.input_schema import participants_input_schema
 from ...tools.participants import PARTICIPANTS
 from ..elicitation import with_user_answers
 from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
@@ -48,11 +49,10 @@ TOOL = ToolSpec(
         "cart_uuid": CART_UUID,
         "cart_item_uuid": CART_ITEM_UUID,
         PARTICIPANTS: {
-            "type": "array",
+            **participants_input_schema(),
             "title": "Participants",
-            "description": "One object per ticket, with the fields "
-            "get_participants_schema lists for this item.",
-            "items": {"type": "object"},
+            "description": "One object per ticket, with the fields get_participants_schema "
+            "lists for this item (null: not asked).",
         },
     },
     output=UpdateParticipantsResult,

@@ -350,7 +350,13 @@ async def test_an_unexpected_400_never_echoes_what_the_customer_sent() -> None:
     for value in ("Zebulon", "Quartermaine", "zeb.q@example.org", "3471234567"):
         assert value not in shown
     assert refused.value.code == "0"
-    assert refused.value.details == [{"path": "lastname", "message": "'[redacted]' is not allowed"}]
+    assert refused.value.details == [
+        {
+            "path": "lastname",
+            "kind": "rejected_by_musement",
+            "message": "'[redacted]' is not allowed",
+        }
+    ]
 
 
 async def test_liform_attr_pattern_is_enforced_and_its_placeholder_is_the_example() -> None:

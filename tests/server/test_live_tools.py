@@ -76,7 +76,7 @@ async def test_a_new_schema_is_announced_once_to_each_listening_client(sandbox) 
     ):
         before = customer_titles((await a.list_tools()).tools)
         await b.list_tools()
-        assert before["firstname"] == "firstname"  # the English snapshot
+        assert before["firstname"] == "First name"  # the English snapshot, labelled
 
         async with (
             anyio.create_task_group() as group,

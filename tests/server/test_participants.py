@@ -145,6 +145,7 @@ async def test_update_participants_checks_the_count_before_sending(
     assert error["type"] == "validation_failed"
     assert {
         "path": "participants",
+        "kind": "too_few",
         "message": "must have exactly 2 entries",
         "title": "participants",
     } in error["details"]

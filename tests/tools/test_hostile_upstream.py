@@ -161,4 +161,4 @@ async def test_keyword_values_of_the_wrong_kind_are_dropped() -> None:
     assert not result.is_error, result.content[0].text
     firstname = result.structured_content["schema"]["properties"]["firstname"]
     Draft202012Validator.check_schema(result.structured_content["schema"])
-    assert firstname == {"type": "string"}
+    assert firstname == {"type": "string", "title": "First name"}  # a human label added

@@ -162,10 +162,16 @@ def test_identical_schemas_share_one_compiled_result(compiled):
 def test_generic_form_drops_cart_specific_parts(compiled):
     generic = generic_customer_schema(compiled)
     Draft202012Validator.check_schema(generic)
-    assert "required" not in str(generic)
-    assert generic["properties"]["extra_customer_data"]["type"] == "object"
-    assert "properties" not in generic["properties"]["extra_customer_data"]
-    assert generic["properties"]["musement_newsletter"]["enum"] == ["YES", "NO"]
+    # Strict-expressible: closed, every property listed as required and nullable.
+    assert generic["additionalProperties"] is False
+    assert generic["required"] == list(generic["properties"])
+    assert all("null" in p["type"] for p in generic["properties"].values())
+    # The activities' answers: a closed list, not the cart's own activity keys.
+    answers = generic["properties"]["extra_customer_data"]
+    assert answers["type"] == ["array", "null"]
+    assert answers["items"]["required"] == ["activity_uuid", "question", "value"]
+    assert ACTIVITY not in str(generic)
+    assert generic["properties"]["musement_newsletter"]["enum"] == ["YES", "NO", None]
 
 
 def test_hostile_keywords_are_dropped_never_followed():
@@ -204,7 +210,12 @@ def test_long_titles_are_truncated():
 def test_required_answers_cannot_be_blank(compiled):
     problems = compiled.validate({**VALID, "firstname": "  "})
     assert problems == [
-        {"path": "firstname", "message": "must not be blank", "title": "First name"}
+        {
+            "path": "firstname",
+            "kind": "blank",
+            "message": "must not be blank",
+            "title": "First name",
+        }
     ]
     assert compiled.validate({"city": ""}, partial=True) == []  # optional: blank is fine
     assert [p["path"] for p in compiled.validate({"lastname": ""}, partial=True)] == ["lastname"]
