@@ -85,10 +85,13 @@ async def step_2_what_the_cart_needs(script: Script) -> list[GuideField]:
     )
     fields: list[GuideField] = guide["fields"]
     for field in fields:
-        options = ", ".join(f"{o['value']}={o['label']}" for o in field["options"] or [])
+        options = ", ".join(
+            f"{o['value']}={o['label']}" if "label" in o else str(o["value"])
+            for o in field.get("options") or []
+        )
         t.line(
-            f"  {'*' if field['required'] else ' '} {field['path']}: {field['title']}"
-            f" [{field['type']}{', ' + field['format'] if field['format'] else ''}]"
+            f"  {'*' if field.get('required') else ' '} {field['path']}: {field['title']}"
+            f" [{field.get('type', 'string')}{', ' + field['format'] if 'format' in field else ''}]"
             f"{'  options: ' + options if options else ''}"
         )
     t.line(f"  ({len(fields)} fields, * = required)")

@@ -26,22 +26,23 @@ Person = Mapping[str, str]
 Choice = str | int | float | bool
 
 
-class Option(TypedDict):
+class Option(TypedDict, total=False):
     value: Choice
-    label: str
+    label: str  # absent when it only repeats the value
 
 
-class GuideField(TypedDict):
+class GuideField(TypedDict, total=False):
     """One question of a field guide (`fields` of get_customer_schema or
-    get_participants_schema)."""
+    get_participants_schema); absent keys take their defaults (type string, not required,
+    not multiple)."""
 
     path: str
     title: str
     type: str
     required: bool
-    format: str | None
-    options: list[Option] | None
-    group: str | None
+    format: str
+    options: list[Option]
+    group: str
     multiple: bool
 
 
@@ -152,7 +153,7 @@ def summary(tool: str, content: JSON) -> str:
         )
     if tool == "get_customer_schema":
         fields: list[GuideField] = content["fields"]
-        required = sum(1 for f in fields if f["required"])
+        required = sum(1 for f in fields if f.get("required"))
         return f"{len(fields)} fields, {required} required"
     if tool == "update_cart_customer":
         customer = content["customer"]
@@ -164,7 +165,7 @@ def summary(tool: str, content: JSON) -> str:
         )
     if tool == "get_participants_schema":
         fields = content["fields"]
-        titles = ", ".join(f["title"] for f in fields if f["required"])
+        titles = ", ".join(f["title"] for f in fields if f.get("required"))
         return f"{content['quantity']} participant(s): {titles}"
     if tool == "update_participants":
         return "saved: " + ", ".join(str(p.get("firstname")) for p in content["participants"])
@@ -233,17 +234,17 @@ class ScriptedUser:
             if not question["path"].startswith(prefix):
                 continue
             *parents, name = question["path"][len(prefix) :].split(".")
-            if not question["required"] and not (person is not None and name in person):
+            if not question.get("required") and not (person is not None and name in person):
                 continue
             target = answers
             for part in parents:
                 target = target.setdefault(part, {})
             target[name] = self.answer(
                 name,
-                kind=question["type"],
-                format=question["format"],
-                options=[o["value"] for o in question["options"] or []],
-                multiple=question["multiple"],
+                kind=question.get("type", "string"),
+                format=question.get("format"),
+                options=[o["value"] for o in question.get("options") or []],
+                multiple=question.get("multiple", False),
                 person=person,
             )
         return answers

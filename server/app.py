@@ -129,7 +129,9 @@ class MusementMCPServer(Server[ServerState]):
             data = await get_customer_schema(state.client, guidance.cart_of(uri), cache=state.cache)
         except MusementError as exc:
             raise guidance.resource_error(uri, exc) from None
-        return guidance.resource_result(uri, data.model_dump(mode="json", by_alias=True))
+        # The resource is the whole form: the field guide and the normalized JSON Schema.
+        served = data.model_dump(mode="json", by_alias=True)
+        return guidance.resource_result(uri, {**served, "schema": data.json_schema})
 
     async def _list_prompts(
         self, ctx: Context, params: types.PaginatedRequestParams | None

@@ -170,10 +170,12 @@ def _as_bool(value: Any) -> bool | None:
 
 
 def success_result(model: BaseModel) -> types.CallToolResult:
-    data = model.model_dump(mode="json", by_alias=True)
+    """The result as compact JSON: nulls and defaults (false flags, `type: string`) left
+    out, since every token of it is read by the model."""
+    data = model.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))],
-        structured_content=data,
+        content=[types.TextContent(type="text", text=text)], structured_content=data
     )
 
 

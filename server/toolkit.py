@@ -127,16 +127,13 @@ class ToolSpec:
 CART_UUID: dict[str, Any] = {
     "type": "string",
     "format": "uuid",
-    "title": "Cart UUID",
-    "description": "The Musement cart UUID, e.g. 'c7a6f5de-0f6b-4e12-9c1e-2a9e3b1d4f00', as "
-    "the booking flow that created the cart gives it (the user or the calling app).",
+    "description": "From the booking flow that created the cart.",
 }
 
 CART_ITEM_UUID: dict[str, Any] = {
     "type": "string",
     "format": "uuid",
-    "title": "Cart item UUID",
-    "description": "The item's `cart_item_uuid` from get_cart (not the activity UUID).",
+    "description": "The item's cart_item_uuid from get_cart.",
 }
 
 

@@ -43,9 +43,19 @@ class FieldGuide:
 
 
 def guide(fields: list[FieldGuide]) -> dict[str, Any]:
-    """The `fields` and `required` of a schema tool's result."""
+    """The `fields` of a schema tool's result, options without labels that only repeat
+    their value."""
     listed = [f.as_dict() for f in fields]
-    return {"fields": listed, "required": [f["path"] for f in listed if f["required"]]}
+    for question in listed:
+        if question["options"]:
+            question["options"] = [_option(option) for option in question["options"]]
+    return {"fields": listed}
+
+
+def _option(option: dict[str, Any]) -> dict[str, Any]:
+    if str(option["label"]).lower() == str(option["value"]).lower():
+        return {"value": option["value"]}
+    return dict(option)
 
 
 def field_pattern(path: str) -> str:

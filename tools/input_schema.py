@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from .field_guide import FieldGuide
+from .labels import CONSENT_FIELDS
 from .normalize import EXTRA_CUSTOMER_DATA
 from .schema import CompiledSchema
 
@@ -32,8 +33,7 @@ ANSWER_VALUE: dict[str, Any] = {
         {"type": "number"},
         {"type": "boolean"},
         {"type": "array", "items": {"type": "string"}},
-    ],
-    "description": "The answer: a string, a number, true/false, or a list of choices.",
+    ]
 }
 
 
@@ -49,18 +49,16 @@ def _closed(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 ACTIVITY_ANSWER = _closed(
     {
-        "activity_uuid": {"type": "string", "description": "The activity's UUID."},
-        "question": {"type": "string", "description": "The question's key, e.g. phone_number."},
+        "activity_uuid": {"type": "string"},
+        "question": {"type": "string", "description": "Its key, e.g. phone_number."},
         "value": ANSWER_VALUE,
     }
 )
-OTHER_ANSWER = _closed(
-    {"question": {"type": "string", "description": "The question's key."}, "value": ANSWER_VALUE}
-)
+OTHER_ANSWER = _closed({"question": {"type": "string"}, "value": ANSWER_VALUE})
 
 # Participant fields Musement's participant-info guide shows; any other goes to other_answers.
 PARTICIPANT_FIELDS: dict[str, dict[str, Any]] = {
-    "salutation": {"type": ["string", "null"], "description": "e.g. Mr, Mrs, Ms."},
+    "salutation": {"type": ["string", "null"]},
     "firstname": {"type": ["string", "null"]},
     "lastname": {"type": ["string", "null"]},
     "date_of_birth": {"type": ["string", "null"], "format": "date"},
@@ -81,8 +79,8 @@ def generic_customer_schema(compiled: CompiledSchema) -> dict[str, Any]:
     }
     properties[EXTRA_CUSTOMER_DATA] = {
         "type": ["array", "null"],
-        "description": "Answers to the activities' own questions (get_customer_schema lists "
-        "them: path extra_customer_data.<activity_uuid>.<question>), one entry each.",
+        "description": "Answers to activity questions (get_customer_schema paths "
+        "extra_customer_data.<activity_uuid>.<question>).",
         "items": ACTIVITY_ANSWER,
     }
     return _closed(properties)
@@ -93,7 +91,7 @@ def participants_input_schema() -> dict[str, Any]:
     fields = dict(PARTICIPANT_FIELDS)
     fields[OTHER_ANSWERS] = {
         "type": ["array", "null"],
-        "description": "Answers to questions not listed above, by their key.",
+        "description": "Answers to other questions, by key.",
         "items": OTHER_ANSWER,
     }
     return {"type": "array", "items": _closed(fields)}
@@ -101,13 +99,13 @@ def participants_input_schema() -> dict[str, Any]:
 
 def _nullable(question: FieldGuide) -> dict[str, Any]:
     kinds = ["string", "number"] if question.type in ("number", "integer") else [question.type]
-    schema: dict[str, Any] = {"type": [*kinds, "null"], "title": question.title}
+    schema: dict[str, Any] = {"type": [*kinds, "null"]}
+    if question.path in CONSENT_FIELDS:
+        schema["title"] = question.title  # the key alone does not say what it agrees to
     if question.options:
         schema["enum"] = [*(option["value"] for option in question.options), None]
     if question.format in ("email", "date"):
         schema["format"] = question.format
-    if question.description:
-        schema["description"] = question.description
     return schema
 
 

@@ -13,7 +13,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 class FieldOption(BaseModel):
     value: str | int | float | bool = Field(description="The value to send.")
-    label: str = Field(description="What the user sees for this value.")
+    label: str | None = Field(
+        None, description="What the user sees for this value (absent: the value itself)."
+    )
 
 
 class FormField(BaseModel):
@@ -24,8 +26,10 @@ class FormField(BaseModel):
         "`extra_customer_data.<activity uuid>.phone_number`."
     )
     title: str = Field(description="The question as Musement labels it (in Accept-Language).")
-    type: str = Field(description="Musement's type: string, number, integer, boolean, array.")
-    required: bool = Field(description="Whether the order needs this field.")
+    type: str = Field(
+        "string", description="Musement's type: string, number, integer, boolean, array."
+    )
+    required: bool = Field(False, description="Whether the order needs this field.")
     format: str | None = Field(None, description="e.g. `email` or `date` (YYYY-MM-DD).")
     options: list[FieldOption] | None = Field(
         None, description="The allowed values with their labels, when the field is a choice."
@@ -44,13 +48,10 @@ class CustomerSchemaResult(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     cart_uuid: str
-    json_schema: dict[str, Any] = Field(
-        alias="schema",
-        description="Normalized JSON Schema (Draft 2020-12) that `customer` of "
-        "update_cart_customer must match for this cart.",
-    )
+    # Not in the tool's result (the field guide says it all for a model, in a third of
+    # the tokens); served whole by the resource musement://carts/{cart_uuid}/customer-schema.
+    json_schema: dict[str, Any] | None = Field(None, alias="schema", exclude=True)
     fields: list[FormField] = Field(description="Every question, in the order to ask them.")
-    required: list[str] = Field(description="Paths of the fields the order needs.")
 
 
 class Customer(BaseModel):
@@ -86,8 +87,9 @@ class UpdateCustomerResult(BaseModel):
         description="`partial` when required fields were not enforced."
     )
     customer: Customer | None = Field(
+        None,
         description="The customer as Musement answered it; null if its 2xx answer had no "
-        "customer. Musement never shows allow_profiling, city, zipcode or tax_id back."
+        "customer. Musement never shows allow_profiling, city, zipcode or tax_id back.",
     )
 
 
@@ -99,15 +101,10 @@ class ParticipantsSchemaResult(BaseModel):
     cart_uuid: str
     cart_item_uuid: str
     quantity: int = Field(description="How many entries `participants` must have (one per ticket).")
-    json_schema: dict[str, Any] = Field(
-        alias="schema",
-        description="Normalized JSON Schema (Draft 2020-12) of the `participants` list.",
-    )
     fields: list[FormField] = Field(
         description="Every question about a participant, in order; paths read "
         "`participants.*.<field>` (`*` is the participant's position, from 0)."
     )
-    required: list[str] = Field(description="Paths of the questions the order needs.")
 
 
 class UpdateParticipantsResult(BaseModel):
@@ -161,7 +158,7 @@ class CartOverview(BaseModel):
 
     cart_uuid: str
     items: list[CartItemView]
-    customer: dict[str, Any] | None = Field(description="The customer saved so far, if any.")
+    customer: dict[str, Any] | None = Field(None, description="The customer saved so far, if any.")
     missing: Missing
     not_shown: list[NotShownField] = Field(
         description="Required customer fields Musement accepts but never shows back "

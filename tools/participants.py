@@ -75,7 +75,6 @@ async def get_participants_schema(
             "cart_uuid": cart_uuid,
             "cart_item_uuid": item_uuid,
             "quantity": listed.get("minItems", 0),
-            "schema": listed,
             **guide(compiled.fields),
         }
     )

@@ -6,18 +6,12 @@ from ...tools import CartOverview, get_cart
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-See a Musement cart at a glance: its items (activity, quantity, `cart_item_uuid`), the \
-customer saved so far, and `missing`, what the order still needs: customer fields \
-(including the activities' extra questions) and, per item, participants info. \
-`ready_for_order` is true when nothing is missing. Call it first, and again to check \
-progress.
-
-Musement never shows some fields back once saved (allow_profiling, city, zipcode, \
-tax_id): they are listed in `not_shown`, never in `missing`, and do not block \
-`ready_for_order`; a successful full update_cart_customer always included the required \
-ones. A part that could not be read is listed in `unknown` with the reason.
-
-Errors: `cart_not_found`, `invalid_argument`, `rate_limited`, `upstream_unavailable`."""
+A Musement cart at a glance: items (`cart_item_uuid`, activity, quantity), the customer \
+saved so far, and `missing`: customer fields and, per item, participants still needed. \
+`ready_for_order`: nothing is missing. Call it first and to check progress. \
+Fields Musement never shows back once saved (e.g. allow_profiling) are in `not_shown`, \
+never in `missing`; parts that could not be read are in `unknown`.
+Errors: cart_not_found, invalid_argument, rate_limited, upstream_unavailable."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

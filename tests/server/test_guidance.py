@@ -31,7 +31,12 @@ async def test_resource_template_serves_the_customer_form(client: Client) -> Non
     assert content.mime_type == "application/json"
     data = json.loads(content.text)
     tool = await client.call_tool("get_customer_schema", {"cart_uuid": EXTRA_DATA_CART_UUID})
-    assert data == tool.structured_content
+    # The same questions as the tool, plus the normalized JSON Schema the tool leaves out.
+    assert [f["path"] for f in data["fields"]] == [
+        f["path"] for f in tool.structured_content["fields"]
+    ]
+    assert "schema" not in tool.structured_content
+    assert data["schema"]["properties"]["extra_customer_data"]["type"] == "object"
 
 
 @pytest.mark.parametrize(

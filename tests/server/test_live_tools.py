@@ -76,7 +76,7 @@ async def test_a_new_schema_is_announced_once_to_each_listening_client(sandbox) 
     ):
         before = customer_titles((await a.list_tools()).tools)
         await b.list_tools()
-        assert before["firstname"] == "First name"  # the English snapshot, labelled
+        assert before["allow_profiling"] == "Personalised offers"  # the English snapshot
 
         async with (
             anyio.create_task_group() as group,
@@ -110,7 +110,7 @@ async def test_a_new_schema_is_announced_once_to_each_listening_client(sandbox) 
         ]
         assert len(set(dumped)) == 1  # identical for every connection
         after = customer_titles(lists[0])
-        assert after["firstname"] == "Nome"
+        assert after["allow_profiling"] == "Consenso alla profilazione"  # as Musement titles it
         assert after.keys() == before.keys()
 
 
@@ -138,5 +138,5 @@ async def test_new_base_fields_are_added_never_dropped(sandbox) -> None:
     async with Client(server) as client:
         await client.call_tool("get_customer_schema", {"cart_uuid": EXTRA_DATA_CART_UUID})
         titles = customer_titles((await client.list_tools(cache_mode="bypass")).tools)
-    assert titles["mobile_phone"] == "Mobile phone"
+    assert "mobile_phone" in titles  # a base field the snapshot lacks is added
     assert "tax_id" in titles  # a field one cart lacks stays for the others

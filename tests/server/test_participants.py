@@ -74,7 +74,7 @@ async def test_get_cart_lists_items_and_what_is_missing(client: Client, cart) ->
     assert (supper["quantity"], supper["participants_required"]) == (2, True)
     assert (trip["quantity"], trip["participants_required"]) == (1, True)
     assert vatican["participants_required"] is False
-    assert data["customer"] is None
+    assert data.get("customer") is None  # nothing saved yet: left out
     missing_customer = {p["path"] for p in data["missing"]["customer"]}
     assert {"firstname", "email"} <= missing_customer
     # Write-only: Musement never shows it, so it is never "missing".
@@ -97,8 +97,6 @@ async def test_participants_schema_of_an_item(client: Client, cart) -> None:
     )
     data = result.structured_content
     assert data["quantity"] == 2
-    assert data["schema"]["type"] == "array"
-    assert (data["schema"]["minItems"], data["schema"]["maxItems"]) == (2, 2)
     fields = {f["path"]: f for f in data["fields"]}
     assert fields["participants.*.date_of_birth"]["format"] == "date"
     assert [o["value"] for o in fields["participants.*.salutation"]["options"]] == [
@@ -106,7 +104,8 @@ async def test_participants_schema_of_an_item(client: Client, cart) -> None:
         "Mrs",
         "Ms",
     ]
-    assert "participants.*.email" not in data["required"]
+    assert not fields["participants.*.email"].get("required")  # optional: left out
+    assert fields["participants.*.firstname"]["required"] is True
 
 
 @pytest.mark.parametrize(

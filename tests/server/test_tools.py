@@ -79,25 +79,23 @@ async def test_get_customer_schema_returns_schema_and_guide(client: Client) -> N
     tool = next(t for t in (await client.list_tools()).tools if t.name == "get_customer_schema")
     Draft202012Validator(tool.output_schema).validate(data)
     assert data["cart_uuid"] == EXTRA_DATA_CART_UUID
-    Draft202012Validator.check_schema(data["schema"])
     paths = [f["path"] for f in data["fields"]]
     assert paths[:3] == ["firstname", "lastname", "email"]
     phone = f"extra_customer_data.{TEST_ACTIVITY}.phone_number"
-    assert phone in paths and phone in data["required"]
+    assert phone in paths and data["fields"][paths.index(phone)]["required"] is True
     colosseum = [
         f
         for f in data["fields"]
         if f["path"].startswith(f"extra_customer_data.{COLOSSEUM_TOUR_UUID}.")
     ]
-    assert any(f["format"] == "date" for f in colosseum)
-    assert any(f["options"] and all(o["label"] for o in f["options"]) for f in colosseum)
+    assert any(f.get("format") == "date" for f in colosseum)
+    assert any(f.get("options") and all(o["label"] for o in f["options"]) for f in colosseum)
     assert json.loads(result.content[0].text) == data
 
 
 async def test_base_cart_has_no_extra_customer_data(client: Client) -> None:
     result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
     data = result.structured_content
-    assert "extra_customer_data" not in data["schema"]["properties"]
     assert not any(f["path"].startswith("extra_customer_data") for f in data["fields"])
 
 
