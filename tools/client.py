@@ -9,9 +9,11 @@ parsed body or one of the typed failures in `errors`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+import ssl
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
@@ -115,6 +117,7 @@ class MusementClient:
             headers=config.headers(),
             timeout=config.timeout,
             transport=transport,
+            verify=_tls_context(),
         )
         self.retry_policy = RetryPolicy(max_attempts=config.max_attempts)
         self._token: str | None = None
@@ -337,6 +340,14 @@ class MusementClient:
         self._token = token
         self._token_expires_at = time.monotonic() + max(lifetime - TOKEN_RENEW_MARGIN_SECONDS, 0.0)
         logger.debug("logged in to Musement; token valid for %.0f s", lifetime)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context (httpx2's default, SSL_CERT_FILE honoured) for every
+    client: loading the CA bundle costs tens of milliseconds, paid once per process
+    instead of once per client."""
+    return httpx2.create_ssl_context()
 
 
 def _route_of(path: str) -> str:
