@@ -222,7 +222,7 @@ async def _login(client: MusementClient, report: Report) -> bool:
         return True
     try:
         # The client logs in before its first request; doctor asks for it on its own.
-        await client._bearer_token()
+        await client.login()
     except MusementError as failure:
         report.add(_failure("login", failure, client))
         return False

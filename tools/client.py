@@ -297,6 +297,12 @@ class MusementClient:
         )
         return _Answer(response.status_code, response.reason_phrase, response.headers, body)
 
+    async def login(self) -> None:
+        """Log in now (`POST /login`) unless a valid token is held; a no-op without
+        credentials. Requests log in by themselves: this is for checks and warm-ups."""
+        if self.config.has_credentials:
+            await self._bearer_token()
+
     async def _bearer_token(self) -> str:
         if self._token and time.monotonic() < self._token_expires_at:
             return self._token
