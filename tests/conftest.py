@@ -17,7 +17,7 @@ import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 
-from musement_mcp.sandbox import SandboxServer
+from musement_mcp.sandbox import SandboxServer, product_id_of
 from musement_mcp.server import Settings, build_server, load_settings
 
 TEST_APPLICATION = "musement-mcp-tests"
@@ -116,7 +116,11 @@ def make_cart(sandbox: SandboxServer) -> Callable[..., str]:
             cart = http.post("carts").raise_for_status().json()
             if activities:
                 items = [
-                    {"type": "musement", "product_identifier": a, "quantity": quantity}
+                    {
+                        "type": "musement",
+                        "product_identifier": product_id_of(a),
+                        "quantity": quantity,
+                    }
                     for a in activities
                 ]
                 http.post(f"carts/{cart['uuid']}/items", json=items).raise_for_status()

@@ -15,6 +15,7 @@ from musement_mcp.sandbox import (
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
     SandboxServer,
+    product_id_of,
 )
 from musement_mcp.server import build_server
 
@@ -59,7 +60,13 @@ def cart(sandbox, make_cart) -> dict[str, Any]:
         httpx2.post(
             f"{sandbox.base_url}/carts/{uuid}/items",
             headers=headers,
-            json=[{"type": "musement", "product_identifier": activity, "quantity": quantity}],
+            json=[
+                {
+                    "type": "musement",
+                    "product_identifier": product_id_of(activity),
+                    "quantity": quantity,
+                }
+            ],
         ).raise_for_status()
     items = httpx2.get(f"{sandbox.base_url}/carts/{uuid}", headers=headers).json()["items"]
     return {"uuid": uuid, "items": [i["uuid"] for i in items]}

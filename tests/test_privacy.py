@@ -15,6 +15,7 @@ from musement_mcp.sandbox import (
     PARTICIPANTS_ACTIVITY_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     SandboxServer,
+    product_id_of,
 )
 
 from .conftest import TEST_APPLICATION, error_of, serve_http, server_log, stdio_params
@@ -57,8 +58,16 @@ def new_cart(sandbox: SandboxServer) -> str:
     headers = {"X-Musement-Application": TEST_APPLICATION, "Authorization": f"Bearer {token}"}
     cart = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
     items = [
-        {"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID},
-        {"type": "musement", "product_identifier": PARTICIPANTS_ACTIVITY_UUID},
+        {
+            "type": "musement",
+            "product_identifier": product_id_of(SANDBOX_TEST_ACTIVITY_UUID),
+            "quantity": 1,
+        },
+        {
+            "type": "musement",
+            "product_identifier": product_id_of(PARTICIPANTS_ACTIVITY_UUID),
+            "quantity": 1,
+        },
     ]
     httpx2.post(
         f"{sandbox.base_url}/carts/{cart}/items", headers=headers, json=items
