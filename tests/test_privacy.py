@@ -49,6 +49,7 @@ DEBUG_ENV = {"MUSEMENT_CLIENT_SECRET": CLIENT_SECRET, "MUSEMENT_LOG_LEVEL": "DEB
 def new_cart(sandbox: SandboxServer) -> str:
     token = httpx2.post(
         f"{sandbox.base_url}/login",
+        headers={"X-Musement-Application": TEST_APPLICATION},  # /login needs it too
         json={
             "client_id": "partner",
             "client_secret": CLIENT_SECRET,
