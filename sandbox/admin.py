@@ -20,7 +20,9 @@ _FAULT_OPTIONS = ("times", "status", "retry_after", "delay")
 
 
 def _sandbox(request: Request) -> Sandbox:
-    return request.app.state.sandbox  # type: ignore[no-any-return]
+    # Starlette's app.state holds untyped attributes; create_app() sets this one to the Sandbox.
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox
 
 
 async def list_faults(request: Request) -> Response:

@@ -68,4 +68,6 @@ def create_app(
 
 
 def sandbox_of(app: Starlette) -> Sandbox:
-    return app.state.sandbox  # type: ignore[no-any-return]
+    # Starlette's app.state holds untyped attributes; create_app() sets this one to the Sandbox.
+    sandbox: Sandbox = app.state.sandbox
+    return sandbox

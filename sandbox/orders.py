@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -26,7 +27,15 @@ def _order_body(order: Order, ctx: Context) -> JSONResponse:
     return JSONResponse(order_json(order, ctx.language, ctx.api_base_url, ctx.site_url))
 
 
-def _order_request(body: Any) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class _OrderRequest:
+    email_notification: str | None
+    extra_data: str | None
+    affiliate: str | None
+    affiliate_channel: str | None
+
+
+def _order_request(body: dict[str, Any]) -> _OrderRequest:
     """The optional fields of POST /orders, checked: email_notification one of the three
     values, extra_data "a string" of serialized JSON key-value pairs, affiliate_channel only
     with affiliate (https://partner-api.musement.com/reference/openapi/orders/post/orders.md,
@@ -49,7 +58,7 @@ def _order_request(body: Any) -> dict[str, str | None]:
             raise _bad_request("extra_data must be a string of serialized JSON key-value pairs.")
     if fields["affiliate_channel"] is not None and fields["affiliate"] is None:
         raise _bad_request("affiliate_channel requires affiliate.")
-    return fields
+    return _OrderRequest(**fields)
 
 
 def _bad_request(message: str) -> EarlyResponse:
@@ -88,7 +97,14 @@ async def create_order(request: Request, ctx: Context) -> Response:
                 "incomplete.",
                 errors=[e.to_json() for e in missing_customer + missing_people],
             )
-        order = state.create_order(cart, market=ctx.market, **fields)
+        order = state.create_order(
+            cart,
+            market=ctx.market,
+            email_notification=fields.email_notification,
+            extra_data=fields.extra_data,
+            affiliate=fields.affiliate,
+            affiliate_channel=fields.affiliate_channel,
+        )
         return _order_body(order, ctx)
 
 

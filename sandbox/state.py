@@ -157,10 +157,12 @@ class SandboxState:
         order_uuid: str | None = None,
         *,
         market: str = "us",
-        **request: str | None,
+        email_notification: str | None = None,
+        extra_data: str | None = None,
+        affiliate: str | None = None,
+        affiliate_channel: str | None = None,
     ) -> Order:
-        """A PENDING, unpaid order of the cart (`request`: email_notification, extra_data,
-        affiliate, affiliate_channel as sent)."""
+        """A PENDING, unpaid order of the cart, with the optional fields of the request."""
         with self.lock:
             number = next(self._order_numbers)
             order = Order(
@@ -172,7 +174,10 @@ class SandboxState:
                 items=[
                     OrderItem(str(uuid.uuid4()), str(uuid.uuid4()), item) for item in cart.items
                 ],
-                **request,
+                email_notification=email_notification,
+                extra_data=extra_data,
+                affiliate=affiliate,
+                affiliate_channel=affiliate_channel,
             )
             self.orders[order.uuid] = order
             cart.order_uuid = order.uuid

@@ -3,6 +3,7 @@
 musement-mcp [serve] [--transport stdio|http] [--host H] [--port N] [--sandbox] ...
 musement-mcp demo        a scripted booking step against the embedded sandbox
 musement-mcp sandbox     the embedded Musement sandbox on its own
+musement-mcp doctor      checks the settings against Musement (login, headers, a cart)
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         from ..demo import main as demo_main
 
         return demo_main(argv[1:])
+    if argv[:1] == ["doctor"]:
+        from .doctor import main as doctor_main
+
+        return doctor_main(argv[1:])
     if argv[:1] == ["serve"]:
         argv = argv[1:]
     args = _parser().parse_args(argv)
@@ -109,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="musement-mcp",
         description="MCP server for the customer step of a TUI Musement checkout. "
-        "Subcommands: serve (default), demo, sandbox. Every setting can also come from "
+        "Subcommands: serve (default), demo, sandbox, doctor. Every setting can also come from "
         "its MUSEMENT_* environment variable.",
     )
     parser.add_argument("--version", action="version", version=f"musement-mcp {__version__}")

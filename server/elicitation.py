@@ -23,8 +23,8 @@ from mcp.shared.exceptions import NoBackChannelError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel
 
-from ..tools import UserDeclined, ValidationFailed
-from .forms import apply_answers, forms_for, paths_from_state, state_of
+from ..tools import InvalidArgument, UserDeclined, ValidationFailed
+from .forms import apply_answers, forms_for, nonce_of, paths_from_state, state_of
 from .toolkit import ToolCall, ToolResult
 
 
@@ -45,7 +45,7 @@ async def with_user_answers(
     try:
         return await update(argument)
     except ValidationFailed as failure:
-        completed = answered(call.params, failure.payload)
+        completed = answered(call, failure.payload)
         if completed is not None:
             return await update(from_form(completed))
         asked = await ask_user(call.ctx, failure)
@@ -69,21 +69,33 @@ def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
-def answered(params: types.CallToolRequestParams, payload: Any) -> dict[str, Any] | None:
-    """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call."""
+def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
+    """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call.
+
+    A state is answered once: a replay of it (the same forms, other answers) raises
+    `InvalidArgument` (see `SpentStates`)."""
+    params = call.params
     if params.request_state is None or not isinstance(payload, dict):
         return None
     try:
         forms = paths_from_state(params.request_state)
-    except (ValueError, TypeError):
+        nonce = nonce_of(params.request_state)
+    except (ValueError, TypeError, AttributeError):
         return None
     responses = params.input_responses or {}
     answers = [responses.get(_key(index)) for index in range(len(forms))]
     if not all(isinstance(answer, types.ElicitResult) for answer in answers):
         return None
+    if not call.state.spent_states.spend(nonce):
+        raise InvalidArgument(
+            "These form answers were already used: a form's answers count once.",
+            hint="Call the tool again without requestState; the user will get a new form.",
+        )
+    completed: dict[str, Any] = payload
     for paths, answer in zip(forms, answers, strict=True):
-        payload = _with_answer(payload, paths, answer)
-    return payload
+        assert isinstance(answer, types.ElicitResult)  # checked above
+        completed = _with_answer(completed, paths, answer)
+    return completed
 
 
 async def ask_user(
@@ -96,7 +108,7 @@ async def ask_user(
     if forms is None:
         return None
     if is_modern(ctx):
-        requests = {
+        requests: dict[str, types.InputRequest] = {
             _key(index): types.ElicitRequest(
                 params=types.ElicitRequestFormParams(
                     message=form.message, requested_schema=form.requested_schema
@@ -105,7 +117,7 @@ async def ask_user(
             for index, form in enumerate(forms)
         }
         return types.InputRequiredResult(input_requests=requests, request_state=state_of(forms))
-    payload = failure.payload
+    payload: dict[str, Any] = failure.payload
     for form in forms:
         try:
             answer = await ctx.session.elicit_form(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,12 +87,24 @@ def apply_answers(
 
 
 def state_of(forms: list[Form]) -> str:
-    """What a later round needs to apply the answers (sealed by the SDK on the wire)."""
-    return json.dumps([form.paths for form in forms], separators=(",", ":"))
+    """What a later round needs to apply the answers (sealed by the SDK on the wire),
+    with a nonce that makes the state single-use (see `elicitation.SpentStates`)."""
+    return json.dumps(
+        {"nonce": secrets.token_urlsafe(16), "forms": [form.paths for form in forms]},
+        separators=(",", ":"),
+    )
+
+
+def nonce_of(state: str) -> str:
+    nonce = json.loads(state).get("nonce")
+    if not isinstance(nonce, str):
+        raise ValueError("malformed form state")
+    return nonce
 
 
 def paths_from_state(state: str) -> list[dict[str, str]]:
-    forms = json.loads(state)
+    decoded = json.loads(state)
+    forms = decoded.get("forms") if isinstance(decoded, dict) else None
     if not isinstance(forms, list) or not all(
         isinstance(paths, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in paths.items())

@@ -29,9 +29,10 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from ..tools import InternalError, InvalidArgument, MusementError
+from ..tools.arguments import MAX_REPORTED
 from .catalog import BY_NAME
 from .live_tools import LiveTools
-from .toolkit import ServerState, ToolCall
+from .toolkit import ServerState, ToolCall, ToolSpec
 
 logger = logging.getLogger("musement_mcp.server")
 
@@ -39,8 +40,11 @@ CallResult = types.CallToolResult | types.InputRequiredResult
 
 
 class ToolRunner:
-    def __init__(self, live: LiveTools) -> None:
+    """Runs the tools of `tools` (the catalog by default) through the pipeline above."""
+
+    def __init__(self, live: LiveTools, tools: Mapping[str, ToolSpec] = BY_NAME) -> None:
         self.live = live
+        self.tools = tools
 
     async def run(
         self,
@@ -48,14 +52,15 @@ class ToolRunner:
         params: types.CallToolRequestParams,
         ctx: ServerRequestContext[ServerState] | None = None,
     ) -> CallResult:
-        tool = BY_NAME.get(params.name)
+        tool = self.tools.get(params.name)
         if tool is None:
             raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
         started = time.perf_counter()
         call = ToolCall(args={}, state=state, params=params, ctx=ctx)
         result: CallResult
         try:
-            call.args = check_arguments(self.live.input_schema(tool.name) or {}, params.arguments)
+            schema = self.live.input_schema(tool.name) or tool.definition({}).input_schema
+            call.args = check_arguments(schema, params.arguments)
             outcome = await tool.handler(call)
             if isinstance(outcome, types.InputRequiredResult):
                 result, label = outcome, "input_required"
@@ -106,15 +111,21 @@ def check_arguments(
     args = dict(arguments or {})
     properties: Mapping[str, Any] = schema.get("properties", {})
     known = list(properties)
+    unknown = [name for name in args if name not in properties]
     problems = []
+    # Bounded: a call with thousands of unknown names gets a short answer, fast.
+    for name in unknown[:MAX_REPORTED]:
+        problem = {"path": name[:100], "message": "is not an argument of this tool"}
+        guess = difflib.get_close_matches(name[:100], known, n=1, cutoff=0.6)
+        if guess:
+            problem["message"] += f"; did you mean '{guess[0]}'?"
+        problems.append(problem)
+    if len(unknown) > MAX_REPORTED:
+        problems.append(
+            {"path": "", "message": f"and {len(unknown) - MAX_REPORTED} more unknown arguments"}
+        )
     for name in args:
-        if name not in properties:
-            problem = {"path": name, "message": "is not an argument of this tool"}
-            guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            if guess:
-                problem["message"] += f"; did you mean '{guess[0]}'?"
-            problems.append(problem)
-        elif properties[name].get("type") == "boolean":
+        if name in properties and properties[name].get("type") == "boolean":
             flag = _as_bool(args[name])
             if flag is None:
                 problems.append({"path": name, "message": "must be true or false"})
@@ -125,7 +136,8 @@ def check_arguments(
     if problems:
         raise InvalidArgument(
             "The arguments do not match the tool: "
-            + "; ".join(f"{p['path']} {p['message']}" for p in problems),
+            + "; ".join(f"{p['path']} {p['message']}".strip() for p in problems[:5])
+            + ("; ..." if len(problems) > 5 else ""),
             details=problems,
         )
     return args

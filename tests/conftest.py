@@ -1,50 +1,32 @@
-"""Shared fixtures: the embedded sandbox over loopback HTTP and real MCP clients."""
+"""Shared fixtures: the embedded sandbox over loopback HTTP, real MCP clients, the Node test
+clients, and the test categories (markers) with the fast default selection.
+
+Helpers with public names live in tests/support/; import them from there, not from here.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
 
 import httpx2
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client
 
 from musement_mcp.sandbox import SandboxServer, product_id_of
-from musement_mcp.server import Settings, build_server, load_settings
+from musement_mcp.server import Settings, build_server
+from tests.support.common import ERAS, TEST_APPLICATION, settings_for
+from tests.support.node import HttpServers, require_node
 
-TEST_APPLICATION = "musement-mcp-tests"
-ERAS = ["legacy", "auto"]  # 2025-11-25 handshake era, 2026-07-28 era
+# Test categories left out of the default (fast) run: each also carries `slow`, and
+# pyproject's addopts deselect `slow`. `pytest -m ''` runs everything, as CI does.
+SLOW_CATEGORIES = ("process", "node", "packaging", "replicas", "load", "bench", "property")
 
-# A complete customer for a cart without activity questions (consent: the user said NO).
-GRACE = {
-    "firstname": "Grace",
-    "lastname": "Hopper",
-    "email": "grace@example.com",
-    "musement_newsletter": "NO",
-    "allow_profiling": "NO",
-    "thirdparty_newsletter": "NO",
-    "events_related_newsletter": "NO",
-}
-# A raw handshake-era `initialize`, for HTTP-level checks.
-INITIALIZE_REQUEST = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "probe", "version": "1"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_CATEGORIES):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -66,29 +48,6 @@ def faulty_sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def stdio_params(
-    sandbox: SandboxServer, *extra: str, env: dict[str, str] | None = None
-) -> StdioServerParameters:
-    """`python -m musement_mcp.server` over stdio, pointed at `sandbox`."""
-    return StdioServerParameters(
-        command=sys.executable,
-        args=[
-            "-m",
-            "musement_mcp.server",
-            "--base-url",
-            sandbox.base_url,
-            "--application",
-            TEST_APPLICATION,
-            *extra,
-        ],
-        env={**os.environ, **(env or {})},
-    )
-
-
-def settings_for(sandbox: SandboxServer, **overrides: Any) -> Settings:
-    return load_settings(base_url=sandbox.base_url, application=TEST_APPLICATION, **overrides)
-
-
 @pytest.fixture
 def settings(sandbox: SandboxServer) -> Settings:
     return settings_for(sandbox)
@@ -106,97 +65,40 @@ async def client(settings: Settings, era: str) -> AsyncIterator[Client]:
         yield connected
 
 
+@pytest.fixture(scope="session")
+def sandbox_http(sandbox: SandboxServer) -> Iterator[httpx2.Client]:
+    """One HTTP client to the session's sandbox, with the application header, for setting up
+    carts (a new client per test costs a TLS context, ~50 ms, even for plain HTTP)."""
+    headers = {"X-Musement-Application": TEST_APPLICATION}
+    with httpx2.Client(base_url=sandbox.base_url + "/", headers=headers) as http:
+        yield http
+
+
 @pytest.fixture
-def make_cart(sandbox: SandboxServer) -> Callable[..., str]:
+def make_cart(sandbox_http: httpx2.Client) -> Callable[..., str]:
     """Create a cart with items over the sandbox's HTTP API; returns its UUID."""
 
     def make(*activities: str, quantity: int = 1) -> str:
-        headers = {"X-Musement-Application": TEST_APPLICATION}
-        with httpx2.Client(base_url=sandbox.base_url + "/", headers=headers) as http:
-            cart = http.post("carts").raise_for_status().json()
-            if activities:
-                items = [
-                    {
-                        "type": "musement",
-                        "product_identifier": product_id_of(a),
-                        "quantity": quantity,
-                    }
-                    for a in activities
-                ]
-                http.post(f"carts/{cart['uuid']}/items", json=items).raise_for_status()
+        cart = sandbox_http.post("carts").raise_for_status().json()
+        if activities:
+            items = [
+                {"type": "musement", "product_identifier": product_id_of(a), "quantity": quantity}
+                for a in activities
+            ]
+            sandbox_http.post(f"carts/{cart['uuid']}/items", json=items).raise_for_status()
         return cart["uuid"]
 
     return make
 
 
-def error_of(result: Any) -> dict[str, Any]:
-    """The `{"error": ...}` body of an isError tool result."""
-    assert result.is_error, f"expected an error result, got {result.content[0].text[:300]}"
-    body = json.loads(result.content[0].text)
-    assert set(body["error"]) == {"type", "status", "code", "message", "hint", "details"}
-    return body["error"]
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The Node >= 22 that runs the test clients of tests/node; skips without one."""
+    return require_node()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve_http(
-    sandbox: SandboxServer, *args: str, env: dict[str, str] | None = None, port: int | None = None
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`musement-mcp serve --transport http` as a subprocess, ready; yields (URL, process).
-
-    The server's stderr goes to a file (`server_log(process)` reads it), not a pipe that
-    nobody drains and that a long run could fill.
-    """
-    port = port or free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "musement_mcp.server",
-        "--transport",
-        "http",
-        "--port",
-        str(port),
-        "--base-url",
-        sandbox.base_url,
-        "--application",
-        TEST_APPLICATION,
-        *args,
-    ]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})}
-        )
-        _LOGS[process.pid] = log
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    if httpx2.get(url + "/healthz").status_code == 200:
-                        break
-                except httpx2.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {server_log(process)}")
-                time.sleep(0.05)
-            yield url, process
-        finally:
-            if process.poll() is None:
-                process.terminate()
-            process.wait(timeout=30)
-            _LOGS.pop(process.pid, None)
-
-
-_LOGS: dict[int, Any] = {}
-
-
-def server_log(process: subprocess.Popen[bytes]) -> str:
-    """What a `serve_http` server wrote to stderr so far."""
-    log = _LOGS[process.pid]
-    log.seek(0)
-    return log.read().decode(errors="replace")
+@pytest.fixture(scope="module")
+def http_servers(sandbox: SandboxServer) -> Iterator[HttpServers]:
+    """Streamable HTTP servers on the session's sandbox, one per mode, for the module."""
+    with contextlib.ExitStack() as stack:
+        yield HttpServers(sandbox, stack)

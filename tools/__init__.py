@@ -42,6 +42,7 @@ from .participants import get_participants_schema, update_participants
 from .schema import CompiledSchema, compile_schema
 
 __all__ = [
+    "PUBLIC_SANDBOX_URL",
     "CartItemNotFound",
     "CartLocked",
     "CartNotFound",
@@ -57,7 +58,6 @@ __all__ = [
     "MusementClient",
     "MusementConfig",
     "MusementError",
-    "PUBLIC_SANDBOX_URL",
     "ParticipantsNotRequired",
     "ParticipantsSchemaResult",
     "RateLimited",

@@ -9,6 +9,7 @@ JSON string, as some clients do.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -17,6 +18,8 @@ from .errors import InvalidArgument
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
 MAX_ARGUMENT_BYTES = 64 * 1024
 MAX_ARGUMENT_DEPTH = 6
+# At most this many problems are listed in one error (the message gives the count).
+MAX_REPORTED = 50
 
 
 def is_uuid(value: Any) -> bool:
@@ -39,14 +42,14 @@ def check_cart_uuid(value: Any) -> str:
     return check_uuid(value, "cart_uuid", what="cart")
 
 
-def parse_json_argument(value: Any, name: str, kind: type[dict] | type[list]) -> Any:
+def parse_json_argument(value: Any, name: str, kind: type[dict[str, Any]] | type[list[Any]]) -> Any:
     """`value` as a JSON object (or list); a JSON string is parsed first."""
     wanted = "an object" if kind is dict else "a list"
     if isinstance(value, str):
         if len(value) > MAX_ARGUMENT_BYTES:
             raise _too_large(name)
         try:
-            value = json.loads(value)
+            value = json.loads(value, parse_constant=_refuse_constant)
         except (ValueError, RecursionError):
             raise InvalidArgument(
                 f"{name} is a string that is not valid JSON.",
@@ -64,7 +67,54 @@ def parse_json_argument(value: Any, name: str, kind: type[dict] | type[list]) ->
         )
     if len(json.dumps(value, separators=(",", ":"))) > MAX_ARGUMENT_BYTES:
         raise _too_large(name)
+    unencodable = _unencodable(value, name)
+    if unencodable:
+        raise InvalidArgument(
+            f"{name} holds values that cannot be sent as JSON: {len(unencodable)} found.",
+            details=[
+                {"path": path, "message": message} for path, message in unencodable[:MAX_REPORTED]
+            ],
+        )
     return value
+
+
+def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
+    """Paths of values JSON cannot carry: NaN and infinities (1e400 is one), and strings
+    with a lone surrogate (not UTF-8). They would fail only when the body is encoded."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [(name, value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if not _is_text(key):
+                    found.append((path, "has a key that is not valid text"))
+                else:
+                    stack.append((f"{path}.{key}", child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}.{index}", child) for index, child in enumerate(node))
+        elif isinstance(node, float) and not math.isfinite(node):
+            found.append((path, "must be a finite number"))
+        elif isinstance(node, str) and not _is_text(node):
+            found.append((path, "must be valid text (it holds a lone surrogate)"))
+    found.sort()
+    # A path that is itself bad text is not shown as is.
+    return [(p if _is_text(p) else name, message) for p, message in found]
+
+
+def _is_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refuse_constant(constant: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON itself does not have.
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _too_large(name: str) -> InvalidArgument:

@@ -56,7 +56,7 @@ async def fetch_activity_names(client: MusementClient, cart_uuid: str) -> dict[s
 
 
 def _item(raw: dict[str, Any]) -> dict[str, Any]:
-    product = raw.get("product") if isinstance(raw.get("product"), dict) else {}
+    product: dict[str, Any] = raw["product"] if isinstance(raw.get("product"), dict) else {}
     quantity = raw.get("quantity")
     title = product.get("title")
     return {

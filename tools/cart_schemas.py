@@ -50,14 +50,20 @@ class CartSchema:
 
     async def check(self, payload: Any, *, partial: bool, what: str) -> CompiledSchema:
         """The schema `payload` is valid against, or `ValidationFailed` with every problem."""
-        compiled = self._cache.get(self._key) if self._cache else None
-        problems = compiled.validate(payload, partial=partial) if compiled else None
-        if problems is None or problems:
-            compiled = await self.fresh()
-            problems = compiled.validate(payload, partial=partial)
+        cached = self._cache.get(self._key) if self._cache else None
+        problems = cached.validate(payload, partial=partial) if cached else None
+        if cached is not None and problems is not None and not problems:
+            return cached
+        compiled = await self.fresh()
+        problems = compiled.validate(payload, partial=partial)
         if problems:
+            counted = (
+                f"{len(problems)} problem(s)"
+                if problems.complete
+                else f"more than {len(problems)} problems (the first {len(problems)} are listed)"
+            )
             raise ValidationFailed(
-                f"{what} has {len(problems)} problem(s); nothing was sent to Musement.",
+                f"{what} has {counted}; nothing was sent to Musement.",
                 details=problems,
                 schema=compiled,
                 payload=payload,

@@ -13,7 +13,8 @@ import json
 import logging
 import re
 import time
-from contextlib import AbstractContextManager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,9 @@ _CONFIGURATION_CODES = frozenset({APPLICATION_HEADER_CODE, "-1"})
 # Renew the token this long before Musement says it expires, so a request
 # never leaves with a token that dies in flight.
 TOKEN_RENEW_MARGIN_SECONDS = 60.0
+# Upstream requests in flight for one cart at a time: a slow cart (or a cart with
+# many items) waits in its own lane instead of taking the whole connection pool.
+PER_CART_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,8 @@ class MusementClient:
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._login_lock = anyio.Lock()
+        # cart UUID -> (its lane, how many requests use or wait for it)
+        self._lanes: dict[str, tuple[anyio.Semaphore, int]] = {}
 
     async def __aenter__(self) -> MusementClient:
         return self
@@ -182,11 +188,12 @@ class MusementClient:
         while True:
             attempt += 1
             try:
-                answer = await self._send_within(deadline, method, path, json_body)
-                if answer.status == 401 and self.config.has_credentials and not relogged:
-                    # The token may have been revoked or expired early: log in again, once.
-                    relogged, self._token = True, None
+                async with self._lane(path, deadline):
                     answer = await self._send_within(deadline, method, path, json_body)
+                    if answer.status == 401 and self.config.has_credentials and not relogged:
+                        # The token may have been revoked or expired early: log in again, once.
+                        relogged, self._token = True, None
+                        answer = await self._send_within(deadline, method, path, json_body)
                 return answer.parse(sent=json_body) if read_body else answer.succeed(json_body)
             except MusementError as failure:
                 delay = self.retry_policy.delay_before_retry(failure, attempt)
@@ -201,6 +208,37 @@ class MusementClient:
                     delay,
                 )
                 await anyio.sleep(delay)
+
+    @asynccontextmanager
+    async def _lane(self, path: str, deadline: float) -> AsyncIterator[None]:
+        """At most `PER_CART_CONCURRENCY` requests of one cart in flight; the wait counts
+        against the call's budget."""
+        parts = path.split("/")
+        if len(parts) < 2 or parts[0] != "carts":
+            yield
+            return
+        cart = parts[1]
+        lane, users = self._lanes.get(cart, (anyio.Semaphore(PER_CART_CONCURRENCY), 0))
+        self._lanes[cart] = (lane, users + 1)
+        try:
+            try:
+                with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
+                    await lane.acquire()
+            except TimeoutError as exc:
+                raise UpstreamUnavailable(
+                    "Too many calls on this cart are waiting for Musement; the call's time "
+                    "budget ran out before its turn."
+                ) from exc
+            try:
+                yield
+            finally:
+                lane.release()
+        finally:
+            lane, users = self._lanes[cart]
+            if users <= 1:
+                del self._lanes[cart]
+            else:
+                self._lanes[cart] = (lane, users - 1)
 
     async def _send_within(
         self, deadline: float, method: str, path: str, json_body: Any

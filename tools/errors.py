@@ -135,7 +135,7 @@ class RateLimited(MusementError):
         if retry_after is not None and "hint" not in fields:
             fields["hint"] = f"Musement asks to wait {retry_after:g} s before calling again."
         super().__init__(message, **fields)
-        self.retry_after = retry_after
+        self.retry_after: float | None = retry_after
 
 
 class UpstreamUnavailable(MusementError):

@@ -92,8 +92,8 @@ def _keyword(
     if key == "required":
         if partial:
             return _ALWAYS
-        names = tuple(value)
-        return lambda v: not isinstance(v, dict) or all(name in v for name in names)
+        required = tuple(value)
+        return lambda v: not isinstance(v, dict) or all(name in v for name in required)
     if key == "properties":
         return _properties(value, schema.get("additionalProperties") is False, formats, partial)
     return None

@@ -183,7 +183,7 @@ class Normalizer:
         options = _options(raw)
         multiple = False
         if musement_type == "array":
-            items = raw.get("items") if isinstance(raw.get("items"), dict) else {}
+            items: dict[str, Any] = raw["items"] if isinstance(raw.get("items"), dict) else {}
             out["items"] = _scalar_keywords(items)
             options = _options(items)
             multiple = True

@@ -60,7 +60,7 @@ def problems_of(error: ValidationError, options_at: OptionsAt) -> list[Problem]:
         if worded is not None:
             return worded
     if error.validator in _BOUNDS:
-        return [problem(at, f"does not meet {error.validator} {error.validator_value}", schema)]
+        return [problem(at, f"does not meet {error.validator} {_value(error)}", schema)]
     return [problem(at, f"is not valid ({error.validator})", schema)]
 
 
@@ -71,6 +71,12 @@ def problem(path: list[Any], message: str, schema: dict[str, Any], **extra: Any)
         found["title"] = title
     found.update({k: v for k, v in extra.items() if v is not None})
     return found
+
+
+def _value(error: ValidationError) -> Any:
+    """The keyword's value in the schema (typed loosely by jsonschema's stubs)."""
+    value: Any = error.validator_value
+    return value
 
 
 # Each wording takes (error, path, schema, options_at) and returns the problems, or
@@ -85,7 +91,7 @@ def _required(
     properties = schema.get("properties", {})
     return [
         found
-        for name in error.validator_value
+        for name in _value(error)
         if name not in instance
         for found in _required_leaves([*at, name], properties.get(name, {}))
     ]
@@ -127,7 +133,7 @@ def _not_an_option(
     error: ValidationError, at: list[Any], schema: dict[str, Any], options_at: OptionsAt
 ) -> list[Problem]:
     allowed = options_at(".".join(str(p) for p in at)) or [
-        {"value": v, "label": str(v)} for v in error.validator_value
+        {"value": v, "label": str(v)} for v in _value(error)
     ]
     return [problem(at, "must be one of the allowed values", schema, allowed=allowed)]
 
@@ -135,7 +141,7 @@ def _not_an_option(
 def _wrong_type(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem]:
-    expected = error.validator_value
+    expected = _value(error)
     names = [expected] if isinstance(expected, str) else list(expected)
     if "string" in names and ("number" in names or "integer" in names):
         return [problem(at, _A_NUMBER, schema)]
@@ -145,8 +151,8 @@ def _wrong_type(
 def _bad_format(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem]:
-    wanted = _FORMAT_NAMES.get(error.validator_value, error.validator_value)
-    return [problem(at, f"must be {wanted}", schema, format=error.validator_value)]
+    wanted = _FORMAT_NAMES.get(_value(error), _value(error))
+    return [problem(at, f"must be {wanted}", schema, format=_value(error))]
 
 
 def _pattern(
@@ -165,10 +171,10 @@ def _item_count(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem] | None:
     if schema.get("minItems") == schema.get("maxItems"):
-        count = error.validator_value
+        count = _value(error)
         entries = "entry" if count == 1 else "entries"
         return [problem(at, f"must have exactly {count} {entries}", schema)]
-    if error.validator == "minItems" and error.validator_value == 1:
+    if error.validator == "minItems" and _value(error) == 1:
         return [problem(at, "must list at least one value", schema)]
     return None
 

@@ -39,7 +39,7 @@ class RetryPolicy:
             return None
         if isinstance(failure, RateLimited) and failure.retry_after is not None:
             return failure.retry_after
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         # "Equal jitter": never less than half the backoff, so callers that
         # failed together do not come back together.
         return backoff / 2 + random.uniform(0, backoff / 2)

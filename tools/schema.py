@@ -23,8 +23,10 @@ from .errors import UpstreamError
 from .fast_check import Check, compile_check
 from .field_guide import FieldGuide, field_pattern, parent_path
 from .normalize import EXTRA_CUSTOMER_DATA, Normalizer, without_required
-from .problems import Problem, problems_of
+from .problems import Problem, problem, problems_of
 
+# At most this many problems are gathered and reported for one payload.
+MAX_PROBLEMS = 50
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -40,21 +42,34 @@ class CompiledSchema:
     _fast_full: Check | None = field(default=None, repr=False)
     _fast_partial: Check | None = field(default=None, repr=False)
 
-    def validate(self, instance: Any, *, partial: bool = False) -> list[Problem]:
-        """Every problem of `instance`, in form order; empty when it is valid."""
+    def validate(self, instance: Any, *, partial: bool = False) -> Problems:
+        """The problems of `instance`, in form order; empty when it is valid.
+
+        The work is bounded whatever the input: a list longer than the form allows is
+        refused before its entries are looked at, and at most `MAX_PROBLEMS` problems
+        are gathered (`Problems.complete` is False when there were more).
+        """
         fast = self._fast_partial if partial else self._fast_full
         if fast is not None and fast(instance):
-            return []
+            return Problems()
+        oversized = _oversized_lists(self.schema, instance, [])
+        if oversized:
+            return Problems(oversized[:MAX_PROBLEMS], complete=len(oversized) <= MAX_PROBLEMS)
         validator = self._partial if partial else self._full
         problems: dict[str, Problem] = {}
+        complete = True
         for error in validator.iter_errors(instance):
+            if len(problems) >= MAX_PROBLEMS:
+                complete = False
+                break
             for found in problems_of(error, self._options_at):
                 problems.setdefault(found["path"] + "\0" + found["message"], found)
         for found in problems.values():
             question = self.field_at(found["path"])
             if question is not None and question.group:
                 found["group"] = question.group
-        return sorted(problems.values(), key=self._sort_key)
+        ordered = sorted(problems.values(), key=self._sort_key)
+        return Problems(ordered[:MAX_PROBLEMS], complete=complete and len(ordered) <= MAX_PROBLEMS)
 
     def with_activity_names(self, names: Mapping[str, str]) -> CompiledSchema:
         """The same schema with each activity's questions grouped under its name.
@@ -64,12 +79,11 @@ class CompiledSchema:
         """
         if not names:
             return self
-        renamed = [
-            dataclasses.replace(question, group=names[activity])
-            if (activity := activity_of(question.path)) in names
-            else question
-            for question in self.fields
-        ]
+        renamed = []
+        for question in self.fields:
+            activity = activity_of(question.path)
+            name = names.get(activity) if activity else None
+            renamed.append(dataclasses.replace(question, group=name) if name else question)
         return dataclasses.replace(self, fields=renamed)
 
     def field_at(self, path: str) -> FieldGuide | None:
@@ -88,6 +102,33 @@ class CompiledSchema:
         """The labelled choices of the field at `path` (or of the list it is an item of)."""
         found = self.field_at(path)
         return None if found is None else found.options
+
+
+class Problems(list[Problem]):
+    """Problems of a payload; `complete` is False when only the first ones were kept."""
+
+    def __init__(self, problems: list[Problem] | None = None, *, complete: bool = True) -> None:
+        super().__init__(problems or [])
+        self.complete = complete
+
+
+def _oversized_lists(schema: dict[str, Any], instance: Any, path: list[str]) -> list[Problem]:
+    """Lists longer than their `maxItems`, found without walking their entries."""
+    if isinstance(instance, dict) and schema.get("type") == "object":
+        properties = schema.get("properties", {})
+        return [
+            found
+            for name, child in instance.items()
+            if name in properties
+            for found in _oversized_lists(properties[name], child, [*path, name])
+        ]
+    if isinstance(instance, list) and schema.get("type") == "array":
+        most = schema.get("maxItems")
+        if isinstance(most, int) and len(instance) > most:
+            entries = "entry" if most == 1 else "entries"
+            exactly = "exactly" if schema.get("minItems") == most else "at most"
+            return [problem(path, f"must have {exactly} {most} {entries}", schema)]
+    return []
 
 
 def activity_of(path: str) -> str | None:

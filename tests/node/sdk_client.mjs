@@ -5,10 +5,11 @@
 //   node sdk_client.mjs --sdk v1|v2 [--era legacy|modern] --carts '<json>' --url http://.../mcp
 //   node sdk_client.mjs --sdk v1|v2 [--era legacy|modern] --carts '<json>' -- <server command...>
 //
-// It lists the tools, calls both of them (successes, wrong-typed arguments and every
+// It lists the five tools, calls the two customer tools, get_customer_schema and
+// update_cart_customer (successes, wrong-typed arguments and every
 // error path it can reach), checks each structured result against the tool's advertised
 // outputSchema with ajv (Draft 2020-12, with formats), and prints one JSON report on
-// stdout. The pytest side (tests/test_node_clients.py) makes the assertions.
+// stdout. The pytest side (tests/e2e/test_node_clients.py) makes the assertions.
 // `--carts` is {"base", "extra", "locked", "fresh", "missing"}: cart UUIDs.
 
 import Ajv2020 from "ajv/dist/2020.js";

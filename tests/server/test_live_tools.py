@@ -1,0 +1,142 @@
+"""Live tool schemas: refined from served schemas, announced once per listening client, and
+`listChanged` advertised only where a notification can be delivered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import httpx2
+import mcp_types as types
+import pytest
+from mcp import Client
+
+from musement_mcp.sandbox import BASE_CART_UUID, EXTRA_DATA_CART_UUID
+from musement_mcp.server import build_server, load_settings
+from tests.support.common import settings_for
+from tests.support.processes import serve_http
+
+pytestmark = pytest.mark.anyio
+
+
+class Notifications:
+    """A client's message handler that counts tools/list_changed notifications."""
+
+    def __init__(self) -> None:
+        self.tools_changed = 0
+
+    async def __call__(self, message: Any) -> None:
+        if isinstance(message, types.ServerNotification):
+            message = message.root if hasattr(message, "root") else message
+        if isinstance(message, types.ToolListChangedNotification):
+            self.tools_changed += 1
+
+
+def customer_titles(tools: list[types.Tool]) -> dict[str, str]:
+    update = next(t for t in tools if t.name == "update_cart_customer")
+    return {
+        n: p.get("title", "")
+        for n, p in update.input_schema["properties"]["customer"]["properties"].items()
+    }
+
+
+async def test_list_changed_is_advertised_where_it_can_be_delivered(settings, era) -> None:
+    async with Client(build_server(settings), mode=era) as client:
+        assert client.server_capabilities.tools.list_changed is True
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    ("mode", "era", "advertised"),
+    [
+        ("stateful", "legacy", True),
+        ("stateful", "auto", True),
+        ("stateless", "auto", True),  # subscriptions/listen streams over SSE
+        ("stateless", "legacy", False),  # no channel for a handshake-era notification
+    ],
+)
+async def test_list_changed_over_http(sandbox, mode, era, advertised) -> None:
+    extra = ["--stateless"] if mode == "stateless" else []
+    with serve_http(sandbox, *extra) as (url, _):
+        async with Client(url + "/mcp", mode=era) as client:
+            assert client.server_capabilities.tools.list_changed is advertised
+
+
+async def test_a_new_schema_is_announced_once_to_each_listening_client(sandbox) -> None:
+    # The snapshot is English; a server configured for Italian gets localized titles.
+    server = build_server(settings_for(sandbox, language="it-IT"))
+    handshake_a, handshake_b, quiet = Notifications(), Notifications(), Notifications()
+    events: list[Any] = []
+    async with (
+        Client(server, mode="legacy", message_handler=handshake_a) as a,
+        Client(server, mode="legacy", message_handler=handshake_b) as b,
+        Client(server, mode="auto") as listener,
+        Client(server, mode="auto", message_handler=quiet) as not_listening,
+    ):
+        before = customer_titles((await a.list_tools()).tools)
+        await b.list_tools()
+        assert before["firstname"] == "firstname"  # the English snapshot
+
+        async with (
+            anyio.create_task_group() as group,
+            listener.listen(tools_list_changed=True) as subscription,
+        ):
+
+            async def collect() -> None:
+                async for event in subscription:
+                    events.append(event)
+
+            group.start_soon(collect)
+            for _ in range(2):  # the second read serves the same schema: no new change
+                result = await a.call_tool("get_customer_schema", {"cart_uuid": BASE_CART_UUID})
+                assert not result.is_error
+            await anyio.sleep(0.3)
+            group.cancel_scope.cancel()
+
+        assert handshake_a.tools_changed == 1
+        assert handshake_b.tools_changed == 1
+        assert len(events) == 1
+        assert quiet.tools_changed == 0
+        lists = [
+            (await c.list_tools(cache_mode="bypass")).tools for c in (a, b, listener, not_listening)
+        ]
+        dumped = [
+            json.dumps(
+                [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools],
+                sort_keys=True,  # key order differs between the eras' wire paths
+            )
+            for tools in lists
+        ]
+        assert len(set(dumped)) == 1  # identical for every connection
+        after = customer_titles(lists[0])
+        assert after["firstname"] == "Nome"
+        assert after.keys() == before.keys()
+
+
+async def test_new_base_fields_are_added_never_dropped(sandbox) -> None:
+    # A Musement schema with a base field the snapshot does not know (the sandbox has no such
+    # cart, so a transport-level fake serves it).
+    served = json.loads(
+        httpx2.get(
+            f"{sandbox.base_url}/carts/{BASE_CART_UUID}/customer/schema",
+            headers={"X-Musement-Application": "t"},
+        ).content
+    )
+    served["properties"]["mobile_phone"] = {
+        "type": "string",
+        "title": "Mobile phone",
+        "propertyOrder": 20,
+    }
+    del served["properties"]["tax_id"]
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json=served)
+
+    settings = load_settings(base_url="http://musement.invalid/api/v3", application="t")
+    server = build_server(settings, upstream_transport=httpx2.MockTransport(handler))
+    async with Client(server) as client:
+        await client.call_tool("get_customer_schema", {"cart_uuid": EXTRA_DATA_CART_UUID})
+        titles = customer_titles((await client.list_tools(cache_mode="bypass")).tools)
+    assert titles["mobile_phone"] == "Mobile phone"
+    assert "tax_id" in titles  # a field one cart lacks stays for the others

@@ -1,0 +1,263 @@
+"""get_cart, get_participants_schema and update_participants through real MCP clients."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx2
+import mcp_types as types
+import pytest
+from mcp import Client
+
+from musement_mcp.sandbox import (
+    PARTICIPANTS_ACTIVITY_UUID,
+    PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
+    VATICAN_MUSEUMS_UUID,
+    SandboxServer,
+    product_id_of,
+)
+from musement_mcp.server import build_server
+from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
+
+pytestmark = pytest.mark.anyio
+
+ADA = {
+    "salutation": "Ms",
+    "firstname": "Ada",
+    "lastname": "Lovelace",
+    "date_of_birth": "1815-12-10",
+}
+CHARLES = {
+    "salutation": "Mr",
+    "firstname": "Charles",
+    "lastname": "Babbage",
+    "date_of_birth": "1791-12-26",
+}
+TRAVELLER = {
+    "firstname": "Grace",
+    "lastname": "Hopper",
+    "date_of_birth": "1906-12-09",
+    "nationality": "United States",
+    "passport": "X1234567",
+}
+CUSTOMER = {
+    **GRACE,
+    "extra_customer_data": {PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID: {"s_52210": "Hotel Excelsior"}},
+}
+
+
+@pytest.fixture
+def cart(sandbox_http, make_cart) -> dict[str, Any]:
+    """A cart of its own: Last Supper x2, Montenegro x1, Vatican (no participants)."""
+    uuid = make_cart(PARTICIPANTS_ACTIVITY_UUID, quantity=2)
+    for activity, quantity in (
+        (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1),
+        (VATICAN_MUSEUMS_UUID, 1),
+    ):
+        sandbox_http.post(
+            f"carts/{uuid}/items",
+            json=[
+                {
+                    "type": "musement",
+                    "product_identifier": product_id_of(activity),
+                    "quantity": quantity,
+                }
+            ],
+        ).raise_for_status()
+    items = sandbox_http.get(f"carts/{uuid}").json()["items"]
+    return {"uuid": uuid, "items": [i["uuid"] for i in items]}
+
+
+async def call(client: Client, tool: str, **arguments: Any) -> Any:
+    return await client.call_tool(tool, arguments)
+
+
+async def test_get_cart_lists_items_and_what_is_missing(client: Client, cart) -> None:
+    result = await call(client, "get_cart", cart_uuid=cart["uuid"])
+    assert not result.is_error, result.content[0].text
+    data = result.structured_content
+    supper, trip, vatican = data["items"]
+    assert (supper["quantity"], supper["participants_required"]) == (2, True)
+    assert (trip["quantity"], trip["participants_required"]) == (1, True)
+    assert vatican["participants_required"] is False
+    assert data["customer"] is None
+    missing_customer = {p["path"] for p in data["missing"]["customer"]}
+    assert {"firstname", "email"} <= missing_customer
+    # Write-only: Musement never shows it, so it is never "missing".
+    assert "allow_profiling" not in missing_customer
+    assert "allow_profiling" in {f["path"] for f in data["not_shown"]}
+    assert (
+        f"extra_customer_data.{PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID}.s_52210" in missing_customer
+    )
+    by_item = {p["cart_item_uuid"]: p for p in data["missing"]["participants"]}
+    assert set(by_item) == {supper["cart_item_uuid"], trip["cart_item_uuid"]}
+    assert (
+        by_item[supper["cart_item_uuid"]]["problems"][0]["message"] == "must have exactly 2 entries"
+    )
+    assert data["ready_for_order"] is False
+
+
+async def test_participants_schema_of_an_item(client: Client, cart) -> None:
+    result = await call(
+        client, "get_participants_schema", cart_uuid=cart["uuid"], cart_item_uuid=cart["items"][0]
+    )
+    data = result.structured_content
+    assert data["quantity"] == 2
+    assert data["schema"]["type"] == "array"
+    assert (data["schema"]["minItems"], data["schema"]["maxItems"]) == (2, 2)
+    fields = {f["path"]: f for f in data["fields"]}
+    assert fields["participants.*.date_of_birth"]["format"] == "date"
+    assert [o["value"] for o in fields["participants.*.salutation"]["options"]] == [
+        "Mr",
+        "Mrs",
+        "Ms",
+    ]
+    assert "participants.*.email" not in data["required"]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (2, "participants_not_required"),
+        ("00000000-0000-4000-8000-000000000001", "cart_item_not_found"),
+    ],
+)
+async def test_items_without_participants_or_unknown(client: Client, cart, item, expected) -> None:
+    item_uuid = cart["items"][item] if isinstance(item, int) else item
+    for tool, extra in (
+        ("get_participants_schema", {}),
+        ("update_participants", {"participants": [ADA]}),
+    ):
+        error = error_of(
+            await call(client, tool, cart_uuid=cart["uuid"], cart_item_uuid=item_uuid, **extra)
+        )
+        assert error["type"] == expected
+        assert error["status"] == 404
+
+
+async def test_update_participants_checks_the_count_before_sending(
+    client: Client, sandbox, cart
+) -> None:
+    sandbox.recorder.clear()
+    error = error_of(
+        await call(
+            client,
+            "update_participants",
+            cart_uuid=cart["uuid"],
+            cart_item_uuid=cart["items"][0],
+            participants=[ADA],
+        )
+    )
+    assert error["type"] == "validation_failed"
+    assert {
+        "path": "participants",
+        "message": "must have exactly 2 entries",
+        "title": "participants",
+    } in error["details"]
+    bad = {**CHARLES, "date_of_birth": "26/12/1791", "shoe_size": 44}
+    error = error_of(
+        await call(
+            client,
+            "update_participants",
+            cart_uuid=cart["uuid"],
+            cart_item_uuid=cart["items"][0],
+            participants=[ADA, bad],
+        )
+    )
+    paths = {p["path"] for p in error["details"]}
+    assert paths == {"participants.1.date_of_birth", "participants.1.shoe_size"}
+    assert sandbox.recorder.count("PUT") == 0
+
+
+async def test_update_participants_stores_them(client: Client, sandbox, cart) -> None:
+    result = await call(
+        client,
+        "update_participants",
+        cart_uuid=cart["uuid"],
+        cart_item_uuid=cart["items"][0],
+        participants=json.dumps([ADA, CHARLES]),
+    )
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["participants"] == [ADA, CHARLES]
+    assert sandbox.state.carts[cart["uuid"]].items[0].participants == [ADA, CHARLES]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["../participants", "not-a-uuid", 42, "00000000-0000-4000-8000-00000000000１"],
+)
+async def test_bad_item_uuids_never_reach_the_network(client: Client, sandbox, cart, bad) -> None:
+    sandbox.recorder.clear()
+    error = error_of(
+        await call(client, "get_participants_schema", cart_uuid=cart["uuid"], cart_item_uuid=bad)
+    )
+    assert error["type"] == "invalid_argument"
+    assert error["details"][0]["path"] == "cart_item_uuid"
+    assert len(sandbox.recorder) == 0
+
+
+async def test_the_checklist_empties_and_the_order_goes_through(
+    client: Client, sandbox, cart
+) -> None:
+    steps = [
+        ("update_cart_customer", {"customer": CUSTOMER}),
+        (
+            "update_participants",
+            {"cart_item_uuid": cart["items"][0], "participants": [ADA, CHARLES]},
+        ),
+        ("update_participants", {"cart_item_uuid": cart["items"][1], "participants": [TRAVELLER]}),
+    ]
+    for tool, arguments in steps:
+        result = await client.call_tool(tool, {"cart_uuid": cart["uuid"], **arguments})
+        assert not result.is_error, result.content[0].text
+    overview = (await call(client, "get_cart", cart_uuid=cart["uuid"])).structured_content
+    assert overview["missing"] == {"customer": [], "participants": []}
+    assert overview["ready_for_order"] is True
+    assert overview["customer"]["email"] == "grace@example.com"
+    assert [i["participants_provided"] for i in overview["items"]] == [2, 1, 0]
+    order = httpx2.post(
+        f"{sandbox.base_url}/orders",
+        json={"cart_uuid": cart["uuid"]},
+        headers={"X-Musement-Application": TEST_APPLICATION},
+    )
+    assert order.status_code == 200, order.text  # Musement agrees nothing is missing
+    locked = error_of(
+        await call(
+            client,
+            "update_participants",
+            cart_uuid=cart["uuid"],
+            cart_item_uuid=cart["items"][1],
+            participants=[TRAVELLER],
+        )
+    )
+    assert (locked["type"], locked["status"]) == ("cart_locked", 423)
+
+
+async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, era) -> None:
+    forms: list[dict[str, Any]] = []
+
+    async def user(ctx: Any, params: types.ElicitRequestFormParams) -> types.ElicitResult:
+        forms.append(params.requested_schema)
+        person = [ADA, CHARLES][len(forms) - 1]
+        return types.ElicitResult(
+            action="accept",
+            content={key: person[key] for key in params.requested_schema["properties"]},
+        )
+
+    async with Client(
+        build_server(settings_for(sandbox)), mode=era, elicitation_callback=user
+    ) as client:
+        result = await call(
+            client,
+            "update_participants",
+            cart_uuid=cart["uuid"],
+            cart_item_uuid=cart["items"][0],
+            participants=[],
+        )
+    assert not result.is_error, result.content[0].text
+    assert len(forms) == 2
+    assert forms[0]["properties"]["firstname"]["title"] == "Person 1: First name"
+    assert forms[1]["properties"]["firstname"]["title"] == "Person 2: First name"
+    assert set(forms[0]["required"]) == {"salutation", "firstname", "lastname", "date_of_birth"}
+    assert sandbox.state.carts[cart["uuid"]].items[0].participants == [ADA, CHARLES]

@@ -1,0 +1,361 @@
+"""The tools through a real MCP client (in-process, both protocol eras) against the sandbox:
+the five tool definitions, and the customer tools, get_customer_schema and update_cart_customer
+(get_cart and the participants tools: test_participants.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from mcp import Client, MCPError
+
+from musement_mcp.sandbox import (
+    BASE_CART_UUID,
+    COLOSSEUM_TOUR_UUID,
+    EXTRA_DATA_CART_UUID,
+    LOCKED_CART_UUID,
+    SANDBOX_TEST_ACTIVITY_UUID,
+    VATICAN_MUSEUMS_UUID,
+    SandboxServer,
+    product_id_of,
+)
+from musement_mcp.server import build_server
+from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
+from tests.support.snapshots import tool_snapshots, updating_snapshots, write_tool_snapshots
+
+pytestmark = pytest.mark.anyio
+
+TEST_ACTIVITY = SANDBOX_TEST_ACTIVITY_UUID
+
+BASE_CUSTOMER = {**GRACE, "events_related_newsletter": "YES"}
+TEST_ACTIVITY_ANSWERS = {"phone_number": "1234567890", "s_74380": "Hotel Artemide"}
+
+
+async def call(client: Client, tool: str, **arguments: Any) -> Any:
+    return await client.call_tool(tool, arguments)
+
+
+async def test_protocol_eras(client: Client, era: str) -> None:
+    assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+    assert client.server_info.name == "musement-mcp"
+
+
+async def test_tool_definitions_match_the_snapshot(client: Client) -> None:
+    tools = (await client.list_tools()).tools
+    seen = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
+    if updating_snapshots():
+        write_tool_snapshots(seen)
+    assert seen == tool_snapshots(), (
+        "tool definitions changed: review, then rerun with UPDATE_SNAPSHOTS=1"
+    )
+
+
+async def test_tool_definitions_suit_strict_clients(client: Client) -> None:
+    for tool in (await client.list_tools()).tools:
+        assert len(tool.name) <= 64
+        for schema in (tool.input_schema, tool.output_schema):
+            Draft202012Validator.check_schema(schema)
+            assert schema["type"] == "object"
+            text = json.dumps(schema)
+            assert "$ref" not in text and "$defs" not in text
+            assert not {"oneOf", "anyOf", "allOf"} & set(schema)
+    by_name = {t.name: t for t in (await client.list_tools()).tools}
+    assert by_name["get_customer_schema"].annotations.read_only_hint is True
+    update = by_name["update_cart_customer"]
+    assert update.annotations.read_only_hint is False
+    assert update.annotations.idempotent_hint is True
+    # Generated from Musement's schema: the base fields with their enums and formats.
+    customer = update.input_schema["properties"]["customer"]["properties"]
+    assert customer["email"]["format"] == "email"
+    assert set(customer["allow_profiling"]["enum"]) == {"YES", "NO"}
+    assert customer["extra_customer_data"]["type"] == "object"
+
+
+async def test_get_customer_schema_returns_schema_and_guide(client: Client) -> None:
+    result = await call(client, "get_customer_schema", cart_uuid=EXTRA_DATA_CART_UUID)
+    assert not result.is_error
+    data = result.structured_content
+    tool = next(t for t in (await client.list_tools()).tools if t.name == "get_customer_schema")
+    Draft202012Validator(tool.output_schema).validate(data)
+    assert data["cart_uuid"] == EXTRA_DATA_CART_UUID
+    Draft202012Validator.check_schema(data["schema"])
+    paths = [f["path"] for f in data["fields"]]
+    assert paths[:3] == ["firstname", "lastname", "email"]
+    phone = f"extra_customer_data.{TEST_ACTIVITY}.phone_number"
+    assert phone in paths and phone in data["required"]
+    colosseum = [
+        f
+        for f in data["fields"]
+        if f["path"].startswith(f"extra_customer_data.{COLOSSEUM_TOUR_UUID}.")
+    ]
+    assert any(f["format"] == "date" for f in colosseum)
+    assert any(f["options"] and all(o["label"] for o in f["options"]) for f in colosseum)
+    assert json.loads(result.content[0].text) == data
+
+
+async def test_base_cart_has_no_extra_customer_data(client: Client) -> None:
+    result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+    data = result.structured_content
+    assert "extra_customer_data" not in data["schema"]["properties"]
+    assert not any(f["path"].startswith("extra_customer_data") for f in data["fields"])
+
+
+async def test_labels_follow_the_configured_language(sandbox: SandboxServer) -> None:
+    settings = settings_for(sandbox, language="it-IT")
+    async with Client(build_server(settings)) as client:
+        result = await call(client, "get_customer_schema", cart_uuid=EXTRA_DATA_CART_UUID)
+    english = {f["path"]: f["title"] for f in (await customer_fields(sandbox, "en-US"))}
+    italian = {f["path"]: f["title"] for f in result.structured_content["fields"]}
+    assert italian.keys() == english.keys()
+    assert italian != english
+
+
+async def customer_fields(sandbox: SandboxServer, language: str) -> list[dict[str, Any]]:
+    async with Client(build_server(settings_for(sandbox, language=language))) as client:
+        result = await call(client, "get_customer_schema", cart_uuid=EXTRA_DATA_CART_UUID)
+    return result.structured_content["fields"]
+
+
+async def test_update_stores_the_customer(client: Client, sandbox, make_cart) -> None:
+    cart = make_cart(TEST_ACTIVITY)
+    customer = {**BASE_CUSTOMER, "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS}}
+    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
+    assert not result.is_error, result.content[0].text
+    data = result.structured_content
+    assert data["cart_uuid"] == cart and data["mode"] == "full"
+    assert data["customer"]["email"] == "grace@example.com"
+    assert data["customer"]["events_related_newsletter"] == "YES"
+    stored = sandbox.state.carts[cart].customer
+    assert {k: stored[k] for k in BASE_CUSTOMER} == BASE_CUSTOMER
+    assert stored["extra_customer_data"][TEST_ACTIVITY]["s_74380"] == "Hotel Artemide"
+    puts = sandbox.recorder.filter("PUT", f"/carts/{cart}/customer")
+    assert len(puts) == 1 and puts[0].json == customer
+
+
+async def test_invalid_customer_is_explained_and_never_sent(
+    client: Client, sandbox, make_cart
+) -> None:
+    cart = make_cart(TEST_ACTIVITY)
+    sandbox.recorder.clear()
+    customer = {
+        "first_name": "Grace",
+        "lastname": "Hopper",
+        "email": "grace(at)example.com",
+        "musement_newsletter": "MAYBE",
+        "extra_customer_data": {TEST_ACTIVITY: {"phone_number": "call me"}},
+    }
+    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
+    error = error_of(result)
+    assert error["type"] == "validation_failed" and error["status"] is None
+    problems = {p["path"]: p for p in error["details"]}
+    assert problems["first_name"]["suggestion"] == "firstname"
+    assert problems["firstname"]["message"] == "is required"
+    assert problems["email"]["format"] == "email"
+    assert {o["value"] for o in problems["musement_newsletter"]["allowed"]} == {"YES", "NO"}
+    assert f"extra_customer_data.{TEST_ACTIVITY}.s_74380" in problems
+    assert f"extra_customer_data.{TEST_ACTIVITY}.phone_number" in problems
+    for value in ("grace(at)example.com", "MAYBE", "call me"):
+        assert value not in result.content[0].text
+    assert sandbox.recorder.count("PUT") == 0
+    assert sandbox.state.carts[cart].customer == {}
+
+
+@pytest.mark.parametrize(
+    "cart_uuid",
+    [
+        "../orders",
+        "..%2Forders",
+        "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed0001/../../orders",
+        "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed0001?x=1",
+        "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed０００1",  # full-width digits
+        "",
+        "x" * 10_000,
+        12345,
+        None,
+    ],
+)
+async def test_bad_cart_uuid_never_reaches_the_network(client: Client, sandbox, cart_uuid) -> None:
+    sandbox.recorder.clear()
+    for tool, extra in (
+        ("get_customer_schema", {}),
+        ("update_cart_customer", {"customer": BASE_CUSTOMER}),
+    ):
+        error = error_of(await client.call_tool(tool, {"cart_uuid": cart_uuid, **extra}))
+        assert error["type"] == "invalid_argument"
+        assert error["details"][0]["path"] == "cart_uuid"
+    assert len(sandbox.recorder) == 0
+
+
+@pytest.mark.parametrize("customer", [["a list"], 42, "not json {", None, "[1, 2]"])
+async def test_customer_must_be_an_object(client: Client, sandbox, customer) -> None:
+    sandbox.recorder.clear()
+    result = await call(client, "update_cart_customer", cart_uuid=BASE_CART_UUID, customer=customer)
+    assert error_of(result)["type"] == "invalid_argument"
+    assert len(sandbox.recorder) == 0
+
+
+async def test_customer_as_a_json_string_is_accepted(client: Client, sandbox, make_cart) -> None:
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    result = await call(
+        client, "update_cart_customer", cart_uuid=cart, customer=json.dumps(BASE_CUSTOMER)
+    )
+    assert not result.is_error, result.content[0].text
+    assert sandbox.state.carts[cart].customer["lastname"] == "Hopper"
+
+
+async def test_partial_update_merges(client: Client, sandbox, make_cart) -> None:
+    cart = make_cart(TEST_ACTIVITY)
+    full = {**BASE_CUSTOMER, "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS}}
+    assert not (await call(client, "update_cart_customer", cart_uuid=cart, customer=full)).is_error
+    patch = {"extra_customer_data": {TEST_ACTIVITY: {"s_74380": "Hotel Quirinale"}}}
+    # Without `partial`, the required fields are enforced...
+    refused = await call(client, "update_cart_customer", cart_uuid=cart, customer=patch)
+    assert error_of(refused)["type"] == "validation_failed"
+    # ...with it, only what is sent is checked, and Musement merges it.
+    result = await call(
+        client, "update_cart_customer", cart_uuid=cart, customer=patch, partial=True
+    )
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["mode"] == "partial"
+    stored = sandbox.state.carts[cart].customer
+    assert stored["firstname"] == "Grace"
+    assert stored["extra_customer_data"][TEST_ACTIVITY] == {
+        "phone_number": 1234567890,
+        "s_74380": "Hotel Quirinale",
+    }
+    # Types are still checked in a partial update.
+    bad = await call(
+        client, "update_cart_customer", cart_uuid=cart, customer={"email": "x"}, partial="true"
+    )
+    assert error_of(bad)["details"][0]["path"] == "email"
+
+
+async def test_warm_update_makes_one_upstream_request(client: Client, sandbox, make_cart) -> None:
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    await call(client, "get_customer_schema", cart_uuid=cart)
+    sandbox.recorder.clear()
+    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=BASE_CUSTOMER)
+    assert not result.is_error
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in sandbox.recorder.requests] == [
+        ("PUT", "customer")
+    ]
+
+
+async def test_stale_cached_schema_is_refreshed_before_blaming_input(
+    client: Client, sandbox, make_cart
+) -> None:
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    await call(client, "get_customer_schema", cart_uuid=cart)  # caches the base-only schema
+    make_items = sandbox.state.add_item
+    item_uuid = "7e57e57e-0000-4000-8000-000000000001"
+    make_items(sandbox.state.carts[cart], product_id_of(TEST_ACTIVITY), 1, item_uuid)
+    customer = {**BASE_CUSTOMER, "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS}}
+    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
+    assert not result.is_error, result.content[0].text
+
+
+async def test_missing_cart(client: Client) -> None:
+    missing = "00000000-0000-4000-8000-000000000404"
+    for tool, extra in (
+        ("get_customer_schema", {}),
+        ("update_cart_customer", {"customer": BASE_CUSTOMER}),
+    ):
+        error = error_of(await client.call_tool(tool, {"cart_uuid": missing, **extra}))
+        assert (error["type"], error["status"], error["code"]) == ("cart_not_found", 404, "1400")
+        assert "new cart" in error["hint"]
+
+
+async def test_locked_cart(client: Client, sandbox) -> None:
+    result = await call(
+        client,
+        "update_cart_customer",
+        cart_uuid=LOCKED_CART_UUID,
+        customer={"email": "grace@example.com"},
+        partial=True,
+    )
+    error = error_of(result)
+    assert (error["type"], error["status"], error["code"]) == ("cart_locked", 423, "-1")
+    assert "Cart is already connected to order with state 'closed'" in error["message"]
+    assert "new cart" in error["hint"]
+    # Reading a locked cart's schema still works.
+    assert not (await call(client, "get_customer_schema", cart_uuid=LOCKED_CART_UUID)).is_error
+
+
+async def test_unknown_market_is_an_invalid_request(sandbox: SandboxServer) -> None:
+    async with Client(build_server(settings_for(sandbox, market="zz"))) as client:
+        error = error_of(await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID))
+    assert (error["type"], error["status"], error["code"]) == ("invalid_request", 400, "-1")
+    assert "Unknown market code was provided." in error["message"]
+    assert "MUSEMENT_MARKET" in error["hint"]
+
+
+async def test_missing_application_header_is_an_invalid_request(sandbox: SandboxServer) -> None:
+    settings = settings_for(sandbox).model_copy(update={"application": None})
+    async with Client(build_server(settings)) as client:
+        error = error_of(await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID))
+    assert (error["type"], error["code"]) == ("invalid_request", "2271")
+
+
+async def test_configured_headers_reach_musement(sandbox: SandboxServer, era: str) -> None:
+    settings = settings_for(sandbox, market="it", language="it-IT", version="3.5.0", currency="eur")
+    sandbox.recorder.clear()
+    async with Client(build_server(settings), mode=era) as client:
+        await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+    request = sandbox.recorder.last()
+    assert request.header("X-Musement-Application") == TEST_APPLICATION
+    assert request.header("X-Musement-Market") == "it"
+    assert request.header("X-Musement-Version") == "3.5.0"
+    assert request.header("Accept-Language") == "it-IT"
+    assert request.header("X-Musement-Currency") == "EUR"
+
+
+async def test_bearer_token_login_reuse_and_relogin(era: str) -> None:
+    with SandboxServer(client_id="partner", client_secret="s3cret") as sandbox:
+        settings = settings_for(sandbox, client_id="partner", client_secret="s3cret")
+        async with Client(build_server(settings), mode=era) as client:
+            for _ in range(2):
+                result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+                assert not result.is_error, result.content[0].text
+            assert sandbox.recorder.count("POST", "/login") == 1
+            token = sandbox.recorder.last().header("Authorization")
+            assert token and token.startswith("Bearer ")
+            sandbox.revoke_tokens()  # the next call gets a 401, logs in again once
+            result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+            assert not result.is_error, result.content[0].text
+            assert sandbox.recorder.count("POST", "/login") == 2
+
+
+async def test_wrong_credentials_are_unauthorized() -> None:
+    with SandboxServer(client_id="partner", client_secret="s3cret") as sandbox:
+        settings = settings_for(sandbox, client_id="partner", client_secret="wrong")
+        async with Client(build_server(settings)) as client:
+            result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+    error = error_of(result)
+    assert error["type"] == "unauthorized"
+    assert "wrong" not in result.content[0].text
+
+
+async def test_argument_names_are_checked(client: Client, sandbox) -> None:
+    sandbox.recorder.clear()
+    error = error_of(await client.call_tool("get_customer_schema", {"cartUuid": BASE_CART_UUID}))
+    assert error["type"] == "invalid_argument"
+    assert {p["path"] for p in error["details"]} == {"cartUuid", "cart_uuid"}
+    assert "did you mean 'cart_uuid'" in error["message"]
+    error = error_of(
+        await call(
+            client,
+            "update_cart_customer",
+            cart_uuid=BASE_CART_UUID,
+            customer=BASE_CUSTOMER,
+            partial="sometimes",
+        )
+    )
+    assert error["details"] == [{"path": "partial", "message": "must be true or false"}]
+    assert len(sandbox.recorder) == 0
+
+
+async def test_unknown_tool_is_a_protocol_error(client: Client) -> None:
+    with pytest.raises(MCPError):
+        await client.call_tool("delete_everything", {})
