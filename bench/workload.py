@@ -6,7 +6,12 @@ from typing import Any
 
 import httpx2
 
-from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, SandboxServer
+from musement_mcp.sandbox import (
+    EXTRA_DATA_CART_UUID,
+    SANDBOX_TEST_ACTIVITY_UUID,
+    SandboxServer,
+    product_id_of,
+)
 from musement_mcp.tools import MusementConfig
 
 APPLICATION = "musement-mcp-bench"
@@ -36,7 +41,9 @@ def musement_config(sandbox: SandboxServer) -> MusementConfig:
 def make_carts(sandbox: SandboxServer, count: int) -> list[str]:
     """Fresh carts that ask for the test activity's questions, over the sandbox's HTTP API."""
     config = musement_config(sandbox)
-    items = [{"type": "musement", "product_identifier": UPDATE_ACTIVITY, "quantity": 1}]
+    items = [
+        {"type": "musement", "product_identifier": product_id_of(UPDATE_ACTIVITY), "quantity": 1}
+    ]
     carts = []
     with httpx2.Client(base_url=config.base_url + "/", headers=config.headers()) as http:
         for _ in range(count):

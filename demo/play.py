@@ -23,6 +23,7 @@ from ..sandbox import (
     PARTICIPANTS_CART_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     SandboxServer,
+    product_id_of,
 )
 from .script import (
     ADA,
@@ -209,8 +210,16 @@ def _new_cart_with_the_test_activity(sandbox: SandboxServer) -> str:
     """A fresh cart (straight from the sandbox, not through the tools)."""
     headers = {"X-Musement-Application": DEMO_APPLICATION}
     cart: str = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
-    items = [{"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID}]
-    httpx2.post(f"{sandbox.base_url}/carts/{cart}/items", headers=headers, json=items)
+    items = [
+        {
+            "type": "musement",
+            "product_identifier": product_id_of(SANDBOX_TEST_ACTIVITY_UUID),
+            "quantity": 1,
+        }
+    ]
+    httpx2.post(
+        f"{sandbox.base_url}/carts/{cart}/items", headers=headers, json=items
+    ).raise_for_status()
     return cart
 
 

@@ -1,37 +1,55 @@
 """Embedded emulator of the Musement Partner API v3 cart endpoints, served over loopback HTTP.
 
-Endpoints, under `/api/v3` (a base URL looks like `http://127.0.0.1:PORT/api/v3`):
+Endpoints, under `/api/v3` (a base URL looks like `http://127.0.0.1:PORT/api/v3`), each as
+Musement documents it (the pages are cited next to the code; docs/MUSEMENT_API.md has the notes):
 
-- `POST /login`: client_credentials (JSON or form) -> {access_token, expires_in, token_type}
+- `POST /login`: client_credentials (JSON or form) -> {access_token, expires_in, token_type,
+  scope}
+- `GET /activities/{activityUuid}/dates/{date}`: the products on sale that day, each with the
+  `product_id` a cart item is added by (`product_id_of(activity_uuid)` gives it)
 - `POST /carts`: a new empty cart
-- `POST /carts/{cartUuid}/items`: `[{"type": "musement", "product_identifier": <activity
-  uuid>, "quantity": n}]`; answers the first created item (items get their own uuids)
-- `GET /carts/{cartUuid}`, `GET /carts/{cartUuid}/customer/schema`
-- `PUT /carts/{cartUuid}/customer`: partial, deep-merged; required fields are only enforced
-  by `POST /orders`
+- `POST /carts/{cartUuid}/items`: `[{"type": "musement", "product_identifier": <product id>,
+  "quantity": n, "language"?, "pickup"?}]`; answers the first created item (`status:
+  PREBOOK_OK`, `product.title` the ticket's name); at most 100 items a cart
+- `GET /carts/{cartUuid}`: items carry `product {id, type, title (the activity's), api_url
+  (.../activities/{activityUuid}), retail_price}` and no activity UUID field of their own
+- `GET /carts/{cartUuid}/customer/schema`: extra-data blocks keyed and titled by activity UUID
+- `PUT /carts/{cartUuid}/customer`: partial, deep-merged; answers the Customer (documented
+  fields only: allow_profiling, city, zipcode and tax_id are stored but never echoed; fields a
+  guest never sets are null); required fields are only enforced by `POST /orders`
 - `GET /carts/{cartUuid}/items/{cartItemUuid}/participants/schema`: `cart_item_participants_info`
   (a `participants` array of exactly `quantity` `prototype` objects); 404 "1400" "This cart item
   does not require participant info" when the item's activity asks for none
 - `PUT /carts/{cartUuid}/items/{cartItemUuid}/participants`: a bare array, one object per
   participant; complete or rejected (400 with errors on `participants[i].field`), replaces what
-  was stored and answers it; `GET` on the same path answers what is stored (`[]` before a PUT)
-- `POST /orders`: `{"cart_uuid": ...}`; needs the required customer fields and participant info
-  (errors on `items.<cartItemUuid>.participants[i].field`); orders are created closed, which
-  locks the cart (423)
+  was stored; success is 200 with an empty body; `GET` on the same path answers what is stored
+  (`[]` before a PUT)
+- `POST /orders`: `{"cart_uuid", "email_notification"?, "extra_data"? (a JSON string),
+  "affiliate"?, "affiliate_channel"?}`; needs the required customer fields and participant info
+  (errors on `items.<cartItemUuid>.participants[i].field`); the order is PENDING and unpaid, and
+  it locks its cart (423 "-1" "Cart is already connected to order with state 'closed'")
+- `GET /orders/{orderUuid}`, `GET /carts/{cartUuid}/order-info` (`{order_uuid, payment: {paid,
+  status}}`; 404 "1400" "Cart does not have an associated order")
+- `POST /payments/no/payment` `{"uuid"}`: pays a zero-priced order, or any order when the sandbox
+  has the no-payment scope (`no_payment_scope=True`, `--no-payment-scope`); else 422; 423 once
+  paid. Paid orders are closed: items OK with vouchers
 
-Every endpoint but /login needs `X-Musement-Application` (400 "2271") and a known
-`X-Musement-Market` (default `us`; else 400 "-1"). With client credentials, a bearer token from
-/login is required too (401). Labels follow `Accept-Language` (en-US, it-IT).
+Unknown carts, items and orders answer 404 `{"code": "1400", "message": "Resource does not
+exist"}`. Every endpoint, /login included, needs `X-Musement-Application` (400 "2271") and a
+known `X-Musement-Market` (default `us`; else 400 "-1"). With client credentials, a bearer token
+from /login is required too (401). Labels follow `Accept-Language` (en-US, it-IT).
 
 Seeded carts (stable uuids, reseeded for every new app): `BASE_CART_UUID` (base fields only),
 `EXTRA_DATA_CART_UUID` (extra customer data from four activities, one with `properties: []`),
-`LOCKED_CART_UUID` (connected to a closed order), `PARTICIPANTS_CART_UUID` (two items that need
-participant info, one of them extra customer data too, and one that needs none; their item uuids
-are `PARTICIPANTS_CART_ITEM_UUIDS`).
+`LOCKED_CART_UUID` (connected to the paid, closed order `LOCKED_ORDER_UUID`),
+`PARTICIPANTS_CART_UUID` (two items that need participant info, one of them extra customer data
+too, and one that needs none; their item uuids are `PARTICIPANTS_CART_ITEM_UUIDS`).
 
 Fault switch: `SandboxServer(faults=True)` (or `--faults`) enables `sb.faults` (status,
 rate_limit, delay, drop, malformed per method + path glob) and the `/__sandbox/...` admin
-endpoints; both are absent otherwise. `sb.recorder` logs every request received.
+endpoints (faults, tokens, requests, `POST /__sandbox/orders/{orderUuid}/close` to mark an order
+paid and closed); both are absent otherwise. `sb.close_order(uuid)` does the same in-process.
+`sb.recorder` logs every request received.
 """
 
 from .app import create_app, sandbox_of
@@ -40,11 +58,15 @@ from .catalog import (
     COLOSSEUM_TOUR_UUID,
     EIFFEL_TOWER_UUID,
     FOOD_TOUR_UUID,
+    FREE_WALKING_TOUR_UUID,
     GONDOLA_RIDE_UUID,
     PARTICIPANTS_ACTIVITY_UUID,
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
+    PRODUCTS,
     SANDBOX_TEST_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
+    Product,
+    product_id_of,
 )
 from .cli import main
 from .faults import Fault, FaultInjector, FaultKind, FaultsDisabled
@@ -67,6 +89,7 @@ __all__ = [
     "EIFFEL_TOWER_UUID",
     "EXTRA_DATA_CART_UUID",
     "FOOD_TOUR_UUID",
+    "FREE_WALKING_TOUR_UUID",
     "GONDOLA_RIDE_UUID",
     "LOCKED_CART_UUID",
     "LOCKED_ORDER_UUID",
@@ -74,6 +97,7 @@ __all__ = [
     "PARTICIPANTS_CART_ITEM_UUIDS",
     "PARTICIPANTS_CART_UUID",
     "PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID",
+    "PRODUCTS",
     "SANDBOX_TEST_ACTIVITY_UUID",
     "SEEDED_CARTS",
     "VATICAN_MUSEUMS_UUID",
@@ -81,10 +105,12 @@ __all__ = [
     "FaultInjector",
     "FaultKind",
     "FaultsDisabled",
+    "Product",
     "RecordedRequest",
     "Recorder",
     "SandboxServer",
     "create_app",
     "main",
+    "product_id_of",
     "sandbox_of",
 ]

@@ -1,5 +1,6 @@
 """The /__sandbox admin endpoints, mounted only when faults are enabled, so a sandbox in
-another process can be driven: arm and clear faults, revoke tokens, read the recorder."""
+another process can be driven: arm and clear faults, revoke tokens, read the recorder, close
+(pay) an order."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .components import Sandbox
-from .errors import DEFAULT, musement_error
+from .errors import DEFAULT, musement_error, not_found
 from .faults import FaultKind
+from .views import order_info_json
 
 _FAULT_OPTIONS = ("times", "status", "retry_after", "delay")
 
@@ -51,6 +53,17 @@ async def revoke_tokens(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def close_order(request: Request) -> Response:
+    """Mark an order paid and closed, as a completed payment would: its items go OK and get
+    vouchers, GET /carts/{cartUuid}/order-info says paid/closed. Answers the order info."""
+    state = _sandbox(request).state
+    order = state.get_order(request.path_params["order_uuid"])
+    if order is None:
+        return not_found()
+    state.pay(order)
+    return JSONResponse(order_info_json(order))
+
+
 async def list_requests(request: Request) -> Response:
     recorded = [
         {"method": r.method, "path": r.path, "query": r.query, "headers": r.headers, "json": r.json}
@@ -71,4 +84,5 @@ ADMIN_ROUTES = [
     Route("/__sandbox/tokens", revoke_tokens, methods=["DELETE"]),
     Route("/__sandbox/requests", list_requests, methods=["GET"]),
     Route("/__sandbox/requests", clear_requests, methods=["DELETE"]),
+    Route("/__sandbox/orders/{order_uuid}/close", close_order, methods=["POST"]),
 ]

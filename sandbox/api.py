@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .catalog import CATALOG
-from .errors import (
-    DEFAULT,
-    cart_item_not_found,
-    cart_locked,
-    cart_not_found,
-    musement_error,
-    no_participants_needed,
+from .catalog import CATALOG, PRODUCTS
+from .errors import DEFAULT, cart_locked, musement_error, no_participants_needed, not_found
+from .guards import (
+    Context,
+    EarlyResponse,
+    api_endpoint,
+    json_body,
+    json_or_form_body,
+    login_endpoint,
+    unauthorized,
 )
-from .guards import Context, EarlyResponse, api_endpoint, json_body, json_or_form_body, unauthorized
 from .participants_schema import build_participants_schema
-from .participants_validation import missing_participants, validate_participants
+from .participants_validation import validate_participants
 from .schema import build_customer_schema
-from .state import Cart, CartItem
-from .validation import merge_update, missing_fields, validate_update
-from .views import cart_json, customer_json, item_json, order_json
+from .state import MAX_CART_ITEMS, Cart, CartItem
+from .validation import merge_update, validate_update
+from .views import added_item_json, cart_json, customer_json
+
+# https://partner-api.musement.com/api/booking-flow/cart/add-items: "type ... Must be one of".
+ITEM_TYPES = ("musement", "musement-realtime", "musement-gift")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
-async def login(request: Request) -> Response:
-    # /login needs no X-Musement-Application: it is how a partner gets its token.
-    tokens = request.app.state.sandbox.tokens
-    try:
-        body = await json_or_form_body(request)
-    except EarlyResponse as bad:
-        return bad.response
+@login_endpoint
+async def login(request: Request, ctx: Context) -> Response:
+    """POST /login (https://partner-api.musement.com/api/getting-started/authentication):
+    `{client_id, client_secret, grant_type: "client_credentials"}` ->
+    `{access_token, expires_in, token_type: "bearer", scope: null}`. Form bodies are accepted
+    too (undocumented; GET /login "is considered deprecated")."""
+    tokens = ctx.sandbox.tokens
+    body = await json_or_form_body(request)
     if body.get("grant_type") != "client_credentials":
         return musement_error(400, DEFAULT, "Only grant_type 'client_credentials' is supported.")
     client_id, client_secret = body.get("client_id"), body.get("client_secret")
@@ -41,26 +49,31 @@ async def login(request: Request) -> Response:
     if not tokens.credentials_match(client_id, client_secret):
         return unauthorized("Invalid client credentials.")
     return JSONResponse(
-        {"access_token": tokens.issue(), "expires_in": tokens.expires_in, "token_type": "bearer"}
+        {
+            "access_token": tokens.issue(),
+            "expires_in": tokens.expires_in,
+            "token_type": "bearer",
+            "scope": None,
+        }
     )
 
 
 @api_endpoint
 async def create_cart(request: Request, ctx: Context) -> Response:
     await json_body(request, default={})  # Musement takes `{}`; nothing in it is needed here
-    return JSONResponse(cart_json(ctx.sandbox.state.create_cart(), ctx.language))
+    cart = ctx.sandbox.state.create_cart()
+    return JSONResponse(cart_json(cart, ctx.language, ctx.api_base_url))
 
 
-def _find_cart(request: Request, ctx: Context) -> Cart:
-    cart_uuid = request.path_params["cart_uuid"]
-    cart = ctx.sandbox.state.get_cart(cart_uuid)
+def find_cart(request: Request, ctx: Context) -> Cart:
+    cart = ctx.sandbox.state.get_cart(request.path_params["cart_uuid"])
     if cart is None:
-        raise EarlyResponse(cart_not_found(cart_uuid))
+        raise EarlyResponse(not_found())
     return cart
 
 
 def _unlocked_cart(request: Request, ctx: Context) -> Cart:
-    cart = _find_cart(request, ctx)
+    cart = find_cart(request, ctx)
     if ctx.sandbox.state.is_locked(cart):
         raise EarlyResponse(cart_locked())
     return cart
@@ -68,13 +81,16 @@ def _unlocked_cart(request: Request, ctx: Context) -> Cart:
 
 @api_endpoint
 async def get_cart(request: Request, ctx: Context) -> Response:
-    return JSONResponse(cart_json(_find_cart(request, ctx), ctx.language))
+    return JSONResponse(cart_json(find_cart(request, ctx), ctx.language, ctx.api_base_url))
 
 
 @api_endpoint
 async def add_items(request: Request, ctx: Context) -> Response:
-    """Items reference activities: [{"type": "musement", "product_identifier": <activity uuid>,
-    "quantity": n}]. Returns the first created item, as Musement does."""
+    """An array of `{type, product_identifier, quantity, language?, pickup?}`, where
+    product_identifier is a product id from GET /activities/{activityUuid}/dates/{date};
+    answers the first created item, "regardless of the number of items in your request"
+    (https://partner-api.musement.com/api/booking-flow/cart/add-items,
+    https://partner-api.musement.com/guide/booking-flows/adding-items-to-cart)."""
     cart = _unlocked_cart(request, ctx)
     body = await json_body(request)
     if not isinstance(body, list) or not body:
@@ -90,32 +106,56 @@ async def add_items(request: Request, ctx: Context) -> Response:
     if errors:
         return musement_error(400, DEFAULT, "Invalid cart items.", errors=errors)
     with ctx.sandbox.state.lock:
-        created = [ctx.sandbox.state.add_item(cart, uuid, qty) for uuid, qty in wanted]
-    return JSONResponse(item_json(created[0], ctx.language))
+        # "A cart can hold a maximum of 100 items" (ibid.); the error body is not documented.
+        if len(cart.items) + len(wanted) > MAX_CART_ITEMS:
+            return musement_error(
+                400, DEFAULT, f"A cart can hold a maximum of {MAX_CART_ITEMS} items."
+            )
+        created = [ctx.sandbox.state.add_item(cart, pid, qty) for pid, qty in wanted]
+    return JSONResponse(added_item_json(created[0], ctx.language))
 
 
 def _parse_item(item: Any) -> tuple[str, int] | str:
-    """(activity uuid, quantity), or why the item is rejected."""
+    """(product id, quantity), or why the item is rejected. `type`, `product_identifier` and
+    `quantity` are required (the add-items table); `language` is a two-letter code and
+    `pickup` a pickup point UUID when given (no sandbox activity has language options or
+    pickups, so neither is ever required here)."""
     if not isinstance(item, dict):
         return "An item must be an object."
-    if item.get("type", "musement") != "musement":
-        return "Only items of type 'musement' are supported."
     identifier = item.get("product_identifier")
-    if not isinstance(identifier, str) or identifier not in CATALOG:
+    product = PRODUCTS.get(identifier) if isinstance(identifier, str) else None
+    if product is None:
+        # An activity UUID is not a product id: the docs never take one here.
         return f"Unknown product_identifier {identifier!r}."
-    quantity = item.get("quantity", 1)
+    item_type = item.get("type")
+    if item_type not in ITEM_TYPES:
+        return f"type must be one of {', '.join(ITEM_TYPES)}."
+    if item_type != product.type:
+        return f"Product {product.id} is of type {product.type!r}."
+    quantity = item.get("quantity")
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        return "quantity must be a positive integer."
-    return identifier, quantity
+        return "quantity must be an integer greater than 0."
+    language = item.get("language")
+    if language is not None and not (isinstance(language, str) and _LANGUAGE.match(language)):
+        return "language must be a two-letter language code."
+    pickup = item.get("pickup")
+    if pickup is not None and not (isinstance(pickup, str) and _UUID.match(pickup)):
+        return "pickup must be a pickup point UUID."
+    return product.id, quantity
 
 
 @api_endpoint
 async def get_customer_schema(request: Request, ctx: Context) -> Response:
-    return JSONResponse(build_customer_schema(_find_cart(request, ctx), ctx.language))
+    # https://partner-api.musement.com/reference/openapi/customer-info/get/carts/cartuuid/customer/schema.md
+    return JSONResponse(build_customer_schema(find_cart(request, ctx), ctx.language))
 
 
 @api_endpoint
 async def put_customer(request: Request, ctx: Context) -> Response:
+    """Partial bodies are accepted: extra customer data may be sent "either together with the
+    lead booker information or separately"
+    (https://partner-api.musement.com/guide/booking-flows/set-extra-customer-data); answers
+    the Customer (200 Customer, https://partner-api.musement.com/reference/tag/Customer-info/)."""
     cart = _unlocked_cart(request, ctx)
     body = await json_body(request, default={})
     clean, errors = validate_update(body, cart)
@@ -131,25 +171,30 @@ async def put_customer(request: Request, ctx: Context) -> Response:
 
 def _participants_item(request: Request, ctx: Context) -> tuple[Cart, CartItem]:
     """The cart and the item of a participants path, if the item needs participant info."""
-    cart = _find_cart(request, ctx)
-    item_uuid = request.path_params["item_uuid"]
-    item = cart.item(item_uuid)
+    cart = find_cart(request, ctx)
+    item = cart.item(request.path_params["item_uuid"])
     if item is None:
-        raise EarlyResponse(cart_item_not_found(item_uuid))
+        raise EarlyResponse(not_found())
     if not CATALOG[item.activity_uuid].asks_participants:
+        # 404 {"code": "1400", "message": "This cart item does not require participant info"}
+        # (https://partner-api.musement.com/reference/openapi/customer-info/put/carts/cartuuid/items/cartitemuuid/participants.md).
         raise EarlyResponse(no_participants_needed())
     return cart, item
 
 
 @api_endpoint
 async def get_participants_schema(request: Request, ctx: Context) -> Response:
+    # https://partner-api.musement.com/api/booking-flow/customer/participant-info
     _, item = _participants_item(request, ctx)
     return JSONResponse(build_participants_schema(item, ctx.language))
 
 
 @api_endpoint
 async def get_participants(request: Request, ctx: Context) -> Response:
-    """What the last valid PUT stored; `[]` before any (Musement documents no other answer)."""
+    """What the last valid PUT stored; `[]` before any. The guide names this endpoint
+    ("Get participants - retrieve submitted participant information",
+    https://partner-api.musement.com/api/booking-flow/customer/participant-info); its shape is
+    not in any copy we read."""
     _, item = _participants_item(request, ctx)
     with ctx.sandbox.state.lock:
         return JSONResponse(item.participants)
@@ -157,7 +202,12 @@ async def get_participants(request: Request, ctx: Context) -> Response:
 
 @api_endpoint
 async def put_participants(request: Request, ctx: Context) -> Response:
-    """A bare array, one object per participant; it replaces what was stored and is echoed."""
+    """A bare array, one object per participant; it replaces what was stored.
+
+    The reference documents 404, 423 and a default error, and no success response
+    (https://partner-api.musement.com/reference/openapi/customer-info/put/carts/cartuuid/items/cartitemuuid/participants.md):
+    the sandbox answers 200 with an empty body, the least a client can get.
+    """
     cart, item = _participants_item(request, ctx)
     if ctx.sandbox.state.is_locked(cart):
         return cart_locked()
@@ -169,38 +219,7 @@ async def put_participants(request: Request, ctx: Context) -> Response:
         )
     with ctx.sandbox.state.lock:
         item.participants = clean
-        return JSONResponse(item.participants)
-
-
-@api_endpoint
-async def create_order(request: Request, ctx: Context) -> Response:
-    """Orders are created closed at once (no payment step), which locks their cart."""
-    body = await json_body(request, default={})
-    cart_uuid = body.get("cart_uuid") if isinstance(body, dict) else None
-    if not isinstance(cart_uuid, str):
-        return musement_error(400, DEFAULT, "cart_uuid is required.")
-    state = ctx.sandbox.state
-    cart = state.get_cart(cart_uuid)
-    if cart is None:
-        return cart_not_found(cart_uuid)
-    with state.lock:
-        if state.is_locked(cart):
-            return cart_locked()
-        if not cart.items:
-            return musement_error(400, DEFAULT, "The cart is empty.")
-        # Required customer fields are enforced here, not on the (partial) PUT customer; so is
-        # participant info, which an item needing it has none of until its first PUT.
-        missing_customer, missing_people = missing_fields(cart), missing_participants(cart)
-        if missing_customer or missing_people:
-            return musement_error(
-                400,
-                DEFAULT,
-                f"{'Customer' if missing_customer else 'Participant'} info for the cart is "
-                "incomplete.",
-                errors=[e.to_json() for e in missing_customer + missing_people],
-            )
-        order = state.create_order(cart)
-        return JSONResponse(order_json(order, cart, ctx.language))
+    return Response(status_code=200)
 
 
 ROUTES = [
@@ -225,5 +244,4 @@ ROUTES = [
         get_participants,
         methods=["GET"],
     ),
-    Route("/orders", create_order, methods=["POST"]),
 ]

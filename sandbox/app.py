@@ -9,11 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
+from .activities import ACTIVITY_ROUTES
 from .admin import ADMIN_ROUTES
 from .api import ROUTES
 from .components import Sandbox
 from .errors import DEFAULT, musement_error
 from .faults import FaultInjector, FaultMiddleware
+from .orders import ORDER_ROUTES
 from .recorder import Recorder, RecorderMiddleware
 from .seed import seed
 from .state import SandboxState
@@ -34,11 +36,13 @@ def create_app(
     client_id: str | None = None,
     client_secret: str | None = None,
     expires_in: float = DEFAULT_EXPIRES_IN,
+    no_payment_scope: bool = False,
 ) -> Starlette:
     """A fresh, freshly seeded sandbox app; its parts are at `app.state.sandbox`.
 
     With `client_id`/`client_secret`, every /api/v3 call but /login needs a bearer token.
     With `faults=True`, the fault middleware and the /__sandbox admin endpoints are installed.
+    With `no_payment_scope=True`, POST /payments/no/payment completes orders of any price.
     """
     state = SandboxState()
     seed(state)
@@ -47,8 +51,9 @@ def create_app(
         tokens=TokenStore(client_id, client_secret, expires_in),
         recorder=Recorder(),
         faults=FaultInjector(enabled=faults),
+        no_payment_scope=no_payment_scope,
     )
-    routes: list[BaseRoute] = [Mount(API_PREFIX, routes=ROUTES)]
+    routes: list[BaseRoute] = [Mount(API_PREFIX, routes=ROUTES + ORDER_ROUTES + ACTIVITY_ROUTES)]
     middleware = [Middleware(RecorderMiddleware, recorder=sandbox.recorder)]
     if faults:
         routes.extend(ADMIN_ROUTES)

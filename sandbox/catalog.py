@@ -1,4 +1,11 @@
-"""The sandbox's small activity catalog and the extra customer data each activity asks for.
+"""The sandbox's small activity catalog, the products sold for each activity, and the extra
+customer data each activity asks for.
+
+A cart item is added by *product* id, not by activity UUID: `product_identifier` is "obtained
+from the /activities/{activityUuid}/dates/{date} endpoint" (`product_id` there)
+(https://partner-api.musement.com/api/booking-flow/cart/add-items, and the older
+https://api-docs.musement.com/docs/manage-items-1). The sandbox sells one ticket per activity,
+the same product id on every date (a guess: the docs show one product, not how ids vary).
 
 `questions is None` means the activity asks for no extra customer data (it does not appear in
 `extra_customer_data`); an empty tuple means it has an extra-data form with no questions, which
@@ -25,6 +32,9 @@ EIFFEL_TOWER_UUID = "b7c9d1e3-5f6a-11e8-8f1a-0a7c5e1f2b3d"
 # and extra customer data"; the titles here are the sandbox's own.
 PARTICIPANTS_ACTIVITY_UUID = "0420c908-981e-4e27-a40f-767e8b66574a"
 PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID = "165fcd0d-2046-11e7-9cc9-06a7e332783f"
+# A free activity: an order of it is zero-priced, which any partner may complete with
+# POST /payments/no/payment (https://partner-api.musement.com/reference/3.4.0/tag/payments).
+FREE_WALKING_TOUR_UUID = "c4d6e8f0-6a7b-11e8-8f1a-0a7c5e1f2b3d"
 
 
 class QuestionKind(Enum):
@@ -152,6 +162,11 @@ _ACTIVITIES = (
             ask("email", required=False),
         ),
     ),
+    Activity(
+        FREE_WALKING_TOUR_UUID,
+        _label("Free walking tour of Milan", "Tour a piedi gratuito di Milano"),
+        0.0,
+    ),
     # A border crossing: passports for every traveller, a pickup hotel for the booking.
     Activity(
         PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
@@ -175,3 +190,50 @@ _ACTIVITIES = (
 )
 
 CATALOG: dict[str, Activity] = {activity.uuid: activity for activity in _ACTIVITIES}
+
+
+@dataclass(frozen=True)
+class Product:
+    """What a cart item is made of: a ticket of one activity, listed by the dates endpoint."""
+
+    id: str  # `product_id` in the dates endpoint, `product_identifier` when adding an item
+    activity_uuid: str
+    # The ticket's own name: an added item's `product.title` is "Adult ticket" in the docs
+    # (https://partner-api.musement.com/api/booking-flow/cart/add-items).
+    name: Label
+    holder_code: str = "adult"
+    # One of the documented item types: musement, musement-realtime, musement-gift (ibid.).
+    type: str = "musement"
+    # Instant confirmation: items go PENDING -> OK once paid
+    # (https://partner-api.musement.com/api/booking-flow/order/status/).
+    max_confirmation_time: str = "P0D"
+
+    @property
+    def activity(self) -> Activity:
+        return CATALOG[self.activity_uuid]
+
+
+# Product ids are numeric strings, like the docs' "249217479", which the sandbox test activity
+# reuses; the others follow it.
+_PRODUCT_IDS: dict[str, str] = {
+    SANDBOX_TEST_ACTIVITY_UUID: "249217479",
+    COLOSSEUM_TOUR_UUID: "249217480",
+    FOOD_TOUR_UUID: "249217481",
+    GONDOLA_RIDE_UUID: "249217482",
+    VATICAN_MUSEUMS_UUID: "249217483",
+    EIFFEL_TOWER_UUID: "249217484",
+    FREE_WALKING_TOUR_UUID: "249217485",
+    PARTICIPANTS_ACTIVITY_UUID: "249217486",
+    PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID: "249217487",
+}
+assert set(_PRODUCT_IDS) == set(CATALOG)
+
+PRODUCTS: dict[str, Product] = {
+    product_id: Product(product_id, activity_uuid, _label("Adult ticket", "Biglietto adulto"))
+    for activity_uuid, product_id in _PRODUCT_IDS.items()
+}
+
+
+def product_id_of(activity_uuid: str) -> str:
+    """The product id of the sandbox's ticket for an activity, as the dates endpoint lists it."""
+    return _PRODUCT_IDS[activity_uuid]

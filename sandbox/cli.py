@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--client-id", help="require /login with these client credentials")
     parser.add_argument("--client-secret", help="the client secret that goes with --client-id")
+    parser.add_argument(
+        "--no-payment-scope",
+        action="store_true",
+        help="let POST /payments/no/payment complete orders priced above zero",
+    )
     return parser
 
 
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             faults=args.faults,
             client_id=args.client_id,
             client_secret=args.client_secret,
+            no_payment_scope=args.no_payment_scope,
         )
     except OSError as exc:
         print(f"cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
@@ -62,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  fault injection on: {server.url}/__sandbox/faults")
         if args.client_id:
             print("  bearer tokens required: POST /login with the given client credentials")
+        if args.no_payment_scope:
+            print("  no-payment scope: POST /payments/no/payment completes any order")
         print("Press Ctrl-C to stop.", flush=True)
         try:
             while not stopped.wait(0.5):

@@ -16,3 +16,7 @@ class Sandbox:
     tokens: TokenStore
     recorder: Recorder
     faults: FaultInjector
+    # Whether the partner may complete orders priced above zero with POST /payments/no/payment,
+    # a permission Musement sets up "ahead of time" for merchants of record
+    # (https://partner-api.musement.com/reference/3.4.0/tag/payments).
+    no_payment_scope: bool = False

@@ -16,11 +16,13 @@ from .errors import (
     DEFAULT,
     GENERIC,
     MISSING_APPLICATION,
+    MISSING_APPLICATION_MESSAGE,
     UNKNOWN_MARKET_MESSAGE,
     musement_error,
 )
+from .faults import API_PREFIX
 from .i18n import negotiate_language
-from .markets import Country, resolve_market
+from .markets import Country, market_code, resolve_market
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,12 @@ class Context:
     sandbox: Sandbox
     language: str
     country: Country
+    market: str
+    site_url: str  # http://127.0.0.1:PORT, where Musement has https://sandbox.musement.com
+
+    @property
+    def api_base_url(self) -> str:
+        return self.site_url + API_PREFIX
 
 
 Handler = Callable[[Request, Context], Awaitable[Response]]
@@ -42,20 +50,39 @@ class EarlyResponse(Exception):
 
 def api_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a handler with the checks Musement applies before routing to a resource."""
+    return _guarded(handler, needs_token=True)
 
+
+def login_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """The same checks but the bearer token, which /login is how a partner gets."""
+    return _guarded(handler, needs_token=False)
+
+
+def _guarded(handler: Handler, *, needs_token: bool) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         sandbox: Sandbox = request.app.state.sandbox
+        # "This header is required for all endpoints", and "is also expected for
+        # authentication requests" (https://partner-api.musement.com/api/getting-started/headers/application/;
+        # https://partner-api.musement.com/api/getting-started/authentication: "All requests,
+        # authenticated or not, require the X-Musement-Application header").
         if not request.headers.get("x-musement-application", "").strip():
-            return musement_error(
-                400, MISSING_APPLICATION, "The X-Musement-Application header is required."
-            )
-        country = resolve_market(request.headers.get("x-musement-market"))
+            return musement_error(400, MISSING_APPLICATION, MISSING_APPLICATION_MESSAGE)
+        # "An invalid X-Musement-Market value will return a 400 status code response"
+        # (https://partner-api.musement.com/guide/overview/musement-market-header). Not every
+        # endpoint lists the header (the participants endpoints, /orders and /login do not);
+        # the sandbox checks it everywhere, the less convenient reading.
+        market = market_code(request.headers.get("x-musement-market"))
+        country = resolve_market(market)
         if country is None:
             return musement_error(400, GENERIC, UNKNOWN_MARKET_MESSAGE)
-        if sandbox.tokens.enforced and not _has_valid_token(request, sandbox):
+        if needs_token and sandbox.tokens.enforced and not _has_valid_token(request, sandbox):
             return unauthorized("The access token is missing, invalid or expired.")
         context = Context(
-            sandbox, negotiate_language(request.headers.get("accept-language")), country
+            sandbox,
+            negotiate_language(request.headers.get("accept-language")),
+            country,
+            market,
+            f"{request.url.scheme}://{request.url.netloc}",
         )
         try:
             return await handler(request, context)

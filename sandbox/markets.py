@@ -60,7 +60,11 @@ MARKETS: dict[str, Country] = {
 }
 
 
+def market_code(header: str | None) -> str:
+    """The market a request asks for; a missing header means `us`."""
+    return (header or DEFAULT_MARKET).strip().lower() or DEFAULT_MARKET
+
+
 def resolve_market(header: str | None) -> Country | None:
     """The market's country; a missing header means `us`, an unknown code means None."""
-    code = (header or DEFAULT_MARKET).strip().lower() or DEFAULT_MARKET
-    return MARKETS.get(code)
+    return MARKETS.get(market_code(header))

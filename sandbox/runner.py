@@ -36,10 +36,15 @@ class SandboxServer:
         client_id: str | None = None,
         client_secret: str | None = None,
         expires_in: float = DEFAULT_EXPIRES_IN,
+        no_payment_scope: bool = False,
         graceful_timeout: int = 1,
     ) -> None:
         self.app: Starlette = create_app(
-            faults=faults, client_id=client_id, client_secret=client_secret, expires_in=expires_in
+            faults=faults,
+            client_id=client_id,
+            client_secret=client_secret,
+            expires_in=expires_in,
+            no_payment_scope=no_payment_scope,
         )
         # Bound here, not by uvicorn, so the port is known before the server starts.
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -93,6 +98,13 @@ class SandboxServer:
     def revoke_tokens(self) -> None:
         """Expire every issued token: the next call with one gets 401."""
         self.tokens.revoke_all()
+
+    def close_order(self, order_uuid: str) -> None:
+        """Mark an order paid and closed, as a completed payment would (items OK, vouchers)."""
+        order = self.state.get_order(order_uuid)
+        if order is None:
+            raise KeyError(order_uuid)
+        self.state.pay(order)
 
     def start(self) -> SandboxServer:
         if self._thread is not None:

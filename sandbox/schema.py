@@ -76,7 +76,10 @@ def _activity_form(activity: Activity, order: int, language: str) -> JSON:
         for position, q in enumerate(questions, start=1)
     } or []
     form: JSON = {
-        "title": translate(activity.title, language),
+        # Keyed *and titled* by the activity UUID; the activity's name is not in the schema
+        # (https://partner-api.musement.com/api/booking-flow/customer/extra-customer-data,
+        # https://partner-api.musement.com/guide/booking-flows/set-extra-customer-data).
+        "title": activity.uuid,
         "type": "object",
         "properties": properties,
     }

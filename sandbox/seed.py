@@ -13,6 +13,7 @@ from .catalog import (
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
+    product_id_of,
 )
 from .customer_fields import EXTRA_CUSTOMER_DATA
 from .markets import MARKETS
@@ -31,7 +32,7 @@ SEEDED_CARTS: dict[str, str] = {
         "hotel location), Colosseum tour (date, single choice), food tour (optional multi "
         "choice and text), gondola ride (empty form: properties [])"
     ),
-    LOCKED_CART_UUID: "connected to a closed order: PUT customer and POST items answer 423",
+    LOCKED_CART_UUID: ("connected to a paid, closed order: PUT customer and POST items answer 423"),
     PARTICIPANTS_CART_UUID: (
         "participant info: Last Supper tour x2 (salutation, names, date of birth, optional "
         "email), Montenegro day trip x1 (names, date of birth, nationality, passport; plus extra "
@@ -73,7 +74,8 @@ def seed(state: SandboxState) -> None:
     for cart_uuid, items in contents.items():
         cart = state.create_cart(cart_uuid)
         for index, (activity_uuid, quantity) in enumerate(items):
-            state.add_item(cart, activity_uuid, quantity, _item_uuid(cart_uuid, index))
+            item_uuid = _item_uuid(cart_uuid, index)
+            state.add_item(cart, product_id_of(activity_uuid), quantity, item_uuid)
 
     locked = state.carts[LOCKED_CART_UUID]
     locked.customer = {
@@ -89,4 +91,5 @@ def seed(state: SandboxState) -> None:
         },
     }
     locked.customer_country = MARKETS["us"]
-    state.create_order(locked, LOCKED_ORDER_UUID)
+    # Paid and closed: "Cart is already connected to order with state 'closed'".
+    state.pay(state.create_order(locked, LOCKED_ORDER_UUID, email_notification="NONE"))

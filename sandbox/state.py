@@ -6,25 +6,54 @@ thread, so every access goes through `SandboxState.lock`.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalog import PRODUCTS, Product
 from .markets import Country
 
-# Orders are created closed (the sandbox has no payment step), which locks their cart.
-ORDER_STATE_CLOSED = "closed"
+# A cart item once added: "status": "PREBOOK_OK"
+# (https://partner-api.musement.com/api/booking-flow/cart/add-items).
+ITEM_PREBOOK_OK = "PREBOOK_OK"
+# Orders and their items are created PENDING; instant-confirmation items go OK after payment,
+# and the order follows once every item is confirmed
+# (https://partner-api.musement.com/api/partner/booking-flow/order/create,
+# https://partner-api.musement.com/api/booking-flow/order/status/).
+ORDER_PENDING = "PENDING"
+ORDER_OK = "OK"
+# `payment.status` of GET /carts/{cartUuid}/order-info, a lower-case vocabulary of its own
+# (https://partner-api.musement.com/reference/openapi/carts-misc/get/carts/cartuuid/order-info.md):
+# a new order is "created" (a guess among the enum's values); paying it closes it, the state the
+# documented 423 message names ("Cart is already connected to order with state 'closed'").
+PAYMENT_CREATED = "created"
+PAYMENT_CLOSED = "closed"
+# "A cart can hold a maximum of 100 items" (https://partner-api.musement.com/api/booking-flow/cart/add-items).
+MAX_CART_ITEMS = 100
 
 
 @dataclass
 class CartItem:
     uuid: str
-    activity_uuid: str
+    product_id: str
     quantity: int
     # What the last valid PUT participants stored: one object per participant, or nothing yet.
     participants: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def product(self) -> Product:
+        return PRODUCTS[self.product_id]
+
+    @property
+    def activity_uuid(self) -> str:
+        return self.product.activity_uuid
+
+    @property
+    def total(self) -> float:
+        return self.product.activity.price * self.quantity
 
 
 @dataclass
@@ -44,13 +73,38 @@ class Cart:
         """Activities in the cart, in order of first appearance, without repeats."""
         return list(dict.fromkeys(item.activity_uuid for item in self.items))
 
+    @property
+    def total(self) -> float:
+        return sum(item.total for item in self.items)
+
+
+@dataclass
+class OrderItem:
+    uuid: str
+    transaction_code: str
+    cart_item: CartItem
+    status: str = ORDER_PENDING
+
 
 @dataclass
 class Order:
     uuid: str
     identifier: str
-    cart_uuid: str
-    status: str = ORDER_STATE_CLOSED
+    cart: Cart
+    date: str
+    market: str
+    items: list[OrderItem]
+    email_notification: str | None = None
+    extra_data: str | None = None
+    affiliate: str | None = None
+    affiliate_channel: str | None = None
+    status: str = ORDER_PENDING
+    paid: bool = False
+    payment_status: str = PAYMENT_CREATED
+
+    @property
+    def total(self) -> float:
+        return self.cart.total
 
 
 class SandboxState:
@@ -70,27 +124,76 @@ class SandboxState:
         with self.lock:
             return self.carts.get(cart_uuid)
 
-    def is_locked(self, cart: Cart) -> bool:
+    def order_of(self, cart: Cart) -> Order | None:
         with self.lock:
-            order = self.orders.get(cart.order_uuid or "")
-            return order is not None and order.status == ORDER_STATE_CLOSED
+            return self.orders.get(cart.order_uuid or "")
+
+    def is_locked(self, cart: Cart) -> bool:
+        """Whether the cart's customer, participants and items can no longer change.
+
+        The docs name one locking state: 423 "Cart is already connected to order with state
+        'closed'", described as "cart cannot be modified due to connected order status"
+        (https://partner-api.musement.com/reference/tag/Customer-info/,
+        https://partner-api.musement.com/reference/openapi/customer-info/put/carts/cartuuid/items/cartitemuuid/participants.md).
+        Whether a PENDING order already locks is not documented; the message reads like a
+        template filled with the order's state, and the docs advise creating an order only when
+        payment is about to happen. So the sandbox takes the less convenient reading: any order
+        locks its cart (still answering the documented message, 'closed' included).
+        """
+        with self.lock:
+            return self.order_of(cart) is not None
 
     def add_item(
-        self, cart: Cart, activity_uuid: str, quantity: int, item_uuid: str | None = None
+        self, cart: Cart, product_id: str, quantity: int, item_uuid: str | None = None
     ) -> CartItem:
         with self.lock:
-            item = CartItem(item_uuid or str(uuid.uuid4()), activity_uuid, quantity)
+            item = CartItem(item_uuid or str(uuid.uuid4()), product_id, quantity)
             cart.items.append(item)
             return item
 
-    def create_order(self, cart: Cart, order_uuid: str | None = None) -> Order:
+    def create_order(
+        self,
+        cart: Cart,
+        order_uuid: str | None = None,
+        *,
+        market: str = "us",
+        email_notification: str | None = None,
+        extra_data: str | None = None,
+        affiliate: str | None = None,
+        affiliate_channel: str | None = None,
+    ) -> Order:
+        """A PENDING, unpaid order of the cart, with the optional fields of the request."""
         with self.lock:
             number = next(self._order_numbers)
             order = Order(
                 uuid=order_uuid or str(uuid.uuid4()),
                 identifier=f"MUS{number:07d}",
-                cart_uuid=cart.uuid,
+                cart=cart,
+                date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                market=market,
+                items=[
+                    OrderItem(str(uuid.uuid4()), str(uuid.uuid4()), item) for item in cart.items
+                ],
+                email_notification=email_notification,
+                extra_data=extra_data,
+                affiliate=affiliate,
+                affiliate_channel=affiliate_channel,
             )
             self.orders[order.uuid] = order
             cart.order_uuid = order.uuid
+            return order
+
+    def get_order(self, order_uuid: str) -> Order | None:
+        with self.lock:
+            return self.orders.get(order_uuid)
+
+    def pay(self, order: Order) -> Order:
+        """Mark the order paid and closed: its (instant-confirmation) items go OK, which gives
+        them vouchers, then the order does."""
+        with self.lock:
+            order.paid = True
+            order.payment_status = PAYMENT_CLOSED
+            for item in order.items:
+                item.status = ORDER_OK
+            order.status = ORDER_OK
             return order

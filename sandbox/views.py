@@ -1,44 +1,90 @@
-"""JSON bodies for carts, cart items, customers and orders."""
+"""JSON bodies for carts, cart items, customers and orders, as Musement documents them.
+
+Only documented fields are sent: where the docs show no field for something (an
+`activity_uuid` in a cart item, say), the sandbox has none either, so clients are tested
+against the least they can count on.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .catalog import CATALOG
-from .customer_fields import BASE_FIELDS, EXTRA_CUSTOMER_DATA
+from .customer_fields import EXTRA_CUSTOMER_DATA
 from .i18n import translate
-from .state import Cart, CartItem, Order
+from .state import ITEM_PREBOOK_OK, ORDER_OK, Cart, CartItem, Order, OrderItem
 
 JSON = dict[str, Any]
 CURRENCY = "EUR"
 
 
 def price(value: float, currency: str = CURRENCY) -> JSON:
-    return {"currency": currency, "value": round(value, 2), "formatted_value": f"€ {value:.2f}"}
-
-
-def item_json(item: CartItem, language: str) -> JSON:
-    activity = CATALOG[item.activity_uuid]
+    # {currency, value, formatted_value, formatted_iso_value}
+    # (https://partner-api.musement.com/api/booking-flow/cart/add-items).
     return {
-        "uuid": item.uuid,
-        "type": "musement",
-        "product": {
-            "type": "musement",
-            "product_identifier": activity.uuid,
-            "activity_uuid": activity.uuid,
-            "title": translate(activity.title, language),
-            "retail_price": price(activity.price),
-        },
-        "quantity": item.quantity,
-        "total_price": price(activity.price * item.quantity),
+        "currency": currency,
+        "value": round(value, 2),
+        "formatted_value": f"€ {value:.2f}",
+        "formatted_iso_value": f"€{value:.2f}",
     }
 
 
-def cart_json(cart: Cart, language: str) -> JSON:
-    total = sum(CATALOG[i.activity_uuid].price * i.quantity for i in cart.items)
+def activity_api_url(api_base_url: str, activity_uuid: str) -> str:
+    # An order item names its activity only here: "api_url":
+    # "https://sandbox.musement.com/api/v3/activities/11eeb25c-..."
+    # (https://partner-api.musement.com/api/partner/booking-flow/order/create).
+    return f"{api_base_url}/activities/{activity_uuid}"
+
+
+def added_item_json(item: CartItem, language: str) -> JSON:
+    """The answer to POST /carts/{cartUuid}/items: the first created item, exactly the
+    documented fields; `product.title` is the ticket's name ("Adult ticket"), and no activity
+    UUID appears (https://partner-api.musement.com/api/booking-flow/cart/add-items)."""
+    product = item.product
+    return {
+        "uuid": item.uuid,
+        "status": ITEM_PREBOOK_OK,
+        "quantity": item.quantity,
+        "total_price": price(item.total),
+        "total_price_without_service_fee": price(item.total),
+        "product": {
+            "id": product.id,
+            "type": product.type,
+            "title": translate(product.name, language),
+            "retail_price": price(product.activity.price),
+        },
+    }
+
+
+def item_json(item: CartItem, language: str, api_base_url: str) -> JSON:
+    """A cart item inside GET /carts/{cartUuid}.
+
+    The docs' example of this is cut in every copy we could read
+    (https://partner-api.musement.com/guide/booking-flows/adding-items-to-cart), so the item
+    has the fields of an added item, and its product those an order item documents for
+    naming the activity: `title` is the activity's title and `api_url` ends in
+    /activities/{activityUuid} (https://partner-api.musement.com/api/partner/booking-flow/order/create).
+    There is no `activity_uuid` field: no page shows one.
+    """
+    body = added_item_json(item, language)
+    product = item.product
+    body["product"] = {
+        "id": product.id,
+        "type": product.type,
+        "title": translate(product.activity.title, language),
+        "api_url": activity_api_url(api_base_url, product.activity_uuid),
+        "retail_price": price(product.activity.price),
+    }
+    return body
+
+
+def cart_json(cart: Cart, language: str, api_base_url: str) -> JSON:
+    # Top-level keys of the older docs' empty cart
+    # (https://api-docs.musement.com/docs/create-a-cart); `customer` is in the reference's
+    # sample (https://partner-api.musement.com/reference/3.4.0/tag/carts).
+    total = cart.total
     body: JSON = {
         "uuid": cart.uuid,
-        "items": [item_json(item, language) for item in cart.items],
+        "items": [item_json(item, language, api_base_url) for item in cart.items],
         "full_price": price(total),
         "discount": price(0),
         "retail_price": price(total),
@@ -54,6 +100,35 @@ def _php_object(value: dict[str, Any]) -> dict[str, Any] | list[Any]:
     return value or []
 
 
+# The Customer answered by PUT /carts/{cartUuid}/customer (and shown in a cart), field by
+# field (https://partner-api.musement.com/reference/openapi/customer-info/put/carts/cartuuid/customer.md,
+# https://partner-api.musement.com/reference/tag/Customer-info/; the field list past
+# extra_customer_data is the one DESIGN.md gives). Of the written fields, these are echoed;
+# allow_profiling, city, zipcode and tax_id are accepted and stored, never echoed.
+ECHOED_FIELDS = (
+    "firstname",
+    "lastname",
+    "email",
+    "musement_newsletter",
+    "thirdparty_newsletter",
+    "events_related_newsletter",
+    "address",
+)
+# Documented fields a guest checkout never sets: null (the plausible value for an unset
+# field, object-valued or not).
+UNSET_FIELDS = (
+    "id",
+    "avatar",
+    "currency",
+    "birthdate",
+    "gender",
+    "id_number",
+    "mobile",
+    "favourite_city",
+    "locale",
+)
+
+
 def customer_json(cart: Cart, language: str) -> JSON:
     customer = cart.customer
     extra = {
@@ -61,21 +136,75 @@ def customer_json(cart: Cart, language: str) -> JSON:
         for uuid, answers in customer.get(EXTRA_CUSTOMER_DATA, {}).items()
     }
     body: JSON = {
+        # "translated based on the Accept-Language header value"; derived by Musement, here
+        # from the market of the last update.
         "country": cart.customer_country.to_json(language) if cart.customer_country else None,
         EXTRA_CUSTOMER_DATA: _php_object(extra),
     }
-    for base_field in BASE_FIELDS:
-        body[base_field.key] = customer.get(base_field.key)
+    for key in ECHOED_FIELDS:
+        body[key] = customer.get(key)
+    for key in UNSET_FIELDS:
+        body[key] = None
+    # The reference's samples list keys alphabetically.
     return dict(sorted(body.items()))
 
 
-def order_json(order: Order, cart: Cart, language: str) -> JSON:
+def order_json(order: Order, language: str, api_base_url: str, site_url: str) -> JSON:
+    """An Order (https://partner-api.musement.com/api/partner/booking-flow/order/create):
+    the same object answers POST /orders, GET /orders/{orderUuid} and POST
+    /payments/no/payment (https://partner-api.musement.com/api/booking-flow/order/status/,
+    https://partner-api.musement.com/reference/3.4.0/tag/payments)."""
+    customer = order.cart.customer
     return {
-        "uuid": order.uuid,
         "identifier": order.identifier,
-        "cart_uuid": order.cart_uuid,
+        "uuid": order.uuid,
+        "date": order.date,
         "status": order.status,
-        "customer": customer_json(cart, language),
-        "items": [item_json(item, language) for item in cart.items],
-        "total_price": cart_json(cart, language)["retail_price"],
+        "market": order.market,
+        "isAgency": False,
+        "isPaid": order.paid,
+        # The request's `extra_data` string, under both documented response keys: extraData
+        # (order creation guide) and extra_data (the payments reference's Order sample).
+        "extraData": order.extra_data,
+        "extra_data": order.extra_data,
+        "customer": {key: customer.get(key) for key in ("email", "firstname", "lastname")},
+        "items": [_order_item_json(item, language, api_base_url, site_url) for item in order.items],
+        "discount_amount": price(0),
+    }
+
+
+def _order_item_json(item: OrderItem, language: str, api_base_url: str, site_url: str) -> JSON:
+    product = item.cart_item.product
+    unit_price = price(product.activity.price)
+    return {
+        "uuid": item.uuid,
+        "transaction_code": item.transaction_code,
+        "product": {
+            "type": product.type,
+            "max_confirmation_time": product.max_confirmation_time,
+            "id": product.id,
+            "title": translate(product.activity.title, language),
+            "api_url": activity_api_url(api_base_url, product.activity_uuid),
+            "original_retail_price": unit_price,
+            "retail_price": unit_price,
+            "discount_amount": price(0),
+            "service_fee": price(0),
+        },
+        "quantity": item.cart_item.quantity,
+        "status": item.status,
+        # "Download URLs, populated only when the item status is OK"
+        # (https://partner-api.musement.com/api/booking-flow/order/status/).
+        "vouchers": (
+            [{"url": f"{site_url}/voucher/view/{item.uuid}?pdf=1"}]
+            if item.status == ORDER_OK
+            else []
+        ),
+    }
+
+
+def order_info_json(order: Order) -> JSON:
+    # https://partner-api.musement.com/reference/openapi/carts-misc/get/carts/cartuuid/order-info.md
+    return {
+        "order_uuid": order.uuid,
+        "payment": {"paid": order.paid, "status": order.payment_status},
     }

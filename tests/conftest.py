@@ -13,7 +13,7 @@ import httpx2
 import pytest
 from mcp import Client
 
-from musement_mcp.sandbox import SandboxServer
+from musement_mcp.sandbox import SandboxServer, product_id_of
 from musement_mcp.server import Settings, build_server
 from tests.support.common import ERAS, TEST_APPLICATION, settings_for
 from tests.support.node import HttpServers, require_node
@@ -82,7 +82,7 @@ def make_cart(sandbox_http: httpx2.Client) -> Callable[..., str]:
         cart = sandbox_http.post("carts").raise_for_status().json()
         if activities:
             items = [
-                {"type": "musement", "product_identifier": a, "quantity": quantity}
+                {"type": "musement", "product_identifier": product_id_of(a), "quantity": quantity}
                 for a in activities
             ]
             sandbox_http.post(f"carts/{cart['uuid']}/items", json=items).raise_for_status()

@@ -15,6 +15,7 @@ from musement_mcp.sandbox import (
     PARTICIPANTS_ACTIVITY_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     SandboxServer,
+    product_id_of,
 )
 from tests.support.common import TEST_APPLICATION, error_of
 from tests.support.processes import serve_http, server_log, stdio_params
@@ -48,6 +49,7 @@ DEBUG_ENV = {"MUSEMENT_CLIENT_SECRET": CLIENT_SECRET, "MUSEMENT_LOG_LEVEL": "DEB
 def new_cart(sandbox: SandboxServer) -> str:
     token = httpx2.post(
         f"{sandbox.base_url}/login",
+        headers={"X-Musement-Application": TEST_APPLICATION},  # /login needs it too
         json={
             "client_id": "partner",
             "client_secret": CLIENT_SECRET,
@@ -57,8 +59,16 @@ def new_cart(sandbox: SandboxServer) -> str:
     headers = {"X-Musement-Application": TEST_APPLICATION, "Authorization": f"Bearer {token}"}
     cart = httpx2.post(f"{sandbox.base_url}/carts", headers=headers).json()["uuid"]
     items = [
-        {"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID},
-        {"type": "musement", "product_identifier": PARTICIPANTS_ACTIVITY_UUID},
+        {
+            "type": "musement",
+            "product_identifier": product_id_of(SANDBOX_TEST_ACTIVITY_UUID),
+            "quantity": 1,
+        },
+        {
+            "type": "musement",
+            "product_identifier": product_id_of(PARTICIPANTS_ACTIVITY_UUID),
+            "quantity": 1,
+        },
     ]
     httpx2.post(
         f"{sandbox.base_url}/carts/{cart}/items", headers=headers, json=items

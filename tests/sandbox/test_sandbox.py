@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -22,8 +23,10 @@ from musement_mcp.sandbox import (
     EIFFEL_TOWER_UUID,
     EXTRA_DATA_CART_UUID,
     FOOD_TOUR_UUID,
+    FREE_WALKING_TOUR_UUID,
     GONDOLA_RIDE_UUID,
     LOCKED_CART_UUID,
+    LOCKED_ORDER_UUID,
     PARTICIPANTS_ACTIVITY_UUID,
     PARTICIPANTS_CART_ITEM_UUIDS,
     PARTICIPANTS_CART_UUID,
@@ -33,6 +36,7 @@ from musement_mcp.sandbox import (
     FaultsDisabled,
     SandboxServer,
     create_app,
+    product_id_of,
     sandbox_of,
 )
 from tests.support.processes import READY_TIMEOUT
@@ -40,6 +44,14 @@ from tests.support.processes import READY_TIMEOUT
 HEADERS = {"X-Musement-Application": "musement-mcp-tests", "X-Musement-Version": "3.4.0"}
 UNKNOWN_CART = "00000000-0000-4000-8000-000000000000"
 LOCKED_BODY = {"code": "-1", "message": "Cart is already connected to order with state 'closed'"}
+NOT_FOUND_BODY = {"code": "1400", "message": "Resource does not exist"}
+MISSING_APPLICATION_BODY = {
+    "code": "2271",
+    "message": (
+        "The header 'x-musement-application' is mandatory but was not found on the request. "
+        "Please specify it and try again."
+    ),
+}
 COMPLETE_BASE = {
     "firstname": "Grace",
     "lastname": "Hopper",
@@ -82,14 +94,33 @@ def client_for(sb: SandboxServer, **kwargs: Any) -> httpx2.Client:
     return httpx2.Client(base_url=sb.base_url, headers=HEADERS, **kwargs)
 
 
+def item_of(activity_uuid: str, quantity: int = 1) -> dict[str, Any]:
+    """A cart item to add: the activity's ticket, by its product id."""
+    return {
+        "type": "musement",
+        "product_identifier": product_id_of(activity_uuid),
+        "quantity": quantity,
+    }
+
+
 def new_cart(client: httpx2.Client, *activities: str) -> str:
     response = client.post("/carts", json={})
     assert response.status_code == 200
     cart_uuid: str = response.json()["uuid"]
     if activities:
-        items = [{"type": "musement", "product_identifier": a, "quantity": 1} for a in activities]
+        items = [item_of(a) for a in activities]
         assert client.post(f"/carts/{cart_uuid}/items", json=items).status_code == 200
     return cart_uuid
+
+
+_ACTIVITY_IN_URL = re.compile(r"/api/v3/activities/([0-9a-f-]{36})$")
+
+
+def activity_of(item: dict[str, Any]) -> str:
+    """The activity UUID of a cart item, read where Musement documents it: product.api_url."""
+    found = _ACTIVITY_IN_URL.search(item["product"]["api_url"])
+    assert found, item["product"]["api_url"]
+    return found.group(1)
 
 
 def schema_of(client: httpx2.Client, cart_uuid: str, **headers: str) -> dict[str, Any]:
@@ -107,6 +138,7 @@ def test_login_returns_a_bearer_token_for_json_and_form_bodies(api: httpx2.Clien
         assert response.status_code == 200
         body = response.json()
         assert body["expires_in"] == 3600 and body["token_type"] == "bearer"
+        assert body["scope"] is None
         assert isinstance(body["access_token"], str) and body["access_token"]
 
 
@@ -122,20 +154,72 @@ def test_create_cart_returns_an_empty_cart_that_get_returns(api: httpx2.Client) 
     assert api.get(f"/carts/{created['uuid']}").json() == created
 
 
+def test_dates_endpoint_lists_the_product_ids_items_are_added_by(api: httpx2.Client) -> None:
+    response = api.get(f"/activities/{SANDBOX_TEST_ACTIVITY_UUID}/dates/2030-05-17")
+    assert response.status_code == 200
+    (day,) = response.json()
+    (slot,) = day["slots"]
+    (product,) = slot["products"]
+    # The fields of the product model the older docs show (api-docs.musement.com, manage items).
+    assert set(product) == {
+        "holder_code",
+        "name",
+        "type",
+        "default",
+        "product_id",
+        "min_buy",
+        "max_buy",
+        "availability",
+        "original_retail_price",
+        "discount_amount",
+        "retail_price",
+    }
+    assert product["product_id"] == product_id_of(SANDBOX_TEST_ACTIVITY_UUID) == "249217479"
+    assert product["type"] == "musement" and product["retail_price"]["value"] == 10.0
+    # Every activity sells its own product.
+    ids = {
+        api.get(f"/activities/{activity}/dates/2030-05-17").json()[0]["slots"][0]["products"][0][
+            "product_id"
+        ]
+        for activity in CATALOG
+    }
+    assert len(ids) == len(CATALOG)
+    assert api.get(f"/activities/{UNKNOWN_CART}/dates/2030-05-17").json() == NOT_FOUND_BODY
+    bad_date = api.get(f"/activities/{SANDBOX_TEST_ACTIVITY_UUID}/dates/17-05-2030")
+    assert bad_date.status_code == 400 and bad_date.json()["code"] == "0"
+
+
 def test_add_items_returns_the_first_item_with_its_own_uuid(api: httpx2.Client) -> None:
     cart_uuid = new_cart(api)
-    items = [
-        {"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID, "quantity": 2},
-        {"type": "musement", "product_identifier": EIFFEL_TOWER_UUID, "quantity": 1},
-    ]
+    items = [item_of(SANDBOX_TEST_ACTIVITY_UUID, 2), item_of(EIFFEL_TOWER_UUID)]
     response = api.post(f"/carts/{cart_uuid}/items", json=items)
     assert response.status_code == 200
     first = response.json()
-    assert first["product"]["activity_uuid"] == SANDBOX_TEST_ACTIVITY_UUID
-    assert first["quantity"] == 2
+    # The documented answer, field for field: the product's own title, no activity UUID.
+    assert set(first) == {
+        "uuid",
+        "status",
+        "quantity",
+        "total_price",
+        "total_price_without_service_fee",
+        "product",
+    }
+    assert first["status"] == "PREBOOK_OK" and first["quantity"] == 2
+    assert first["product"] == {
+        "id": "249217479",
+        "type": "musement",
+        "title": "Adult ticket",
+        "retail_price": {
+            "currency": "EUR",
+            "value": 10.0,
+            "formatted_value": "€ 10.00",
+            "formatted_iso_value": "€10.00",
+        },
+    }
+    assert first["total_price"]["value"] == 20.0
     assert first["uuid"] not in CATALOG
     cart = api.get(f"/carts/{cart_uuid}").json()
-    assert [i["product"]["activity_uuid"] for i in cart["items"]] == [
+    assert [activity_of(i) for i in cart["items"]] == [
         SANDBOX_TEST_ACTIVITY_UUID,
         EIFFEL_TOWER_UUID,
     ]
@@ -143,14 +227,41 @@ def test_add_items_returns_the_first_item_with_its_own_uuid(api: httpx2.Client) 
     assert cart["retail_price"]["value"] == 2 * 10.0 + 59.0
 
 
+def test_cart_items_name_their_activity_only_by_title_and_api_url(
+    server: SandboxServer, api: httpx2.Client
+) -> None:
+    cart_uuid = new_cart(api, COLOSSEUM_TOUR_UUID)
+    (item,) = api.get(f"/carts/{cart_uuid}", headers={"Accept-Language": "it-IT"}).json()["items"]
+    assert item["status"] == "PREBOOK_OK"
+    assert item["product"] == {
+        "id": product_id_of(COLOSSEUM_TOUR_UUID),
+        "type": "musement",
+        "title": "Visita guidata al Colosseo",
+        "api_url": f"{server.base_url}/activities/{COLOSSEUM_TOUR_UUID}",
+        "retail_price": item["product"]["retail_price"],
+    }
+    assert "activity_uuid" not in json.dumps(item)
+
+
 @pytest.mark.parametrize(
     "body",
     [
         [],
-        {"product_identifier": VATICAN_MUSEUMS_UUID},
+        item_of(VATICAN_MUSEUMS_UUID),  # one object, as the older docs sent it: not an array
         [{"type": "musement", "product_identifier": "nope", "quantity": 1}],
-        [{"type": "musement", "product_identifier": VATICAN_MUSEUMS_UUID, "quantity": 0}],
-        [{"type": "other", "product_identifier": VATICAN_MUSEUMS_UUID}],
+        # An activity UUID is not a product id.
+        [{"type": "musement", "product_identifier": VATICAN_MUSEUMS_UUID, "quantity": 1}],
+        [{"type": "musement", "product_identifier": 249217483, "quantity": 1}],
+        [{**item_of(VATICAN_MUSEUMS_UUID), "quantity": 0}],
+        [{**item_of(VATICAN_MUSEUMS_UUID), "quantity": "1"}],
+        [{k: v for k, v in item_of(VATICAN_MUSEUMS_UUID).items() if k != "quantity"}],
+        [{k: v for k, v in item_of(VATICAN_MUSEUMS_UUID).items() if k != "type"}],
+        [{**item_of(VATICAN_MUSEUMS_UUID), "type": "other"}],
+        [{**item_of(VATICAN_MUSEUMS_UUID), "type": "musement-gift"}],  # not this product's type
+        [{**item_of(VATICAN_MUSEUMS_UUID), "language": "italian"}],
+        [{**item_of(VATICAN_MUSEUMS_UUID), "pickup": "the hotel"}],
+        # One bad item: none is added.
+        [item_of(VATICAN_MUSEUMS_UUID), {**item_of(EIFFEL_TOWER_UUID), "quantity": -1}],
     ],
 )
 def test_add_items_rejects_bad_bodies_and_adds_nothing(api: httpx2.Client, body: Any) -> None:
@@ -161,6 +272,27 @@ def test_add_items_rejects_bad_bodies_and_adds_nothing(api: httpx2.Client, body:
     assert api.get(f"/carts/{cart_uuid}").json()["items"] == []
 
 
+def test_add_items_takes_a_language_and_a_pickup(api: httpx2.Client) -> None:
+    cart_uuid = new_cart(api)
+    item = {
+        **item_of(VATICAN_MUSEUMS_UUID),
+        "language": "it",
+        "pickup": "5ee32dbd-898d-4f2e-aa9b-bb430b9a4960",
+    }
+    assert api.post(f"/carts/{cart_uuid}/items", json=[item]).status_code == 200
+
+
+def test_a_cart_holds_at_most_100_items(api: httpx2.Client) -> None:
+    cart_uuid = new_cart(api)
+    path = f"/carts/{cart_uuid}/items"
+    assert api.post(path, json=[item_of(EIFFEL_TOWER_UUID)] * 99).status_code == 200
+    too_many = api.post(path, json=[item_of(EIFFEL_TOWER_UUID)] * 2)
+    assert too_many.status_code == 400 and too_many.json()["code"] == "0"
+    assert api.post(path, json=[item_of(EIFFEL_TOWER_UUID)]).status_code == 200
+    assert len(api.get(f"/carts/{cart_uuid}").json()["items"]) == 100
+    assert api.post(path, json=[item_of(EIFFEL_TOWER_UUID)]).status_code == 400
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
@@ -168,19 +300,22 @@ def test_add_items_rejects_bad_bodies_and_adds_nothing(api: httpx2.Client, body:
         ("GET", "/carts/{}/customer/schema"),
         ("PUT", "/carts/{}/customer"),
         ("POST", "/carts/{}/items"),
+        ("GET", "/carts/{}/order-info"),
+        ("GET", "/orders/{}"),
     ],
 )
-def test_unknown_cart_is_404_code_1400(api: httpx2.Client, method: str, path: str) -> None:
-    body: Any = [] if path.endswith("items") else {}
+def test_unknown_resources_are_404_resource_does_not_exist(
+    api: httpx2.Client, method: str, path: str
+) -> None:
+    body: Any = [item_of(VATICAN_MUSEUMS_UUID)] if path.endswith("items") else {}
     response = api.request(method, path.format(UNKNOWN_CART), json=body)
     assert response.status_code == 404
-    assert response.json()["code"] == "1400"
-    assert set(response.json()) == {"code", "message"}
+    assert response.json() == NOT_FOUND_BODY
 
 
 def test_order_for_unknown_cart_is_404(api: httpx2.Client) -> None:
     response = api.post("/orders", json={"cart_uuid": UNKNOWN_CART})
-    assert response.status_code == 404 and response.json()["code"] == "1400"
+    assert response.status_code == 404 and response.json() == NOT_FOUND_BODY
 
 
 def test_unknown_routes_answer_in_musement_shape(api: httpx2.Client) -> None:
@@ -246,7 +381,8 @@ def test_extra_customer_data_is_keyed_by_activity_uuid(api: httpx2.Client) -> No
     assert schema["required"][-1] == "extra_customer_data"
 
     sandbox_form = extra["properties"][SANDBOX_TEST_ACTIVITY_UUID]
-    assert sandbox_form["title"] == "Sandbox test activity"
+    # Titled by the activity UUID, as documented: the name is only in the cart's items.
+    assert [form["title"] for form in extra["properties"].values()] == list(extra["properties"])
     assert sandbox_form["properties"]["phone_number"]["type"] == "number"
     assert sandbox_form["properties"]["s_74380"]["title"] == "Hotel location"
     assert sandbox_form["required"] == ["phone_number", "s_74380"]
@@ -276,7 +412,7 @@ def test_an_empty_form_is_serialized_as_a_json_array(api: httpx2.Client) -> None
 def test_activities_without_extra_data_add_no_block(api: httpx2.Client) -> None:
     cart_uuid = new_cart(api, VATICAN_MUSEUMS_UUID, EIFFEL_TOWER_UUID)
     assert "extra_customer_data" not in schema_of(api, cart_uuid)["properties"]
-    api.post(f"/carts/{cart_uuid}/items", json=[{"product_identifier": GONDOLA_RIDE_UUID}])
+    api.post(f"/carts/{cart_uuid}/items", json=[item_of(GONDOLA_RIDE_UUID)])
     schema = schema_of(api, cart_uuid)
     extra = schema["properties"]["extra_customer_data"]
     assert list(extra["properties"]) == [GONDOLA_RIDE_UUID]
@@ -291,6 +427,7 @@ def test_labels_follow_accept_language(api: httpx2.Client) -> None:
     assert forms[SANDBOX_TEST_ACTIVITY_UUID]["properties"]["phone_number"]["title"] == (
         "Numero di telefono"
     )
+    assert forms[SANDBOX_TEST_ACTIVITY_UUID]["title"] == SANDBOX_TEST_ACTIVITY_UUID
     assert forms[COLOSSEUM_TOUR_UUID]["properties"]["tour_language"]["enum_titles"][0] == "Inglese"
     # Keys and values never change with the language.
     assert forms[COLOSSEUM_TOUR_UUID]["properties"]["tour_language"]["enum"] == ["en", "it", "es"]
@@ -330,20 +467,69 @@ def test_put_merges_partial_bodies(api: httpx2.Client) -> None:
     assert api.get(f"/carts/{cart_uuid}").json()["customer"] == customer
 
 
+# The Customer's documented fields (PUT customer reference; DESIGN.md's list past
+# extra_customer_data).
+CUSTOMER_FIELDS = {
+    "country",
+    "email",
+    "extra_customer_data",
+    "firstname",
+    "lastname",
+    "musement_newsletter",
+    "thirdparty_newsletter",
+    "events_related_newsletter",
+    "id",
+    "avatar",
+    "currency",
+    "birthdate",
+    "gender",
+    "id_number",
+    "mobile",
+    "address",
+    "favourite_city",
+    "locale",
+}
+WRITE_ONLY = {"allow_profiling", "city", "zipcode", "tax_id"}
+
+
 def test_put_returns_musements_customer_shape(api: httpx2.Client) -> None:
     cart_uuid = new_cart(api, VATICAN_MUSEUMS_UUID)
+    sent = {**COMPLETE_BASE, "address": "Via Roma 1", "city": "Milano", "zipcode": "20100"}
     response = api.put(
         f"/carts/{cart_uuid}/customer",
-        json={**COMPLETE_BASE, "city": "Milano"},
+        json={**sent, "tax_id": "RSSMRA80A01F205X"},
         headers={"X-Musement-Market": "it", "Accept-Language": "it-IT"},
     )
     assert response.status_code == 200
     customer = response.json()
-    assert set(customer) == {*BASE_ORDER, "country", "extra_customer_data"}
+    assert set(customer) == CUSTOMER_FIELDS and not WRITE_ONLY & set(customer)
+    assert list(customer) == sorted(customer)  # alphabetical, as the reference's samples
     assert customer["country"]["iso_code"] == "IT" and customer["country"]["id"] == 82
     assert customer["country"]["name"] == "Italia"
-    assert customer["city"] == "Milano" and customer["tax_id"] is None
+    assert customer["address"] == "Via Roma 1" and customer["firstname"] == "Grace"
+    assert customer["events_related_newsletter"] == "NO"
+    # Documented fields a guest checkout never sets.
+    for unset in CUSTOMER_FIELDS - set(COMPLETE_BASE) - {"country", "address"}:
+        if unset != "extra_customer_data":
+            assert customer[unset] is None, unset
     assert customer["extra_customer_data"] == []  # PHP's empty array, as Musement sends it
+    # Write-only fields are stored, never shown, in the cart either.
+    italian = {"Accept-Language": "it-IT"}
+    assert api.get(f"/carts/{cart_uuid}", headers=italian).json()["customer"] == customer
+
+
+def test_write_only_fields_alone_are_stored_but_not_echoed(
+    server: SandboxServer, api: httpx2.Client
+) -> None:
+    cart_uuid = new_cart(api, VATICAN_MUSEUMS_UUID)
+    body = {"allow_profiling": "NO", "city": "Milano", "zipcode": "20100", "tax_id": "X"}
+    response = api.put(f"/carts/{cart_uuid}/customer", json=body)
+    assert response.status_code == 200
+    assert not WRITE_ONLY & set(response.json())
+    assert response.json()["firstname"] is None
+    with server.state.lock:
+        stored = dict(server.state.carts[cart_uuid].customer)
+    assert {key: stored[key] for key in body} == body
 
 
 def test_put_coerces_numeric_strings_for_number_fields(api: httpx2.Client) -> None:
@@ -463,38 +649,194 @@ def test_put_rejects_invalid_json(api: httpx2.Client) -> None:
 def test_seeded_locked_cart_answers_423_on_writes_but_can_be_read(api: httpx2.Client) -> None:
     put = api.put(f"/carts/{LOCKED_CART_UUID}/customer", json={"firstname": "X"})
     assert put.status_code == 423 and put.json() == LOCKED_BODY
-    items = api.post(
-        f"/carts/{LOCKED_CART_UUID}/items", json=[{"product_identifier": VATICAN_MUSEUMS_UUID}]
-    )
+    items = api.post(f"/carts/{LOCKED_CART_UUID}/items", json=[item_of(VATICAN_MUSEUMS_UUID)])
     assert items.status_code == 423 and items.json() == LOCKED_BODY
     cart = api.get(f"/carts/{LOCKED_CART_UUID}")
     assert cart.status_code == 200 and cart.json()["customer"]["firstname"] == "Ada"
     assert api.get(f"/carts/{LOCKED_CART_UUID}/customer/schema").status_code == 200
     order = api.post("/orders", json={"cart_uuid": LOCKED_CART_UUID})
     assert order.status_code == 423 and order.json() == LOCKED_BODY
+    info = api.get(f"/carts/{LOCKED_CART_UUID}/order-info")
+    assert info.json() == {
+        "order_uuid": LOCKED_ORDER_UUID,
+        "payment": {"paid": True, "status": "closed"},
+    }
 
 
-def test_an_order_is_created_closed_and_locks_its_cart(api: httpx2.Client) -> None:
-    cart_uuid = new_cart(api, SANDBOX_TEST_ACTIVITY_UUID)
-    extra = {SANDBOX_TEST_ACTIVITY_UUID: {"phone_number": "1234567890", "s_74380": "Hotel Roma"}}
+def ready_cart(client: httpx2.Client, *activities: str) -> str:
+    """A new cart of these activities (none asking for participant info), customer complete."""
+    cart_uuid = new_cart(client, *activities)
+    extra: dict[str, Any] = {}
+    if SANDBOX_TEST_ACTIVITY_UUID in activities:
+        extra = {SANDBOX_TEST_ACTIVITY_UUID: {"phone_number": "1234567890", "s_74380": "Roma"}}
     body = {**COMPLETE_BASE, "extra_customer_data": extra}
-    assert api.put(f"/carts/{cart_uuid}/customer", json=body).status_code == 200
-    order = api.post("/orders", json={"cart_uuid": cart_uuid})
-    assert order.status_code == 200
-    assert order.json()["status"] == "closed" and order.json()["cart_uuid"] == cart_uuid
+    assert client.put(f"/carts/{cart_uuid}/customer", json=body).status_code == 200
+    return cart_uuid
+
+
+def place_order(client: httpx2.Client, cart_uuid: str, **fields: Any) -> dict[str, Any]:
+    response = client.post("/orders", json={"cart_uuid": cart_uuid, **fields})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_an_order_is_created_pending_and_unpaid(server: SandboxServer, api: httpx2.Client) -> None:
+    cart_uuid = ready_cart(api, SANDBOX_TEST_ACTIVITY_UUID, EIFFEL_TOWER_UUID)
+    order = place_order(
+        api,
+        cart_uuid,
+        email_notification="NONE",
+        extra_data=json.dumps({"clientReferenceId": "12345678"}),
+        affiliate="partner",
+        affiliate_channel="newsletter",
+    )
+    assert order["status"] == "PENDING" and order["isPaid"] is False
+    assert re.fullmatch(r"MUS\d{7}", order["identifier"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000", order["date"])
+    assert order["market"] == "us" and order["isAgency"] is False
+    assert order["extraData"] == order["extra_data"] == '{"clientReferenceId": "12345678"}'
+    assert order["customer"] == {
+        "email": "grace@example.com",
+        "firstname": "Grace",
+        "lastname": "Hopper",
+    }
+    assert "cart_uuid" not in order  # not a documented field of an Order
+    first, second = order["items"]
+    assert first["status"] == second["status"] == "PENDING"
+    assert first["vouchers"] == second["vouchers"] == []
+    assert first["quantity"] == 1 and first["uuid"] != first["transaction_code"]
+    # Order items name the activity by title, and its UUID only inside api_url.
+    assert first["product"]["id"] == product_id_of(SANDBOX_TEST_ACTIVITY_UUID)
+    assert first["product"]["title"] == "Sandbox test activity"
+    assert first["product"]["api_url"] == (
+        f"{server.base_url}/activities/{SANDBOX_TEST_ACTIVITY_UUID}"
+    )
+    assert first["product"]["max_confirmation_time"] == "P0D"
+    assert activity_of(second) == EIFFEL_TOWER_UUID
+    # GET /orders/{uuid} answers the same Order; the cart's order-info names it, unpaid.
+    assert api.get(f"/orders/{order['uuid']}").json() == order
+    assert api.get(f"/carts/{cart_uuid}/order-info").json() == {
+        "order_uuid": order["uuid"],
+        "payment": {"paid": False, "status": "created"},
+    }
+
+
+def test_any_order_locks_its_cart_with_the_documented_423(api: httpx2.Client) -> None:
+    cart_uuid = ready_cart(api, VATICAN_MUSEUMS_UUID)
+    place_order(api, cart_uuid)
     locked = api.put(f"/carts/{cart_uuid}/customer", json={"firstname": "Ada"})
     assert locked.status_code == 423 and locked.json() == LOCKED_BODY
+    items = api.post(f"/carts/{cart_uuid}/items", json=[item_of(EIFFEL_TOWER_UUID)])
+    assert items.status_code == 423 and items.json() == LOCKED_BODY
+    again = api.post("/orders", json={"cart_uuid": cart_uuid})
+    assert again.status_code == 423 and again.json() == LOCKED_BODY
+    assert api.get(f"/carts/{cart_uuid}").json()["customer"]["firstname"] == "Grace"
 
 
-@pytest.mark.parametrize("body", [{}, {"cart_uuid": 1}, []])
-def test_order_needs_a_cart_uuid(api: httpx2.Client, body: Any) -> None:
+def test_a_cart_without_an_order_has_no_order_info(api: httpx2.Client) -> None:
+    response = api.get(f"/carts/{BASE_CART_UUID}/order-info")
+    assert response.status_code == 404
+    assert response.json() == {"code": "1400", "message": "Cart does not have an associated order"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"cart_uuid": 1},
+        [],
+        {"cart_uuid": BASE_CART_UUID, "email_notification": "SOME"},
+        {"cart_uuid": BASE_CART_UUID, "extra_data": {"clientReferenceId": "1"}},
+        {"cart_uuid": BASE_CART_UUID, "extra_data": "not json"},
+        {"cart_uuid": BASE_CART_UUID, "affiliate_channel": "newsletter"},
+    ],
+)
+def test_order_rejects_bad_requests(api: httpx2.Client, body: Any) -> None:
     response = api.post("/orders", json=body)
     assert response.status_code == 400 and response.json()["code"] == "0"
+    assert api.get(f"/carts/{BASE_CART_UUID}/order-info").status_code == 404
 
 
 def test_order_for_an_empty_cart_is_rejected(api: httpx2.Client) -> None:
     response = api.post("/orders", json={"cart_uuid": new_cart(api)})
     assert response.status_code == 400
+
+
+# --- payment -----------------------------------------------------------------------------
+
+
+def assert_paid(order: dict[str, Any], site_url: str) -> None:
+    assert order["isPaid"] is True and order["status"] == "OK"
+    for item in order["items"]:
+        assert item["status"] == "OK"
+        assert item["vouchers"] == [{"url": f"{site_url}/voucher/view/{item['uuid']}?pdf=1"}]
+
+
+def test_no_payment_completes_a_zero_priced_order(
+    server: SandboxServer, api: httpx2.Client
+) -> None:
+    cart_uuid = ready_cart(api, FREE_WALKING_TOUR_UUID)
+    order = place_order(api, cart_uuid)
+    paid = api.post("/payments/no/payment", json={"uuid": order["uuid"]})
+    assert paid.status_code == 200
+    assert_paid(paid.json(), server.url)
+    assert api.get(f"/orders/{order['uuid']}").json() == paid.json()
+    assert api.get(f"/carts/{cart_uuid}/order-info").json()["payment"] == {
+        "paid": True,
+        "status": "closed",
+    }
+    again = api.post("/payments/no/payment", json={"uuid": order["uuid"]})
+    assert again.status_code == 423 and again.json()["code"] == "0"
+
+
+def test_no_payment_of_a_priced_order_needs_the_no_payment_scope(api: httpx2.Client) -> None:
+    order = place_order(api, ready_cart(api, VATICAN_MUSEUMS_UUID))
+    refused = api.post("/payments/no/payment", json={"uuid": order["uuid"]})
+    assert refused.status_code == 422 and refused.json()["code"] == "0"
+    assert api.get(f"/orders/{order['uuid']}").json()["isPaid"] is False
+
+    with SandboxServer(no_payment_scope=True) as merchant, client_for(merchant) as client:
+        order = place_order(client, ready_cart(client, VATICAN_MUSEUMS_UUID))
+        paid = client.post("/payments/no/payment", json={"uuid": order["uuid"]})
+        assert paid.status_code == 200
+        assert_paid(paid.json(), merchant.url)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({"uuid": UNKNOWN_CART}, 404), ({}, 400), ({"id": 1}, 400), ([], 400)],
+)
+def test_no_payment_of_no_order(api: httpx2.Client, body: Any, status: int) -> None:
+    response = api.post("/payments/no/payment", json=body)
+    assert response.status_code == status
+    if status == 404:
+        assert response.json() == NOT_FOUND_BODY
+
+
+def test_admin_switch_closes_an_order_as_paid(faulty: SandboxServer) -> None:
+    with httpx2.Client(base_url=faulty.url, timeout=5) as admin, client_for(faulty) as client:
+        cart_uuid = ready_cart(client, SANDBOX_TEST_ACTIVITY_UUID)
+        order = place_order(client, cart_uuid)
+        closed = admin.post(f"/__sandbox/orders/{order['uuid']}/close")
+        assert closed.status_code == 200
+        assert closed.json() == {
+            "order_uuid": order["uuid"],
+            "payment": {"paid": True, "status": "closed"},
+        }
+        assert_paid(client.get(f"/orders/{order['uuid']}").json(), faulty.url)
+        assert client.get(f"/carts/{cart_uuid}/order-info").json() == closed.json()
+        locked = client.put(f"/carts/{cart_uuid}/customer", json={"firstname": "Ada"})
+        assert locked.status_code == 423 and locked.json() == LOCKED_BODY
+        missing = admin.post(f"/__sandbox/orders/{UNKNOWN_CART}/close")
+        assert missing.status_code == 404 and missing.json() == NOT_FOUND_BODY
+
+
+def test_close_order_in_process(server: SandboxServer, api: httpx2.Client) -> None:
+    order = place_order(api, ready_cart(api, VATICAN_MUSEUMS_UUID))
+    server.close_order(order["uuid"])
+    assert api.get(f"/orders/{order['uuid']}").json()["isPaid"] is True
+    with pytest.raises(KeyError):
+        server.close_order(UNKNOWN_CART)
 
 
 # --- participant info --------------------------------------------------------------------
@@ -529,7 +871,7 @@ TRAVELLER = {
 def cart_with(client: httpx2.Client, *items: tuple[str, int]) -> tuple[str, list[str]]:
     """A new cart with (activity, quantity) items; returns its uuid and its item uuids."""
     cart_uuid = new_cart(client)
-    body = [{"type": "musement", "product_identifier": a, "quantity": q} for a, q in items]
+    body = [item_of(a, q) for a, q in items]
     assert client.post(f"/carts/{cart_uuid}/items", json=body).status_code == 200
     return cart_uuid, [i["uuid"] for i in client.get(f"/carts/{cart_uuid}").json()["items"]]
 
@@ -551,7 +893,7 @@ def test_seeded_participants_cart_lets_a_client_discover_what_each_item_needs(
 ) -> None:
     cart = api.get(f"/carts/{PARTICIPANTS_CART_UUID}").json()
     assert [i["uuid"] for i in cart["items"]] == list(PARTICIPANTS_CART_ITEM_UUIDS)
-    assert [(i["product"]["activity_uuid"], i["quantity"]) for i in cart["items"]] == [
+    assert [(activity_of(i), i["quantity"]) for i in cart["items"]] == [
         (PARTICIPANTS_ACTIVITY_UUID, 2),
         (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1),
         (VATICAN_MUSEUMS_UUID, 1),
@@ -702,20 +1044,12 @@ def test_participants_endpoints_answer_404_code_1400(
     assert needs_none.status_code == 404 and needs_none.json() == NO_PARTICIPANTS_BODY
 
     unknown_cart = call(UNKNOWN_CART, LAST_SUPPER_ITEM)
-    assert unknown_cart.status_code == 404
-    assert unknown_cart.json() == {
-        "code": "1400",
-        "message": f"Cart with uuid '{UNKNOWN_CART}' not found",
-    }
+    assert unknown_cart.status_code == 404 and unknown_cart.json() == NOT_FOUND_BODY
 
     # An unknown item, and an item of another cart, are both missing from this cart.
     for item_uuid in (UNKNOWN_CART, LAST_SUPPER_ITEM):
         missing = call(BASE_CART_UUID, item_uuid)
-        assert missing.status_code == 404
-        assert missing.json() == {
-            "code": "1400",
-            "message": f"Cart item with uuid '{item_uuid}' not found",
-        }
+        assert missing.status_code == 404 and missing.json() == NOT_FOUND_BODY
 
 
 def test_participants_get_answers_an_empty_array_before_any_put(api: httpx2.Client) -> None:
@@ -724,19 +1058,17 @@ def test_participants_get_answers_an_empty_array_before_any_put(api: httpx2.Clie
     assert response.status_code == 200 and response.json() == []
 
 
-def test_participants_put_stores_and_answers_them_and_get_returns_them(
-    api: httpx2.Client,
-) -> None:
+def test_participants_put_stores_them_and_get_returns_them(api: httpx2.Client) -> None:
     cart_uuid, (item, other) = cart_with(
         api, (PARTICIPANTS_ACTIVITY_UUID, 2), (PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID, 1)
     )
-    # Keys in any order; answered in the schema's order. The optional email may be left out.
+    # Keys in any order; stored in the schema's order. The optional email may be left out.
     sent = [dict(reversed(ADA.items())), CHARLES]
     response = api.put(participants_path(cart_uuid, item), json=sent)
-    assert response.status_code == 200
-    assert response.json() == [ADA, CHARLES]
-    assert list(response.json()[0]) == list(ADA)
-    assert api.get(participants_path(cart_uuid, item)).json() == [ADA, CHARLES]
+    # No success body is documented: 200 and nothing else.
+    assert response.status_code == 200 and response.content == b""
+    stored = api.get(participants_path(cart_uuid, item)).json()
+    assert stored == [ADA, CHARLES] and list(stored[0]) == list(ADA)
     assert api.get(participants_path(cart_uuid, other)).json() == []  # per item
 
     # A PUT replaces the participants as a whole.
@@ -745,7 +1077,8 @@ def test_participants_put_stores_and_answers_them_and_get_returns_them(
     assert api.get(participants_path(cart_uuid, item)).json() == [CHARLES, {**ADA, "email": ""}]
 
     traveller = api.put(participants_path(cart_uuid, other), json=[TRAVELLER])
-    assert traveller.status_code == 200 and traveller.json() == [TRAVELLER]
+    assert traveller.status_code == 200 and traveller.content == b""
+    assert api.get(participants_path(cart_uuid, other)).json() == [TRAVELLER]
 
 
 @pytest.mark.parametrize(
@@ -876,9 +1209,9 @@ def test_order_needs_participant_info_for_every_item_that_asks(api: httpx2.Clien
 
     assert api.put(participants_path(cart_uuid, supper), json=[ADA, CHARLES]).status_code == 200
     order = api.post("/orders", json={"cart_uuid": cart_uuid})
-    assert order.status_code == 200 and order.json()["status"] == "closed"
+    assert order.status_code == 200 and order.json()["status"] == "PENDING"
 
-    # The order locks the cart: participants can be read but no longer changed.
+    # The (even pending) order locks the cart: participants can be read, no longer changed.
     locked = api.put(participants_path(cart_uuid, supper), json=[CHARLES, ADA])
     assert locked.status_code == 423 and locked.json() == LOCKED_BODY
     assert api.get(participants_path(cart_uuid, supper)).json() == [ADA, CHARLES]
@@ -914,14 +1247,17 @@ def test_cart_shows_items_and_the_customer_saved_so_far(api: httpx2.Client) -> N
     cart = api.get(f"/carts/{cart_uuid}").json()
     (item,) = cart["items"]
     assert item["uuid"] == trip and item["quantity"] == 1
-    assert item["product"]["activity_uuid"] == PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID
+    assert activity_of(item) == PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID
     assert item["product"]["title"] == "Montenegro day trip from Dubrovnik"
     assert cart["customer"]["firstname"] == "Grace" and cart["customer"]["email"] is None
 
 
 # --- headers -----------------------------------------------------------------------------
 
+LOGIN = {"client_id": "a", "client_secret": "b", "grant_type": "client_credentials"}
 ENDPOINTS: list[tuple[str, str, Any]] = [
+    ("POST", "/login", LOGIN),
+    ("GET", f"/activities/{SANDBOX_TEST_ACTIVITY_UUID}/dates/2030-05-17", None),
     ("POST", "/carts", {}),
     ("GET", f"/carts/{BASE_CART_UUID}", None),
     ("POST", f"/carts/{BASE_CART_UUID}/items", []),
@@ -931,6 +1267,9 @@ ENDPOINTS: list[tuple[str, str, Any]] = [
     ("GET", f"/carts/{PARTICIPANTS_CART_UUID}/items/{LAST_SUPPER_ITEM}/participants", None),
     ("PUT", f"/carts/{PARTICIPANTS_CART_UUID}/items/{LAST_SUPPER_ITEM}/participants", []),
     ("POST", "/orders", {}),
+    ("GET", f"/orders/{LOCKED_ORDER_UUID}", None),
+    ("GET", f"/carts/{LOCKED_CART_UUID}/order-info", None),
+    ("POST", "/payments/no/payment", {"uuid": LOCKED_ORDER_UUID}),
 ]
 
 
@@ -941,16 +1280,16 @@ def test_missing_application_header_is_400_code_2271(
     with httpx2.Client(base_url=server.base_url, timeout=5) as bare:
         response = bare.request(method, path, json=body)
     assert response.status_code == 400
-    assert response.json()["code"] == "2271" and set(response.json()) == {"code", "message"}
+    assert response.json() == MISSING_APPLICATION_BODY
 
 
-def test_login_needs_no_application_header(server: SandboxServer) -> None:
-    with httpx2.Client(base_url=server.base_url, timeout=5) as bare:
-        response = bare.post(
-            "/login",
-            json={"client_id": "a", "client_secret": "b", "grant_type": "client_credentials"},
-        )
-    assert response.status_code == 200
+def test_login_needs_the_application_header_but_no_token() -> None:
+    with SandboxServer(**CREDENTIALS) as sb:
+        with httpx2.Client(base_url=sb.base_url, timeout=5) as bare:
+            refused = login(bare)
+        assert refused.status_code == 400 and refused.json() == MISSING_APPLICATION_BODY
+        with client_for(sb) as client:
+            assert login(client).status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
@@ -1078,6 +1417,30 @@ def test_malformed_fault_answers_200_with_invalid_json(faulty: SandboxServer) ->
             response.json()
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", f"/activities/{SANDBOX_TEST_ACTIVITY_UUID}/dates/2030-05-17", None),
+        ("GET", f"/orders/{LOCKED_ORDER_UUID}", None),
+        ("GET", f"/carts/{LOCKED_CART_UUID}/order-info", None),
+        ("POST", "/orders", {"cart_uuid": UNKNOWN_CART}),
+        ("POST", "/payments/no/payment", {"uuid": UNKNOWN_CART}),
+    ],
+)
+def test_faults_reach_the_order_and_activity_endpoints(
+    faulty: SandboxServer, method: str, path: str, body: Any
+) -> None:
+    glob = re.sub(r"/[0-9a-f-]{36}", "/*", path)
+    faulty.faults.fail(method, glob, 500)
+    faulty.faults.rate_limit(method, glob, retry_after=3)
+    with client_for(faulty) as client:
+        failed = client.request(method, path, json=body)
+        assert failed.status_code == 500 and failed.json()["code"] == "0"
+        limited = client.request(method, path, json=body)
+        assert limited.status_code == 429 and limited.headers["Retry-After"] == "3"
+        assert client.request(method, path, json=body).status_code in (200, 404)
+
+
 def test_admin_endpoint_drives_faults_tokens_and_the_recorder(faulty: SandboxServer) -> None:
     with httpx2.Client(base_url=faulty.url, timeout=5) as admin, client_for(faulty) as client:
         fault = {"method": "GET", "path": "/carts/*", "kind": "status", "status": 502, "times": 5}
@@ -1170,7 +1533,7 @@ def test_server_binds_its_port_before_starting_and_stops_quickly() -> None:
 @pytest.mark.process
 def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "musement_mcp.sandbox", "--port", "0"],
+        [sys.executable, "-m", "musement_mcp.sandbox", "--port", "0", "--no-payment-scope"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -1186,6 +1549,10 @@ def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/api/v3")
         with httpx2.Client(base_url=base_url, headers=HEADERS, timeout=5) as client:
             assert client.get(f"/carts/{EXTRA_DATA_CART_UUID}").status_code == 200
+            # --no-payment-scope: a priced order completes without payment.
+            order = place_order(client, ready_cart(client, VATICAN_MUSEUMS_UUID))
+            paid = client.post("/payments/no/payment", json={"uuid": order["uuid"]})
+            assert paid.status_code == 200
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
         rest = process.stdout.read()
@@ -1200,6 +1567,7 @@ def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
         PARTICIPANTS_CART_UUID,
     ):
         assert cart_uuid in out
+    assert "no-payment scope" in out
     # Nothing but the summary on stdout: a stdio MCP server may share it.
     assert all(
         line.startswith(("  ", "Press Ctrl-C")) for line in rest.splitlines() if line.strip()

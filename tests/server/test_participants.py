@@ -15,6 +15,7 @@ from musement_mcp.sandbox import (
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
     SandboxServer,
+    product_id_of,
 )
 from musement_mcp.server import build_server
 from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
@@ -56,7 +57,13 @@ def cart(sandbox_http, make_cart) -> dict[str, Any]:
     ):
         sandbox_http.post(
             f"carts/{uuid}/items",
-            json=[{"type": "musement", "product_identifier": activity, "quantity": quantity}],
+            json=[
+                {
+                    "type": "musement",
+                    "product_identifier": product_id_of(activity),
+                    "quantity": quantity,
+                }
+            ],
         ).raise_for_status()
     items = sandbox_http.get(f"carts/{uuid}").json()["items"]
     return {"uuid": uuid, "items": [i["uuid"] for i in items]}

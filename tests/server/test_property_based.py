@@ -27,6 +27,7 @@ from musement_mcp.sandbox import (
     LOCKED_CART_UUID,
     PARTICIPANTS_ACTIVITY_UUID,
     SandboxServer,
+    product_id_of,
 )
 from musement_mcp.server import build_server
 from musement_mcp.server.live_tools import snapshot_tool_definitions
@@ -86,7 +87,13 @@ class Harness:
         self.item = httpx2.post(
             f"{sandbox.base_url}/carts/{self.people_cart}/items",
             headers=headers,
-            json=[{"product_identifier": PARTICIPANTS_ACTIVITY_UUID, "quantity": 2}],
+            json=[
+                {
+                    "type": "musement",
+                    "product_identifier": product_id_of(PARTICIPANTS_ACTIVITY_UUID),
+                    "quantity": 2,
+                }
+            ],
         ).json()["uuid"]
         self.people = compile_schema(
             httpx2.get(

@@ -19,6 +19,7 @@ from musement_mcp.sandbox import (
     SANDBOX_TEST_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
     SandboxServer,
+    product_id_of,
 )
 from musement_mcp.server import build_server
 from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
@@ -246,7 +247,8 @@ async def test_stale_cached_schema_is_refreshed_before_blaming_input(
     cart = make_cart(VATICAN_MUSEUMS_UUID)
     await call(client, "get_customer_schema", cart_uuid=cart)  # caches the base-only schema
     make_items = sandbox.state.add_item
-    make_items(sandbox.state.carts[cart], TEST_ACTIVITY, 1, "7e57e57e-0000-4000-8000-000000000001")
+    item_uuid = "7e57e57e-0000-4000-8000-000000000001"
+    make_items(sandbox.state.carts[cart], product_id_of(TEST_ACTIVITY), 1, item_uuid)
     customer = {**BASE_CUSTOMER, "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS}}
     result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
     assert not result.is_error, result.content[0].text

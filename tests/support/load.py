@@ -23,7 +23,12 @@ import anyio
 import httpx2
 from mcp import Client
 
-from musement_mcp.sandbox import LOCKED_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID, SandboxServer
+from musement_mcp.sandbox import (
+    LOCKED_CART_UUID,
+    SANDBOX_TEST_ACTIVITY_UUID,
+    SandboxServer,
+    product_id_of,
+)
 
 from .processes import serve_http
 
@@ -82,7 +87,13 @@ def make_carts(sandbox: SandboxServer, count: int) -> list[str]:
         for index in range(count):
             cart = http.post("carts").raise_for_status().json()["uuid"]
             if index % 2:  # half of the carts ask for extra customer data
-                items = [{"type": "musement", "product_identifier": SANDBOX_TEST_ACTIVITY_UUID}]
+                items = [
+                    {
+                        "type": "musement",
+                        "product_identifier": product_id_of(SANDBOX_TEST_ACTIVITY_UUID),
+                        "quantity": 1,
+                    }
+                ]
                 http.post(f"carts/{cart}/items", json=items).raise_for_status()
             carts.append(cart)
     return carts
