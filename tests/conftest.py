@@ -65,7 +65,7 @@ async def client(settings: Settings, era: str) -> AsyncIterator[Client]:
         yield connected
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sandbox_http(sandbox: SandboxServer) -> Iterator[httpx2.Client]:
     """One HTTP client to the session's sandbox, with the application header, for setting up
     carts (a new client per test costs a TLS context, ~50 ms, even for plain HTTP)."""
