@@ -58,7 +58,7 @@ class MusementMCPServer(Server[ServerState]):
         self.settings = settings
         self.upstream_transport = upstream_transport
         self.stateless_http = stateless_http
-        self.live = LiveTools()
+        self.live = LiveTools(settings.order_options())
         self.runner = ToolRunner(self.live)
         super().__init__(
             "musement-mcp",
@@ -93,7 +93,11 @@ class MusementMCPServer(Server[ServerState]):
     async def _lifespan(self, _: Server[ServerState]) -> AsyncIterator[ServerState]:
         config = self.settings.musement_config()
         async with MusementClient(config, transport=self.upstream_transport) as client:
-            yield ServerState(client=client, cache=SchemaCache(self.settings.schema_ttl))
+            yield ServerState(
+                client=client,
+                cache=SchemaCache(self.settings.schema_ttl),
+                orders=self.settings.order_options(),
+            )
 
     def _remember(self, ctx: Context) -> None:
         """Handshake-era connections get `notifications/tools/list_changed`."""

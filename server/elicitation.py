@@ -145,3 +145,58 @@ def _with_answer(
             "do not fill in their details yourself.",
         )
     return apply_answers(payload, paths, answer.content)
+
+
+CONFIRM = "confirm"
+
+
+async def confirmed_by_user(
+    call: ToolCall, question: str
+) -> bool | types.InputRequiredResult | None:
+    """The user's own yes or no to `question`, asked with a one-field form.
+
+    True or False once answered (a decline or cancel is a no); an input request in the
+    2026-07-28 era (the answer comes with the retry); None when this client cannot show
+    forms (the model must then ask and pass `confirmed_by_user`).
+    """
+    params, ctx = call.params, call.ctx
+    form = {
+        "type": "object",
+        "properties": {CONFIRM: {"type": "boolean", "title": "Place the order"}},
+        "required": [CONFIRM],
+    }
+    if params.request_state is not None:
+        reply = (params.input_responses or {}).get(CONFIRM)
+        try:
+            nonce = nonce_of(params.request_state)
+        except (ValueError, TypeError, AttributeError):
+            nonce = None
+        if isinstance(reply, types.ElicitResult) and nonce is not None:
+            if not call.state.spent_states.spend(nonce):
+                raise InvalidArgument(
+                    "This confirmation was already used: a form's answer counts once.",
+                    hint="Call the tool again without requestState; the user will be asked again.",
+                )
+            return _said_yes(reply)
+    if ctx is None or not supports_form_elicitation(ctx):
+        return None
+    if is_modern(ctx):
+        request = types.ElicitRequest(
+            params=types.ElicitRequestFormParams(message=question, requested_schema=form)
+        )
+        return types.InputRequiredResult(
+            input_requests={CONFIRM: request}, request_state=state_of([])
+        )
+    try:
+        answer = await ctx.session.elicit_form(question, form, related_request_id=ctx.request_id)
+    except NoBackChannelError:
+        return None
+    return _said_yes(answer)
+
+
+def _said_yes(answer: object) -> bool:
+    return (
+        isinstance(answer, types.ElicitResult)
+        and answer.action == "accept"
+        and (answer.content or {}).get(CONFIRM) is True
+    )

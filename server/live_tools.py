@@ -25,7 +25,7 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ToolsListChanged
 
 from ..tools import CompiledSchema, compile_schema, generic_customer_schema
 from .catalog import tool_definitions
-from .toolkit import CustomerInput
+from .toolkit import CustomerInput, OrderOptions, Published
 
 logger = logging.getLogger("musement_mcp.server")
 
@@ -64,13 +64,14 @@ def snapshot_customer_input() -> CustomerInput:
 @cache
 def snapshot_tool_definitions() -> tuple[types.Tool, ...]:
     """The tools as built from the bundled snapshot (what a fresh server lists)."""
-    return tool_definitions(snapshot_customer_input())
+    return tool_definitions(Published(snapshot_customer_input()))
 
 
 class LiveTools:
-    def __init__(self) -> None:
+    def __init__(self, orders: OrderOptions | None = None) -> None:
+        self.orders = orders or OrderOptions()
         self.customer_input = snapshot_customer_input()
-        self.tools = snapshot_tool_definitions()
+        self.tools = tool_definitions(Published(self.customer_input, self.orders))
         self.bus = InMemorySubscriptionBus()
         # Handshake-era connections that can receive notifications; weak, so a
         # closed connection simply drops out.
@@ -97,7 +98,7 @@ class LiveTools:
             "properties": merged,
             "required": list(merged),
         }
-        self.tools = tool_definitions(self.customer_input)
+        self.tools = tool_definitions(Published(self.customer_input, self.orders))
         logger.info("the customer schema changed: announcing a new tool list")
         return True
 

@@ -32,7 +32,7 @@ from ..tools import InternalError, InvalidArgument, MusementError
 from ..tools.arguments import MAX_REPORTED
 from .catalog import BY_NAME
 from .live_tools import LiveTools
-from .toolkit import ServerState, ToolCall, ToolSpec
+from .toolkit import Published, ServerState, ToolCall, ToolSpec
 
 logger = logging.getLogger("musement_mcp.server")
 
@@ -53,13 +53,18 @@ class ToolRunner:
         ctx: ServerRequestContext[ServerState] | None = None,
     ) -> CallResult:
         tool = self.tools.get(params.name)
-        if tool is None:
+        if tool is None or not tool.listed(self.live.orders):
             raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
         started = time.perf_counter()
         call = ToolCall(args={}, state=state, params=params, ctx=ctx)
         result: CallResult
         try:
-            schema = self.live.input_schema(tool.name) or tool.definition({}).input_schema
+            schema = (
+                self.live.input_schema(tool.name)
+                or tool.definition(
+                    Published(self.live.customer_input, self.live.orders)
+                ).input_schema
+            )
             call.args = check_arguments(schema, params.arguments)
             outcome = await tool.handler(call)
             if isinstance(outcome, types.InputRequiredResult):

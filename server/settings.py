@@ -11,12 +11,13 @@ from these fields (`FLAGS` lists the settings that have a flag).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..tools import MusementConfig
+from .toolkit import OrderOptions
 
 
 class SettingsError(ValueError):
@@ -63,6 +64,22 @@ class Settings(BaseSettings):
         60.0, ge=0, le=3600, description="Seconds a cart's schema is reused (0: never)."
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (stderr).")
+
+    order_email_notification: Literal["ALL", "NONE", "TO-CUSTOMER"] = Field(
+        "TO-CUSTOMER", description="Who Musement emails about a new order (POST /orders)."
+    )
+    order_email_choice: bool = Field(
+        False, description="Let the model choose email_notification in create_order."
+    )
+    affiliate: str | None = Field(None, description="Affiliate code sent with every order.")
+    affiliate_channel: str | None = Field(
+        None, description="Affiliate channel sent with every order (needs MUSEMENT_AFFILIATE)."
+    )
+    no_payment_flow: bool = Field(
+        False,
+        description="List pay_order_without_payment: only for accounts with Musement's "
+        "no-payment scope (merchant of record).",
+    )
 
     request_state_key: SecretStr | None = Field(
         None,
@@ -160,6 +177,15 @@ class Settings(BaseSettings):
     @property
     def oauth_resource_server(self) -> bool:
         return bool(self.http_auth_introspection_url)
+
+    def order_options(self) -> OrderOptions:
+        return OrderOptions(
+            email_notification=self.order_email_notification,
+            email_choice=self.order_email_choice,
+            affiliate=self.affiliate,
+            affiliate_channel=self.affiliate_channel if self.affiliate else None,
+            no_payment_flow=self.no_payment_flow,
+        )
 
     def musement_config(self) -> MusementConfig:
         return MusementConfig(

@@ -48,14 +48,28 @@ class SpentStates:
         return True
 
 
+@dataclass(frozen=True)
+class OrderOptions:
+    """The order settings (MUSEMENT_ORDER_*, MUSEMENT_AFFILIATE*, MUSEMENT_NO_PAYMENT_FLOW)."""
+
+    email_notification: str = "TO-CUSTOMER"
+    # Whether the model may choose email_notification (an argument of create_order).
+    email_choice: bool = False
+    affiliate: str | None = None
+    affiliate_channel: str | None = None
+    # Musement's no-payment flow (merchants with the scope): pay_order_without_payment.
+    no_payment_flow: bool = False
+
+
 @dataclass
 class ServerState:
-    """What every call shares: one pooled Musement client, the schema cache, and the
-    form states already answered."""
+    """What every call shares: one pooled Musement client, the schema cache, the form
+    states already answered, and the order settings."""
 
     client: MusementClient
     cache: SchemaCache
     spent_states: SpentStates = field(default_factory=SpentStates)
+    orders: OrderOptions = field(default_factory=OrderOptions)
 
 
 @dataclass
@@ -78,7 +92,18 @@ ToolResult = BaseModel | types.InputRequiredResult
 Handler = Callable[[ToolCall], Awaitable[ToolResult]]
 # The published, cart-independent customer schema: the input of update_cart_customer.
 CustomerInput = dict[str, Any]
-Arguments = Mapping[str, dict[str, Any]] | Callable[[CustomerInput], Mapping[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the published tool list depends on: the customer input schema (refined from
+    served schemas) and the order settings (fixed for the server's life)."""
+
+    customer_input: CustomerInput
+    orders: OrderOptions = OrderOptions()
+
+
+Arguments = Mapping[str, dict[str, Any]] | Callable[[Published], Mapping[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -95,11 +120,11 @@ class ToolSpec:
     read_only: bool = True
     destructive: bool = False
     idempotent: bool = True
+    # Whether this server lists the tool (a setting may turn it on).
+    listed: Callable[[OrderOptions], bool] = lambda _: True
 
-    def definition(self, customer_input: CustomerInput) -> types.Tool:
-        properties = dict(
-            self.arguments(customer_input) if callable(self.arguments) else self.arguments
-        )
+    def definition(self, published: Published) -> types.Tool:
+        properties = dict(self.arguments(published) if callable(self.arguments) else self.arguments)
         return types.Tool(
             name=self.name,
             title=self.title,

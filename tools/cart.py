@@ -27,6 +27,7 @@ from .client import MusementClient
 from .customer import customer_schema
 from .errors import MusementError, ParticipantsNotRequired
 from .models import CartOverview
+from .order_info import order_of
 from .participants import PARTICIPANTS, participants_schema, stored_participants
 from .schema import CompiledSchema
 
@@ -68,6 +69,13 @@ async def get_cart(
         stored_customer = _stored_customer(cart.get("customer"))
         checks: dict[str, list[dict[str, Any]]] = {}
         failures: dict[str, MusementError] = {}
+        held: dict[str, Any] = {}
+
+        async def check_order() -> None:
+            try:
+                held["order"] = await order_of(client, cart_uuid)
+            except MusementError as failure:
+                failures["order"] = failure
 
         async def check_customer() -> None:
             try:
@@ -97,6 +105,7 @@ async def get_cart(
 
         async with anyio.create_task_group() as group:
             group.start_soon(check_customer)
+            group.start_soon(check_order)
             for item in items:
                 group.start_soon(check_item, item)
 
@@ -119,21 +128,27 @@ async def get_cart(
     ]
     unknown = [
         {
-            "cart_item_uuid": uuid,
-            "part": "participants",
+            "cart_item_uuid": None if part == "order" else part,
+            "part": "order" if part == "order" else "participants",
             "error": {"type": failure.type, "message": failure.message, "hint": failure.hint},
         }
-        for uuid, failure in failures.items()
+        for part, failure in failures.items()
     ]
     return CartOverview.model_validate(
         {
             "cart_uuid": cart_uuid,
             "items": items,
+            "total": _formatted(cart.get("full_price")),
+            "order": held.get("order"),
             "customer": stored_customer or None,
             "missing": {"customer": customer_problems, "participants": participants},
             "not_shown": not_shown,
             "unknown": unknown,
-            "ready_for_order": not customer_problems and not participants and not unknown,
+            # A cart that already has its order is not ready for another one.
+            "ready_for_order": not customer_problems
+            and not participants
+            and not unknown
+            and held.get("order") is None,
         }
     )
 
@@ -151,6 +166,13 @@ async def _participants_schema_of(
         return await schema.current()
     except ParticipantsNotRequired:
         return None
+
+
+def _formatted(price: Any) -> str | None:
+    """A Musement price object as it formats it (`€ 50.00`), or None."""
+    if isinstance(price, dict) and isinstance(price.get("formatted_value"), str):
+        return str(price["formatted_value"])
+    return None
 
 
 def _top(problem: dict[str, Any]) -> str:

@@ -161,6 +161,27 @@ class MusementClient:
         path = f"carts/{cart_uuid}/items/{item_uuid}/participants/schema"
         return _object(await self._request("GET", path), "the participants schema")
 
+    async def get_order_info(self, cart_uuid: str) -> dict[str, Any]:
+        """`GET /carts/{cartUuid}/order-info`: the cart's order and its payment state."""
+        return _object(await self._request("GET", f"carts/{cart_uuid}/order-info"), "order info")
+
+    async def create_order(self, body: dict[str, Any]) -> dict[str, Any]:
+        """`POST /orders`, never retried: a repeat could make a second order. After an
+        unknown outcome the caller looks for the cart's order instead."""
+        answer = await self._request("POST", "orders", json_body=body, retry=False)
+        return _object(answer, "the new order")
+
+    async def get_order(self, order_uuid: str) -> dict[str, Any]:
+        """`GET /orders/{orderUuid}`."""
+        return _object(await self._request("GET", f"orders/{order_uuid}"), "the order")
+
+    async def pay_without_payment(self, order_uuid: str) -> dict[str, Any]:
+        """`POST /payments/no/payment` `{uuid}` (Musement's no-payment flow): the Order."""
+        body = await self._request(
+            "POST", "payments/no/payment", json_body={"uuid": order_uuid}, retry=False
+        )
+        return _object(body, "the payment")
+
     async def get_participants(self, cart_uuid: str, item_uuid: str) -> list[Any]:
         """`GET /carts/{cartUuid}/items/{cartItemUuid}/participants`: what is stored."""
         body = await self._request("GET", f"carts/{cart_uuid}/items/{item_uuid}/participants")
@@ -183,7 +204,13 @@ class MusementClient:
         return call_budget(self.config.call_budget)
 
     async def _request(
-        self, method: str, path: str, *, json_body: Any = None, read_body: bool = True
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        read_body: bool = True,
+        retry: bool = True,
     ) -> Any:
         deadline = current_deadline(self.config.call_budget)
         attempt = 0
@@ -199,7 +226,7 @@ class MusementClient:
                         answer = await self._send_within(deadline, method, path, json_body)
                 return answer.parse(sent=json_body) if read_body else answer.succeed(json_body)
             except MusementError as failure:
-                delay = self.retry_policy.delay_before_retry(failure, attempt)
+                delay = self.retry_policy.delay_before_retry(failure, attempt) if retry else None
                 if delay is None or anyio.current_time() + delay >= deadline:
                     raise
                 logger.info(
@@ -363,6 +390,8 @@ def _route_of(path: str) -> str:
         parts[1] = "{cartUuid}"
     if len(parts) > 3 and parts[2] == "items":
         parts[3] = "{cartItemUuid}"
+    if len(parts) > 1 and parts[0] == "orders":
+        parts[1] = "{orderUuid}"
     return "/" + "/".join(parts)
 
 

@@ -27,6 +27,7 @@ from .errors import (
 from .field_guide import guide
 from .input_schema import musement_customer
 from .models import CustomerSchemaResult, UpdateCustomerResult
+from .order_info import explained
 from .schema import CompiledSchema, activity_of
 
 
@@ -120,7 +121,10 @@ async def update_cart_customer(
             raise await _with_activity_names(client, cart_uuid, failure) from None
         try:
             stored = await client.put_customer(cart_uuid, customer)
-        except (CartLocked, CartNotFound, InvalidRequest):
+        except CartLocked as locked:
+            schema.forget()
+            raise await explained(client, cart_uuid, locked) from None
+        except (CartNotFound, InvalidRequest):
             schema.forget()
             raise
     return UpdateCustomerResult.model_validate(

@@ -153,11 +153,21 @@ class NotShownField(BaseModel):
     title: str | None = None
 
 
+class OrderOfCart(BaseModel):
+    order_uuid: str
+    paid: bool
+    payment_status: str | None = Field(None, description="Musement's payment status.")
+
+
 class CartOverview(BaseModel):
     """A cart, the customer saved so far, and what the order still needs."""
 
     cart_uuid: str
     items: list[CartItemView]
+    total: str | None = Field(None, description="The cart's price, as Musement formats it.")
+    order: OrderOfCart | None = Field(
+        None, description="The order that holds this cart, if any: then nothing can change."
+    )
     customer: dict[str, Any] | None = Field(None, description="The customer saved so far, if any.")
     missing: Missing
     not_shown: list[NotShownField] = Field(
@@ -172,3 +182,32 @@ class CartOverview(BaseModel):
         description="True when nothing Musement shows is missing and nothing is unknown "
         "(write-only fields in `not_shown` do not count)."
     )
+
+
+class OrderItemView(BaseModel):
+    order_item_uuid: str
+    title: str | None = Field(None, description="The activity.")
+    quantity: int | None = None
+    status: str | None = Field(None, description="PENDING until confirmed, then OK.")
+    vouchers: list[str] = Field([], description="Voucher URLs, once the item is OK.")
+
+
+class OrderView(BaseModel):
+    """An order, as Musement answers it, and what happens next."""
+
+    order_uuid: str
+    identifier: str | None = Field(None, description="Musement's order code, e.g. MUS0738876.")
+    status: str | None = Field(None, description="PENDING until every item is confirmed.")
+    paid: bool
+    total: str | None = None
+    items: list[OrderItemView]
+    next_step: str = Field(description="What happens next, to tell the user.")
+
+
+class CreateOrderResult(BaseModel):
+    """The order placed for a cart (or the one that already held it)."""
+
+    cart_uuid: str
+    created: bool = Field(description="False when the cart already had this order.")
+    order: OrderView
+    payment: str = Field(description="How the order gets paid: what to tell the user.")

@@ -25,6 +25,7 @@ from .errors import (
 from .field_guide import guide
 from .input_schema import musement_participants
 from .models import ParticipantsSchemaResult, UpdateParticipantsResult
+from .order_info import explained
 
 PARTICIPANTS = "participants"
 
@@ -99,7 +100,10 @@ async def update_participants(
         except CartNotFound as missing:
             schema.forget()
             raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
-        except (CartLocked, InvalidRequest):
+        except CartLocked as locked:
+            schema.forget()
+            raise await explained(client, cart_uuid, locked) from None
+        except InvalidRequest:
             schema.forget()
             raise
     # Musement documents no success body: the result is what was sent and accepted.

@@ -51,6 +51,8 @@ KINDS = frozenset(
         "unencodable",  # a value JSON cannot carry (NaN, a lone surrogate)
         "too_large",  # an argument over the size or depth cap
         "rejected_by_musement",  # Musement's own per-field error
+        "locked_by_order",  # the cart belongs to an order (its uuid and payment state given)
+        "not_confirmed",  # the user's yes is needed first
     }
 )
 _A_NUMBER = "must be a number (as a number or a string of digits)"

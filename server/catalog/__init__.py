@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import mcp_types as types
 
-from ..toolkit import CustomerInput, ToolSpec
+from ..toolkit import Published, ToolSpec
 from . import (
+    create_order,
     get_cart,
     get_customer_schema,
+    get_order,
     get_participants_schema,
+    pay_order_without_payment,
     update_cart_customer,
     update_participants,
 )
@@ -23,10 +26,13 @@ TOOLS: tuple[ToolSpec, ...] = (
     update_cart_customer.TOOL,
     get_participants_schema.TOOL,
     update_participants.TOOL,
+    create_order.TOOL,
+    get_order.TOOL,
+    pay_order_without_payment.TOOL,
 )
 BY_NAME: dict[str, ToolSpec] = {tool.name: tool for tool in TOOLS}
 
 
-def tool_definitions(customer_input: CustomerInput) -> tuple[types.Tool, ...]:
-    """What `tools/list` publishes, with `customer_input` as the customer's input schema."""
-    return tuple(tool.definition(customer_input) for tool in TOOLS)
+def tool_definitions(published: Published) -> tuple[types.Tool, ...]:
+    """What `tools/list` publishes: the tools this server lists, as `published` shapes them."""
+    return tuple(tool.definition(published) for tool in TOOLS if tool.listed(published.orders))

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from ...tools import UpdateCustomerResult, update_cart_customer
 from ..elicitation import with_user_answers
-from ..toolkit import CART_UUID, CustomerInput, ToolCall, ToolResult, ToolSpec
+from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
 Save the customer of a Musement cart: the lead booker and the activities' questions \
@@ -20,10 +20,10 @@ Musement keeps the rest. Repeating a call is safe.
 Errors: validation_failed (nothing sent), cart_not_found, cart_locked, invalid_argument."""
 
 
-def arguments(customer_input: CustomerInput) -> Mapping[str, dict[str, Any]]:
+def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
     return {
         "cart_uuid": CART_UUID,
-        "customer": customer_input,
+        "customer": published.customer_input,
         "partial": {"type": ["boolean", "null"], "description": "true: only some fields."},
     }
 

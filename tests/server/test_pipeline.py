@@ -17,7 +17,7 @@ from musement_mcp.sandbox import BASE_CART_UUID, EXTRA_DATA_CART_UUID
 from musement_mcp.server.catalog import BY_NAME, TOOLS
 from musement_mcp.server.live_tools import LiveTools
 from musement_mcp.server.pipeline import ToolRunner, check_arguments
-from musement_mcp.server.toolkit import CART_UUID, ServerState, ToolCall, ToolSpec
+from musement_mcp.server.toolkit import CART_UUID, Published, ServerState, ToolCall, ToolSpec
 from musement_mcp.tools import CartOverview, MusementClient, SchemaCache
 from tests.support.common import REPO_ROOT, settings_for
 
@@ -113,7 +113,7 @@ def test_every_tool_is_declared_once_and_documented_in_the_readme() -> None:
     readme = (REPO_ROOT / "README.md").read_text()
     for tool in TOOLS:
         assert f"`{tool.name}(" in readme, f"the README does not present {tool.name}"
-        definition = tool.definition(LiveTools().customer_input)
+        definition = tool.definition(Published(LiveTools().customer_input))
         assert definition.annotations and definition.annotations.title == tool.title
 
 

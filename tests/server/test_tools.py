@@ -275,8 +275,12 @@ async def test_locked_cart(client: Client, sandbox) -> None:
     )
     error = error_of(result)
     assert (error["type"], error["status"], error["code"]) == ("cart_locked", 423, "-1")
-    assert "Cart is already connected to order with state 'closed'" in error["message"]
-    assert "new cart" in error["hint"]
+    # Explained by the order that holds the cart (GET /carts/{c}/order-info).
+    assert "This cart is already order" in error["message"]
+    (held,) = error["details"]
+    assert (held["kind"], held["paid"]) == ("locked_by_order", True)
+    assert held["payment_status"] == "closed"
+    assert "get_order" in error["hint"]
     # Reading a locked cart's schema still works.
     assert not (await call(client, "get_customer_schema", cart_uuid=LOCKED_CART_UUID)).is_error
 
