@@ -48,7 +48,7 @@ from tests.support.guides import (
     substitute,
     write_shims,
 )
-from tests.support.node import require_node
+from tests.support.node import find_node
 from tests.support.processes import serve_http
 from tests.support.snapshots import tool_snapshots
 
@@ -122,7 +122,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def shims_for(tmp_path: Path, sandbox: SandboxServer) -> Path:
-    return write_shims(tmp_path / "bin", node=require_node(), base_url=sandbox.base_url)
+    """The stand-ins, `uvx` on `sandbox`. Only the Node ones need Node (the tests that use
+    them take the `node` fixture, which skips without it)."""
+    return write_shims(tmp_path / "bin", node=find_node() or "node", base_url=sandbox.base_url)
 
 
 def run_sh(text: str, *, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -187,7 +189,7 @@ def test_claude_desktop_config(guide_sandbox, tmp_path, home) -> None:
 
 
 @pytest.mark.node
-def test_claude_desktop_mcp_remote_bridge(guide_sandbox, remote, tmp_path, home) -> None:
+def test_claude_desktop_mcp_remote_bridge(node, guide_sandbox, remote, tmp_path, home) -> None:
     """Claude Desktop starts `npx -y mcp-remote …` with `env`; mcp-remote itself replaces
     `${AUTH_HEADER}` in its arguments (Claude Desktop substitutes nothing)."""
     text = fill(guide("claude-desktop-mcp-remote").text, url=remote, token=TOKEN)
@@ -361,12 +363,16 @@ def test_inspector(node, open_sandbox, remote, tmp_path, home, project) -> None:
 
 @pytest.mark.node
 def test_inspector_wrong_token_fails(node, open_sandbox, remote, tmp_path, home, project) -> None:
+    """The HTTP command with a wrong token: the Inspector stops with an auth error (it would
+    start an OAuth flow, which needs a terminal), it does not hang or list anything."""
     shims = shims_for(tmp_path, open_sandbox)
     last = guide("inspector").text.split("npx ")[-1]
+    assert last.startswith("@modelcontextprotocol/inspector --cli --server-url"), last
     out = run_sh(
         "npx " + fill(last, url=remote, token=WRONG_TOKEN), env=client_env(shims, home), cwd=project
     )
     assert out.returncode != 0, explain(out)
+    assert "auth" in out.stdout + out.stderr and '"tools"' not in out.stdout, explain(out)
 
 
 @pytest.mark.process
