@@ -44,9 +44,11 @@ USER = ScriptedUser()
 
 async def run_demo(out: TextIO | None = None) -> None:
     t = Transcript(out)
-    with SandboxServer() as sandbox:
+    # The demo's partner account is a merchant with Musement's no-payment scope, so the
+    # booking ends paid (other partners' customers pay in the partner's own checkout).
+    with SandboxServer(no_payment_scope=True) as sandbox:
         t.line(f"Embedded Musement sandbox at {sandbox.base_url}")
-        server = server_parameters(sandbox.base_url, DEMO_APPLICATION)
+        server = server_parameters(sandbox.base_url, DEMO_APPLICATION, no_payment_flow=True)
         async with Client(server) as client:
             info = client.server_info
             name = f"{info.name} {info.version}" if info else "the server"
@@ -65,6 +67,7 @@ async def run_demo(out: TextIO | None = None) -> None:
             await step_9_forms(Script(client, t), sandbox, responder)
         async with Client(server) as client:
             await step_10_whole_step(Script(client, t))
+            await step_11_order(Script(client, t))
     t.line("\nDemo finished: every step behaved as expected.")
 
 
@@ -179,8 +182,8 @@ async def step_9_forms(script: Script, sandbox: SandboxServer, responder: FormRe
     stored = saved["customer"]
     t.result(
         f"saved after the user's answers: newsletter {stored['musement_newsletter']}, "
-        f"profiling {stored['allow_profiling']}, extra data for "
-        f"{len(stored['extra_customer_data'])} activity"
+        f"extra data for {len(stored['extra_customer_data'])} activity (profiling was sent "
+        "too: Musement never shows it back)"
     )
 
 
@@ -204,6 +207,28 @@ async def step_10_whole_step(script: Script) -> None:
         await script.call("update_participants", {**ids, "participants": people})
     overview = await script.call("get_cart", cart)
     _expect(overview["ready_for_order"], "the checklist should be empty")
+
+
+async def step_11_order(script: Script) -> None:
+    t = script.transcript
+    t.step("11. The order: the user's yes, one order however often it is asked, then paid")
+    cart = {"cart_uuid": PARTICIPANTS_CART_UUID}
+    await script.call_failing(
+        "create_order", {**cart, "confirmed_by_user": False}, "confirmation_required"
+    )
+    t.line("(the model shows the user that summary; the user says yes)")
+    placed = await script.call("create_order", {**cart, "confirmed_by_user": True})
+    again = await script.call("create_order", {**cart, "confirmed_by_user": True})
+    order = {"order_uuid": placed["order"]["order_uuid"]}
+    _expect(again["order"] == placed["order"], "a second call should return the same order")
+    paid = await script.call("pay_order_without_payment", order)
+    _expect(paid["paid"], "the order should be paid")
+    await script.call("get_order", order)
+    await script.call_failing(
+        "update_cart_customer",
+        {**cart, "customer": {"email": "ada@example.com"}, "partial": True},
+        "cart_locked",
+    )
 
 
 def _new_cart_with_the_test_activity(sandbox: SandboxServer) -> str:

@@ -67,13 +67,15 @@ CHARLES: Person = {
 
 
 def server_parameters(
-    base_url: str, application: str, *, log_level: str = "WARNING"
+    base_url: str, application: str, *, log_level: str = "WARNING", no_payment_flow: bool = False
 ) -> StdioServerParameters:
-    """The server as a stdio subprocess (`python -m musement_mcp.server`) against `base_url`."""
+    """The server as a stdio subprocess (`python -m musement_mcp.server`) against `base_url`;
+    `no_payment_flow` lists pay_order_without_payment (a merchant account's setting)."""
+    flow = {"MUSEMENT_NO_PAYMENT_FLOW": "true"} if no_payment_flow else {}
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "musement_mcp.server", "--base-url", base_url, "--application", application],
-        env={**os.environ, "MUSEMENT_LOG_LEVEL": log_level},
+        env={**os.environ, "MUSEMENT_LOG_LEVEL": log_level, **flow},
     )
 
 
@@ -169,6 +171,14 @@ def summary(tool: str, content: JSON) -> str:
         return f"{content['quantity']} participant(s): {titles}"
     if tool == "update_participants":
         return "saved: " + ", ".join(str(p.get("firstname")) for p in content["participants"])
+    if tool == "create_order":
+        order = content["order"]
+        made = "placed" if content.get("created") else "already placed"
+        return f"order {order['order_uuid']} {made}, {order.get('status')}; {content['payment']}"
+    if tool in ("get_order", "pay_order_without_payment"):
+        paid = "paid" if content.get("paid") else "not paid"
+        status = f"{content.get('status')}, {paid}"
+        return f"order {content['order_uuid']}: {status}; {content['next_step']}"
     return compact(content)
 
 
