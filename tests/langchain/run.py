@@ -32,7 +32,7 @@ async def main(config: dict[str, Any]) -> dict[str, Any]:
     # One session for the whole run (without it, each call starts a new server process).
     async with client.session("musement") as session:
         tools = {tool.name: tool for tool in await load_mcp_tools(session)}
-        converted = {name: convert_to_openai_tool(tool, strict=True) for name, tool in tools.items()}
+        converted = {name: convert_to_openai_tool(t, strict=True) for name, t in tools.items()}
         schemas = {name: tool["function"]["parameters"] for name, tool in converted.items()}
 
         async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:

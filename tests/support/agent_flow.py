@@ -145,9 +145,7 @@ def participants_arguments(
                 others.append({"question": key, "value": value})
         if others:
             assert "other_answers" in listed, "a question has no place in the schema"
-            known["other_answers"] = [
-                fill(items_of(listed["other_answers"]), o) for o in others
-            ]
+            known["other_answers"] = [fill(items_of(listed["other_answers"]), o) for o in others]
         people.append(fill(person_schema, known))
     return fill(
         schema, {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": people}

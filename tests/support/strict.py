@@ -47,9 +47,7 @@ def openai_strict_problems(schema: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _check(
-    node: Any, path: str, depth: int, problems: list[str], counts: dict[str, int]
-) -> None:
+def _check(node: Any, path: str, depth: int, problems: list[str], counts: dict[str, int]) -> None:
     if not isinstance(node, dict):
         problems.append(f"{path}: a schema must be an object, got {node!r:.60}")
         return
