@@ -20,7 +20,9 @@ from tests.support.node import HttpServers, require_node
 
 # Test categories left out of the default (fast) run: each also carries `slow`, and
 # pyproject's addopts deselect `slow`. `pytest -m ''` runs everything, as CI does.
-SLOW_CATEGORIES = ("process", "node", "packaging", "replicas", "load", "bench", "property")
+SLOW_CATEGORIES = (
+    "process", "node", "packaging", "replicas", "load", "bench", "property", "adapters",
+)  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

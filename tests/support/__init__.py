@@ -9,4 +9,7 @@ module or from conftest.py (which only turns some of them into fixtures).
 - `schemas`: a Musement-shaped customer schema with its quirks.
 - `snapshots`: the reviewed tool definitions, one file per tool.
 - `load`: a bounded mixed load over Streamable HTTP (also `python -m tests.support.load`).
+- `adapters`: the agent frameworks' side (tests/langchain, tests/tokens, a cart with everything).
+- `agent_flow`: the customer step driven from converted schemas (standard library only).
+- `strict`: OpenAI's documented strict-mode rules, as a checker.
 """

@@ -1,0 +1,53 @@
+"""LangChain's view of the server, run with tests/langchain/.venv's Python (mcp 1, see
+requirements.txt) by tests/e2e/test_adapters.py.
+
+Input (argv[1], JSON): {"command": [server command line], "carts": [cart UUIDs]}.
+Output (stdout, JSON): the tools as langchain-mcp-adapters loads them, each converted with
+langchain-core's `convert_to_openai_tool(tool, strict=True)`, and per cart the transcript of
+the customer step driven through the adapter's own tool objects (`ainvoke`), its arguments
+built only from the converted schemas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_mcp_adapters.client import MultiServerMCPClient
+from langchain_mcp_adapters.tools import load_mcp_tools
+
+sys.path.insert(0, str(Path(__file__).parents[2]))
+from tests.support.agent_flow import complete_customer_step, result_json  # noqa: E402
+
+
+async def main(config: dict[str, Any]) -> dict[str, Any]:
+    command, *args = config["command"]
+    client = MultiServerMCPClient(
+        {"musement": {"transport": "stdio", "command": command, "args": args}}
+    )
+    # One session for the whole run (without it, each call starts a new server process).
+    async with client.session("musement") as session:
+        tools = {tool.name: tool for tool in await load_mcp_tools(session)}
+        converted = {name: convert_to_openai_tool(t, strict=True) for name, t in tools.items()}
+        schemas = {name: tool["function"]["parameters"] for name, tool in converted.items()}
+
+        async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+            return result_json(await tools[name].ainvoke(arguments))
+
+        runs = [await complete_customer_step(call, schemas, cart) for cart in config["carts"]]
+    return {
+        "tools": [
+            {"name": t.name, "description": t.description, "args_schema": t.args_schema}
+            for t in tools.values()
+        ],
+        "openai": converted,
+        "runs": runs,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(json.loads(sys.argv[1])))))

@@ -1,0 +1,217 @@
+"""The customer step as an agent framework would drive it, with scripted calls (no model).
+
+Standard library only (jsonschema when it is there): tests/langchain/run.py imports this module
+from a virtual environment of its own, where musement_mcp and mcp 2 are not installed.
+
+Every argument is built from the schema the framework converted, never from what the test
+knows of the server: an object gets every property the converted schema lists, a value for
+the keys the user answered and `null` for the rest. So a cart completed this way proves that
+the converted schema is enough.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+# What the user answered, by question key (the last part of a field's path).
+ANSWERS: dict[str, Any] = {
+    "firstname": "Grace",
+    "lastname": "Hopper",
+    "email": "grace@example.com",
+    "date_of_birth": "1990-04-12",
+    "passport": "YA1234567",
+    "phone_number": "3912345678",
+    "s_74380": "Hotel Artemide",
+    "s_52210": "Hotel Excelsior",
+    "s_81022": "2027-05-01",
+    "s_90112": "none",
+}
+CONSENT = "NO"  # the user said no to every consent question
+
+Call = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def allows_null(schema: dict[str, Any]) -> bool:
+    """Whether `schema` admits `null` (a type list with "null", or a `null` branch)."""
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return "enum" not in schema or None in schema["enum"]
+    return any(allows_null(branch) for branch in schema.get("anyOf", []))
+
+
+def properties_of(schema: dict[str, Any]) -> dict[str, Any]:
+    """The properties of an object schema, also when it is a nullable `anyOf` branch."""
+    if "properties" in schema:
+        return dict(schema["properties"])
+    for branch in schema.get("anyOf", []):
+        if "properties" in branch:
+            return dict(branch["properties"])
+    raise AssertionError(f"not an object schema: {json.dumps(schema)[:200]}")
+
+
+def items_of(schema: dict[str, Any]) -> dict[str, Any]:
+    if "items" in schema:
+        return dict(schema["items"])
+    for branch in schema.get("anyOf", []):
+        if "items" in branch:
+            return dict(branch["items"])
+    raise AssertionError(f"not an array schema: {json.dumps(schema)[:200]}")
+
+
+def fill(schema: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Every property of object `schema`: `given[key]` where given, else `null` (which the
+    schema must allow: a property that cannot be null and is not given is a gap)."""
+    out: dict[str, Any] = {}
+    for key, prop in properties_of(schema).items():
+        if key in given:
+            out[key] = given[key]
+        else:
+            assert allows_null(prop), f"{key!r} is not given and cannot be null: {prop}"
+            out[key] = None
+    return out
+
+
+def answer(field: dict[str, Any]) -> Any:
+    """The user's answer to one question of a field guide."""
+    key = field["path"].rsplit(".", 1)[-1]
+    options = [option["value"] for option in field.get("options", [])]
+    if key in ANSWERS:
+        value = ANSWERS[key]
+    elif options:
+        value = CONSENT if CONSENT in options else options[0]
+    elif field.get("format") == "date":
+        value = "2027-05-01"
+    elif field.get("format") == "email":
+        value = ANSWERS["email"]
+    else:
+        value = "answer"
+    if field.get("multiple") or field.get("type") == "array":
+        return [value] if not isinstance(value, list) else value
+    return value
+
+
+def validate(args: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Check `args` against the converted schema where jsonschema is installed."""
+    try:
+        import jsonschema
+    except ImportError:  # pragma: no cover - both environments have it (mcp depends on it)
+        return
+    jsonschema.Draft202012Validator(schema).validate(args)
+
+
+def customer_arguments(
+    schema: dict[str, Any], cart_uuid: str, fields: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """update_cart_customer's arguments, from its converted schema and the cart's field guide."""
+    customer_schema = properties_of(schema)["customer"]
+    # The base fields the cart requires are answered; the optional ones (city...) are not: null.
+    known = {
+        field["path"]: answer(field)
+        for field in fields
+        if "." not in field["path"] and field.get("required")
+    }
+    answers = []
+    item = items_of(properties_of(customer_schema)["extra_customer_data"])
+    for field in fields:
+        if field["path"].startswith("extra_customer_data."):
+            _, activity, question = field["path"].split(".", 2)
+            given = {"activity_uuid": activity, "question": question, "value": answer(field)}
+            answers.append(fill(item, given))
+    known["extra_customer_data"] = answers or None
+    return fill(schema, {"cart_uuid": cart_uuid, "customer": fill(customer_schema, known)})
+
+
+def participants_arguments(
+    schema: dict[str, Any], cart_uuid: str, item_uuid: str, guide: dict[str, Any]
+) -> dict[str, Any]:
+    """update_participants' arguments: one person per ticket, the asked fields answered by
+    name where the converted schema lists them, any other in `other_answers`."""
+    person_schema = items_of(properties_of(schema)["participants"])
+    listed = properties_of(person_schema)
+    people = []
+    for index in range(guide["quantity"]):
+        known: dict[str, Any] = {}
+        others = []
+        for field in guide["fields"]:
+            key = field["path"].rsplit(".", 1)[-1]
+            value = answer(field)
+            if key == "firstname":
+                value = f"{value}{index or ''}"
+            if key in listed and key != "other_answers":
+                known[key] = value
+            else:
+                others.append({"question": key, "value": value})
+        if others:
+            assert "other_answers" in listed, "a question has no place in the schema"
+            known["other_answers"] = [fill(items_of(listed["other_answers"]), o) for o in others]
+        people.append(fill(person_schema, known))
+    return fill(
+        schema, {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": people}
+    )
+
+
+async def complete_customer_step(
+    call: Call, schemas: dict[str, dict[str, Any]], cart_uuid: str
+) -> dict[str, Any]:
+    """get_cart → get_customer_schema → update_cart_customer → update_participants per item
+    that needs them → get_cart; returns the transcript (each call's name, arguments, answer).
+    `call` answers the parsed JSON text of the tool's result; `schemas` are the converted input
+    schemas by tool name."""
+    transcript: list[dict[str, Any]] = []
+
+    async def step(name: str, args: dict[str, Any]) -> dict[str, Any]:
+        validate(args, schemas[name])
+        result = await call(name, args)
+        transcript.append({"tool": name, "arguments": args, "result": result})
+        assert "error" not in result, f"{name} failed: {json.dumps(result)[:1500]}"
+        return result
+
+    cart = await step("get_cart", fill(schemas["get_cart"], {"cart_uuid": cart_uuid}))
+    guide = await step(
+        "get_customer_schema", fill(schemas["get_customer_schema"], {"cart_uuid": cart_uuid})
+    )
+    await step(
+        "update_cart_customer",
+        customer_arguments(schemas["update_cart_customer"], cart_uuid, guide["fields"]),
+    )
+    for item in cart["items"]:
+        if not item.get("participants_required"):
+            continue
+        ids = {"cart_uuid": cart_uuid, "cart_item_uuid": item["cart_item_uuid"]}
+        people = await step(
+            "get_participants_schema", fill(schemas["get_participants_schema"], ids)
+        )
+        await step(
+            "update_participants",
+            participants_arguments(
+                schemas["update_participants"], cart_uuid, item["cart_item_uuid"], people
+            ),
+        )
+    final = await step("get_cart", fill(schemas["get_cart"], {"cart_uuid": cart_uuid}))
+    return {"transcript": transcript, "final": final}
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """The JSON text of a tool result as the frameworks hand it over: a string, a content
+    block dict or object, or a list of them (the first text block)."""
+    if isinstance(result, tuple):  # langchain's (content, artifact)
+        result = result[0]
+    if isinstance(result, list):
+        texts = [block for block in result if _text(block) is not None]
+        assert texts, f"no text block in {result!r:.300}"
+        result = texts[0]
+    if isinstance(result, dict) and "type" not in result:  # structured content, as is
+        return result
+    text = result if isinstance(result, str) else _text(result)
+    assert text is not None, f"not a text result: {result!r:.300}"
+    return dict(json.loads(text))
+
+
+def _text(block: Any) -> str | None:
+    if isinstance(block, str):
+        return block
+    if isinstance(block, dict):
+        return block.get("text") if block.get("type", "text") == "text" else None
+    return getattr(block, "text", None)
