@@ -162,7 +162,12 @@ def check_arguments(
 
 
 def _types(schema: Any) -> list[Any]:
-    kinds = schema.get("type") if isinstance(schema, Mapping) else None
+    """The JSON types a property schema allows (its `type`, or its `anyOf` branches')."""
+    if not isinstance(schema, Mapping):
+        return []
+    if isinstance(schema.get("anyOf"), list):
+        return [kind for branch in schema["anyOf"] for kind in _types(branch)]
+    kinds = schema.get("type")
     return kinds if isinstance(kinds, list) else [kinds]
 
 

@@ -149,17 +149,8 @@ class ToolSpec:
         )
 
 
-CART_UUID: dict[str, Any] = {
-    "type": "string",
-    "format": "uuid",
-    "description": "From the booking flow that created the cart.",
-}
-
-CART_ITEM_UUID: dict[str, Any] = {
-    "type": "string",
-    "format": "uuid",
-    "description": "The item's cart_item_uuid from get_cart.",
-}
+CART_UUID: dict[str, Any] = {"type": "string", "description": "From the booking flow."}
+CART_ITEM_UUID: dict[str, Any] = {"type": "string", "description": "From get_cart."}
 
 
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:

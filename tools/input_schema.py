@@ -37,6 +37,15 @@ ANSWER_VALUE: dict[str, Any] = {
 }
 
 
+def nullable(schema: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+    """`schema` or null (null: not given), as `anyOf`: a type list such as
+    ["string", "null"] is lost by Gemini's converter and breaks Anthropic's transform."""
+    wrapped: dict[str, Any] = {"anyOf": [schema, {"type": "null"}]}
+    if description:
+        wrapped["description"] = description
+    return wrapped
+
+
 def _closed(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
         "type": "object",
@@ -58,14 +67,14 @@ OTHER_ANSWER = _closed({"question": {"type": "string"}, "value": ANSWER_VALUE})
 
 # Participant fields Musement's participant-info guide shows; any other goes to other_answers.
 PARTICIPANT_FIELDS: dict[str, dict[str, Any]] = {
-    "salutation": {"type": ["string", "null"]},
-    "firstname": {"type": ["string", "null"]},
-    "lastname": {"type": ["string", "null"]},
-    "date_of_birth": {"type": ["string", "null"], "format": "date"},
-    "nationality": {"type": ["string", "null"]},
-    "passport": {"type": ["string", "null"]},
-    "email": {"type": ["string", "null"], "format": "email"},
-    "phone_number": {"type": ["string", "null"]},
+    "salutation": nullable({"type": "string"}),
+    "firstname": nullable({"type": "string"}),
+    "lastname": nullable({"type": "string"}),
+    "date_of_birth": nullable({"type": "string", "format": "date"}),
+    "nationality": nullable({"type": "string"}),
+    "passport": nullable({"type": "string"}),
+    "email": nullable({"type": "string", "format": "email"}),
+    "phone_number": nullable({"type": "string"}),
 }
 OTHER_ANSWERS = "other_answers"
 
@@ -77,36 +86,33 @@ def generic_customer_schema(compiled: CompiledSchema) -> dict[str, Any]:
         for question in compiled.fields
         if "." not in question.path
     }
-    properties[EXTRA_CUSTOMER_DATA] = {
-        "type": ["array", "null"],
-        "description": "Answers to activity questions (get_customer_schema paths "
-        "extra_customer_data.<activity_uuid>.<question>).",
-        "items": ACTIVITY_ANSWER,
-    }
+    properties[EXTRA_CUSTOMER_DATA] = nullable(
+        {"type": "array", "items": ACTIVITY_ANSWER},
+        "Activity answers (paths extra_customer_data.<uuid>.<question>).",
+    )
     return _closed(properties)
 
 
 def participants_input_schema() -> dict[str, Any]:
     """The published `participants` schema: one closed object per ticket."""
     fields = dict(PARTICIPANT_FIELDS)
-    fields[OTHER_ANSWERS] = {
-        "type": ["array", "null"],
-        "description": "Answers to other questions, by key.",
-        "items": OTHER_ANSWER,
-    }
+    fields[OTHER_ANSWERS] = nullable(
+        {"type": "array", "items": OTHER_ANSWER}, "Answers to other questions, by key."
+    )
     return {"type": "array", "items": _closed(fields)}
 
 
 def _nullable(question: FieldGuide) -> dict[str, Any]:
-    kinds = ["string", "number"] if question.type in ("number", "integer") else [question.type]
-    schema: dict[str, Any] = {"type": [*kinds, "null"]}
-    if question.path in CONSENT_FIELDS:
-        schema["title"] = question.title  # the key alone does not say what it agrees to
+    if question.type in ("number", "integer"):
+        # Musement documents numbers sent as strings ("1234567890"): either is taken.
+        return {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}
+    schema: dict[str, Any] = {"type": question.type}
     if question.options:
-        schema["enum"] = [*(option["value"] for option in question.options), None]
+        schema["enum"] = [option["value"] for option in question.options]
     if question.format in ("email", "date"):
         schema["format"] = question.format
-    return schema
+    # The key alone does not say what a consent agrees to; converters keep descriptions.
+    return nullable(schema, question.title if question.path in CONSENT_FIELDS else None)
 
 
 def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:

@@ -8,19 +8,17 @@ from typing import Any
 import mcp_types as types
 
 from ...tools import get_cart
+from ...tools.input_schema import nullable
 from ...tools.models import CreateOrderResult
 from ...tools.orders import EMAIL_NOTIFICATIONS, ConfirmationRequired, create_order, summary
 from ..elicitation import confirmed_by_user
 from ..toolkit import CART_UUID, OrderOptions, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Place the order of a Musement cart whose get_cart shows `ready_for_order`. It needs the \\
-user's explicit yes: show them the items and total (get_cart), ask, and set \\
-`confirmed_by_user` true only after they agree (your client may ask them itself). A \\
-second call returns the cart's existing order instead of making another. The result says \\
-how the order gets paid.
-Errors: order_not_ready (what is missing), confirmation_required, cart_not_found, \\
-invalid_argument."""
+Place the order of a cart that get_cart says is `ready_for_order`. Show the user its items \
+and total and set `confirmed_by_user` only after their explicit yes. A repeat returns the \
+existing order. The result says how it gets paid.
+Errors: order_not_ready, confirmation_required, cart_not_found."""
 
 
 def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
@@ -28,15 +26,14 @@ def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
         "cart_uuid": CART_UUID,
         "confirmed_by_user": {
             "type": "boolean",
-            "description": "true only after the user explicitly agreed to place the order.",
+            "description": "true only after the user's explicit yes.",
         },
     }
     if published.orders.email_choice:
-        listed["email_notification"] = {
-            "type": ["string", "null"],
-            "enum": [*EMAIL_NOTIFICATIONS, None],
-            "description": "Who Musement emails (null: this server's default).",
-        }
+        listed["email_notification"] = nullable(
+            {"type": "string", "enum": list(EMAIL_NOTIFICATIONS)},
+            "Who Musement emails (null: this server's default).",
+        )
     return listed
 
 

@@ -6,12 +6,10 @@ from ...tools import CartOverview, get_cart
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-A Musement cart at a glance: items (`cart_item_uuid`, activity, quantity), the customer \
-saved so far, and `missing`: customer fields and, per item, participants still needed. \
-`ready_for_order`: nothing is missing. Call it first and to check progress. \
-Fields Musement never shows back once saved (e.g. allow_profiling) are in `not_shown`, \
-never in `missing`; parts that could not be read are in `unknown`.
-Errors: cart_not_found, invalid_argument, rate_limited, upstream_unavailable."""
+A cart at a glance: items (cart_item_uuid, activity, quantity), total, saved customer, \
+`missing` (customer fields, participants per item) and `ready_for_order`. Call it first and \
+to check progress. `not_shown`: fields Musement never shows back (never missing).
+Errors: cart_not_found, invalid_argument."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

@@ -6,10 +6,8 @@ from ...tools import CustomerSchemaResult, get_customer_schema
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-What a Musement cart needs from the customer: `fields`, every question in order, with \
-`path`, `title` (show it to the user), `type` (default string), `required`, `format`, \
-`options`, `group` (the activity asking). Consent answers are the user's choice: ask. \
-JSON Schema: resource musement://carts/{cart_uuid}/customer-schema.
+What a cart needs from the customer: `fields` in order (path, title to show, type, required, \
+format, options, group = activity). Ask the user for consents.
 Errors: cart_not_found, invalid_argument."""
 
 

@@ -8,16 +8,11 @@ from ...tools.models import OrderView
 from ...tools.orders import get_order
 from ..toolkit import ToolCall, ToolResult, ToolSpec
 
-ORDER_UUID: dict[str, Any] = {
-    "type": "string",
-    "format": "uuid",
-    "description": "The order's UUID, from create_order or get_cart.",
-}
+ORDER_UUID: dict[str, Any] = {"type": "string", "description": "From create_order."}
 
 DESCRIPTION = """\
-A Musement order: its status, whether it is paid, its items (status, vouchers once \\
-confirmed), total, and `next_step` to tell the user.
-Errors: order_not_found, invalid_argument."""
+An order: status, paid, items (status, vouchers), total and `next_step` for the user.
+Errors: order_not_found."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

@@ -6,10 +6,9 @@ from ...tools import ParticipantsSchemaResult, get_participants_schema
 from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-What one cart item needs about each participant: `quantity` (entries to send, one per \
-ticket) and `fields` (paths `participants.*.<field>`, with title, type, format, options).
-Errors: participants_not_required (nothing to do), cart_item_not_found, cart_not_found, \
-invalid_argument."""
+What one cart item needs per participant: `quantity` (entries, one per ticket) and `fields` \
+(paths participants.*.<field>).
+Errors: participants_not_required, cart_item_not_found, cart_not_found."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

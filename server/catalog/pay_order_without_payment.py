@@ -12,10 +12,9 @@ from ..toolkit import ToolCall, ToolResult, ToolSpec
 from .get_order import ORDER_UUID
 
 DESCRIPTION = """\
-Complete a placed order without a card payment (Musement's no-payment flow, for this \\
-partner's merchant account): it becomes paid and its items get confirmed. Only after the \\
-user agreed to the order (create_order).
-Errors: order_not_found, order_already_paid, invalid_request (no permission)."""
+Complete a placed order without card payment (Musement's no-payment flow for this merchant \
+account), only after the user agreed to the order.
+Errors: order_not_found, order_already_paid, invalid_request."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

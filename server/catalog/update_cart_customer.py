@@ -8,23 +8,22 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...tools import UpdateCustomerResult, update_cart_customer
+from ...tools.input_schema import nullable
 from ..elicitation import with_user_answers
 from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Save the customer of a Musement cart: the lead booker and the activities' questions \
-(see get_customer_schema). It is validated against the cart's schema first; every \
-problem comes back at once, with its path. Send only what the user said (null: not \
-given); ask them each consent ("YES" or "NO"). `partial` true sends some fields only; \
-Musement keeps the rest. Repeating a call is safe.
-Errors: validation_failed (nothing sent), cart_not_found, cart_locked, invalid_argument."""
+Save a cart's customer and the activities' answers, validated first (all problems at once, \
+nothing sent). Only what the user said; null: not given. Ask each consent (YES/NO). \
+`partial` true: only some fields. Safe to repeat.
+Errors: validation_failed, cart_not_found, cart_locked."""
 
 
 def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
     return {
         "cart_uuid": CART_UUID,
         "customer": published.customer_input,
-        "partial": {"type": ["boolean", "null"], "description": "true: only some fields."},
+        "partial": nullable({"type": "boolean"}, "true: only some fields."),
     }
 
 

@@ -13,12 +13,9 @@ from ..elicitation import with_user_answers
 from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Save the participants of one cart item: exactly one object per ticket (`quantity` of \
-get_participants_schema) with that item's fields; it replaces the stored list. It is \
-validated first; problems come back with their path. Ask the user for each person's \
-details; null: not asked.
-Errors: validation_failed (nothing sent), participants_not_required, cart_item_not_found, \
-cart_not_found, cart_locked, invalid_argument."""
+Save one cart item's participants: one object per ticket (`quantity`), replacing the stored \
+list; validated first. Ask the user for each person; null: not asked.
+Errors: validation_failed, participants_not_required, cart_item_not_found, cart_locked."""
 
 
 async def handle(call: ToolCall) -> ToolResult:

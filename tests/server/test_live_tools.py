@@ -34,9 +34,10 @@ class Notifications:
 
 
 def customer_titles(tools: list[types.Tool]) -> dict[str, str]:
+    """The label each customer field carries (consent fields: their description)."""
     update = next(t for t in tools if t.name == "update_cart_customer")
     return {
-        n: p.get("title", "")
+        n: p.get("description", "")
         for n, p in update.input_schema["properties"]["customer"]["properties"].items()
     }
 

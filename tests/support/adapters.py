@@ -14,6 +14,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from musement_mcp.sandbox import product_id_of
 from musement_mcp.sandbox.catalog import (
     COLOSSEUM_TOUR_UUID,
     FOOD_TOUR_UUID,
@@ -48,7 +49,11 @@ def fresh_cart(http: httpx2.Client) -> str:
     """A new sandbox cart with `EVERYTHING` (the seeded carts are shared by the session)."""
     cart = http.post("carts").raise_for_status().json()["uuid"]
     for activity, quantity in EVERYTHING:
-        item = {"type": "musement", "product_identifier": activity, "quantity": quantity}
+        item = {
+            "type": "musement",
+            "product_identifier": product_id_of(activity),
+            "quantity": quantity,
+        }
         http.post(f"carts/{cart}/items", json=[item]).raise_for_status()
     return str(cart)
 
