@@ -16,6 +16,7 @@ connection, a 423 from a concurrent call) looks for the order again instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -137,23 +138,26 @@ async def create_order(
 
 
 async def get_order(client: MusementClient, order_uuid: Any) -> OrderView:
-    order_uuid = check_uuid(order_uuid, "order_uuid", what="order (from create_order)")
-    with client.call_budget():
-        try:
-            return order_view(await client.get_order(order_uuid))
-        except CartNotFound as missing:
-            raise OrderNotFound(
-                "Musement has no such order.", status=missing.status, code=missing.code
-            ) from None
+    return await _on_order(client, order_uuid, client.get_order)
 
 
 async def pay_without_payment(client: MusementClient, order_uuid: Any) -> OrderView:
     """Musement's no-payment flow: for orders priced at zero, or partners with the
     no-payment scope (merchant of record); 422 otherwise, 423 once paid."""
+    return await _on_order(client, order_uuid, client.pay_without_payment)
+
+
+async def _on_order(
+    client: MusementClient,
+    order_uuid: Any,
+    request: Callable[[str], Awaitable[dict[str, Any]]],
+) -> OrderView:
+    """`request(order_uuid)` on a checked UUID, with the order endpoints' 404 and 423 (an
+    unknown order, an order already paid) as their own errors."""
     order_uuid = check_uuid(order_uuid, "order_uuid", what="order (from create_order)")
     with client.call_budget():
         try:
-            return order_view(await client.pay_without_payment(order_uuid))
+            return order_view(await request(order_uuid))
         except CartNotFound as missing:
             raise OrderNotFound(
                 "Musement has no such order.", status=missing.status, code=missing.code
