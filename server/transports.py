@@ -100,7 +100,9 @@ def _auth(settings: Settings, host: str) -> tuple[AuthSettings | None, TokenVeri
     if settings.oauth_resource_server:
         assert settings.http_auth_introspection_url and settings.http_resource_url
         verifier = IntrospectionTokenVerifier(
-            settings.http_auth_introspection_url, resource_url=settings.http_resource_url
+            settings.http_auth_introspection_url,
+            resource_url=settings.http_resource_url,
+            cache_ttl=settings.http_auth_cache_ttl,
         )
         auth = AuthSettings(
             issuer_url=settings.http_auth_issuer_url,
