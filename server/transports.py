@@ -24,11 +24,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .http_auth import IntrospectionTokenVerifier, StaticTokenVerifier
+from .http_limits import HostGuard, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
 
 logger = logging.getLogger("musement_mcp.server")
 
 MCP_PATH = "/mcp"
+PROBES = ("/healthz", "/livez", "/readyz")  # answered whatever the Host: kubelet uses addresses
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _ANY_ADDRESS = ("0.0.0.0", "::")
 
@@ -51,22 +53,36 @@ def http_app(server: Server, settings: Settings) -> Starlette:
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "starting or stopping"}, status_code=503)
 
+    probes = [("/healthz", healthz), ("/livez", healthz), ("/readyz", readyz)]
+
     host = settings.http_host
     auth, verifier = _auth(settings, host)
+    security = _transport_security(settings, host)
     app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
         stateless_http=settings.http_stateless,
         host=host,
         max_request_body_size=settings.http_max_body_bytes,
-        transport_security=_transport_security(settings, host),
+        session_idle_timeout=settings.http_session_idle_timeout,
+        max_sessions=settings.http_max_sessions,
+        transport_security=security,
         auth=auth,
         token_verifier=verifier,
-        custom_starlette_routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/livez", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-        ],
+        custom_starlette_routes=[Route(path, probe, methods=["GET"]) for path, probe in probes],
     )
+    if not settings.http_stateless:
+        routes = (r for r in app.router.routes if isinstance(r, Route))
+        mcp_route = next(r for r in routes if r.path == MCP_PATH)
+        mcp_route.app = SessionLimits(
+            mcp_route.app,
+            server.session_manager,
+            max_sessions=settings.http_max_sessions,
+            max_sessions_per_client=settings.http_max_sessions_per_client,
+            idle_timeout=settings.http_session_idle_timeout,
+        )
+    # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
+    app.router.redirect_slashes = False
+    app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
     session_manager_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
@@ -83,11 +99,13 @@ def http_app(server: Server, settings: Settings) -> Starlette:
 
 
 def _transport_security(settings: Settings, host: str) -> TransportSecuritySettings:
-    """Host and Origin checks against DNS rebinding: loopback, plus what settings name."""
-    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    """Host and Origin checks against DNS rebinding: loopback, plus what settings name.
+
+    Each name with any port, or none (a server on port 80 or 443 is reached so)."""
+    hosts = ["127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]", "[::1]:*"]
     origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
     if host not in _LOOPBACK and host not in _ANY_ADDRESS:
-        hosts.append(f"{host}:*")
+        hosts.extend([host, f"{host}:*"])
     for name in split_list(settings.http_allowed_hosts):
         hosts.extend([name, f"{name}:*"] if ":" not in name else [name])
     origins.extend(split_list(settings.http_allowed_origins))
@@ -144,4 +162,6 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
         lifespan="on",
         # On SIGTERM, stop accepting and let in-flight calls finish.
         timeout_graceful_shutdown=int(settings.call_budget) + 5,
+        # Timeouts on reading requests and on readers that do not read, connection limits.
+        **uvicorn_options(settings),
     )
