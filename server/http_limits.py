@@ -6,8 +6,12 @@
   (else 408), and an answer that a client does not read is dropped once writing has waited
   `MUSEMENT_HTTP_SEND_TIMEOUT`. The work a request asks for is never timed here (the call
   budget does that), nor an open event stream while the client reads it.
-- `uvicorn_options()`: those, plus uvicorn's own limits (connections at once, header size,
-  keep-alive), for `uvicorn.run` / `uvicorn.Config`.
+- `uvicorn_options()`: that protocol, plus uvicorn's header size and keep-alive limits, for
+  `uvicorn.run` / `uvicorn.Config`. Not uvicorn's `limit_concurrency`: it counts connections
+  that have sent nothing yet, so a flood of them would get every real request a 503;
+  `RequestLimit` counts requests instead, and the read deadlines bound the connections.
+- `RequestLimit`: requests in flight at once (open event streams included), beyond which a
+  request is answered 503: it bounds the request bodies held in memory together.
 - `HostGuard`: the `Host` check before routing, so nothing (not even a redirect naming the
   requested host) is answered to a name that is not allowed; the probes stay open.
 - `SessionLimits`: in front of the SDK's `/mcp` endpoint when sessions are kept: a request
@@ -197,11 +201,39 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
             body_timeout=settings.http_body_timeout,
             send_timeout=settings.http_send_timeout,
         ),
-        # Connections plus requests in flight; beyond, uvicorn answers 503.
-        "limit_concurrency": settings.http_max_connections,
         "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
     }
+
+
+class RequestLimit:
+    """Answers 503 to a request beyond `max_requests` in flight; `open_paths` (the probes)
+    are neither counted nor refused."""
+
+    def __init__(self, app: ASGIApp, max_requests: int, open_paths: Iterable[str]) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self.open_paths = frozenset(open_paths)
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.open_paths:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_requests:
+            logger.warning("refused a request: %d requests in flight", self.in_flight)
+            busy = PlainTextResponse(
+                "Too many requests in flight; retry shortly.",
+                status_code=503,
+                headers={"Retry-After": "1"},
+            )
+            await busy(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
 
 
 # The Host check, before routing ------------------------------------------------------------

@@ -129,11 +129,11 @@ class Settings(BaseSettings):
         le=600,
         description="Seconds an answer may wait on a client that does not read it.",
     )
-    http_max_connections: int = Field(
+    http_max_requests: int = Field(
         256,
         ge=1,
         le=100_000,
-        description="Connections and requests at once; beyond, requests are answered 503.",
+        description="Requests in flight at once (open event streams too); beyond, 503.",
     )
     http_auth_cache_ttl: float = Field(
         60.0,

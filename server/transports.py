@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .http_auth import IntrospectionTokenVerifier, StaticTokenVerifier
-from .http_limits import HostGuard, SessionLimits, uvicorn_options
+from .http_limits import HostGuard, RequestLimit, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
 
 logger = logging.getLogger("musement_mcp.server")
@@ -82,6 +82,7 @@ def http_app(server: Server, settings: Settings) -> Starlette:
         )
     # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
     app.router.redirect_slashes = False
+    app.add_middleware(RequestLimit, max_requests=settings.http_max_requests, open_paths=PROBES)
     app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
     session_manager_lifespan = app.router.lifespan_context
 
@@ -162,6 +163,6 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
         lifespan="on",
         # On SIGTERM, stop accepting and let in-flight calls finish.
         timeout_graceful_shutdown=int(settings.call_budget) + 5,
-        # Timeouts on reading requests and on readers that do not read, connection limits.
+        # Deadlines on reading requests and on readers that do not read, header size.
         **uvicorn_options(settings),
     )

@@ -177,6 +177,30 @@ async def test_a_call_longer_than_the_read_timeouts_completes() -> None:
                 assert (await client.list_tools()).tools
 
 
+def test_requests_in_flight_are_capped_and_idle_connections_crowd_out_nobody(sandbox) -> None:
+    body = json.dumps(INITIALIZE_REQUEST).encode()
+    with mcp_server(sandbox, http_max_requests=3) as url:
+        # Connections that have sent nothing are no requests: real ones still get in.
+        idle = [open_socket(url) for _ in range(20)]
+        assert post_initialize(url).status_code == 200
+        # Three requests waiting on the rest of their bodies fill the server.
+        held = [open_socket(url) for _ in range(3)]
+        for sock in held:
+            sock.sendall(request_head(url, len(body)) + body[:10])
+        started = time.monotonic()
+        while (busy := post_initialize(url)).status_code != 503:
+            assert time.monotonic() - started < PATIENCE, "never refused a request"
+            time.sleep(0.05)
+        assert busy.headers["retry-after"] == "1"
+        assert httpx2.get(url + "/healthz").status_code == 200  # the probes are not counted
+        for sock in held + idle:
+            sock.close()
+        started = time.monotonic()
+        while post_initialize(url).status_code != 200:
+            assert time.monotonic() - started < PATIENCE, "the requests that left still count"
+            time.sleep(0.05)
+
+
 # --- Readers that do not read ---------------------------------------------------------------
 
 
