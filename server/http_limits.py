@@ -10,8 +10,8 @@
   `uvicorn.run` / `uvicorn.Config`. Not uvicorn's `limit_concurrency`: it counts connections
   that have sent nothing yet, so a flood of them would get every real request a 503;
   `RequestLimit` counts requests instead, and the read deadlines bound the connections.
-- `RequestLimit`: requests in flight at once (open event streams included), beyond which a
-  request is answered 503: it bounds the request bodies held in memory together.
+- `RequestLimit`: requests to `/mcp` in flight at once (open event streams included), beyond
+  which a request is answered 503: it bounds the request bodies held in memory together.
 - `HostGuard`: the `Host` check before routing, so nothing (not even a redirect naming the
   requested host) is answered to a name that is not allowed; the probes stay open.
 - `SessionLimits`: in front of the SDK's `/mcp` endpoint when sessions are kept: a request
@@ -207,17 +207,18 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 class RequestLimit:
-    """Answers 503 to a request beyond `max_requests` in flight; `open_paths` (the probes)
-    are neither counted nor refused."""
+    """In front of the SDK's `/mcp` endpoint (inside bearer auth): answers 503 to a request
+    beyond `max_requests` in flight. With auth on, only authenticated requests count (the
+    others are refused for their token before their bodies are read), so clients without a
+    token cannot fill the server."""
 
-    def __init__(self, app: ASGIApp, max_requests: int, open_paths: Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, max_requests: int) -> None:
         self.app = app
         self.max_requests = max_requests
-        self.open_paths = frozenset(open_paths)
         self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.open_paths:
+        if scope["type"] != "http" or _unauthenticated(scope):
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.max_requests:
@@ -307,10 +308,10 @@ class SessionLimits:
         if not _opens_session(scope):
             await self.app(scope, receive, send)
             return
-        user = scope.get("user")
-        if "user" in scope and not isinstance(user, AuthenticatedUser):
+        if _unauthenticated(scope):
             await self.app(scope, receive, send)  # refused for its token further in
             return
+        user = scope.get("user")
         client = _principal(user) if isinstance(user, AuthenticatedUser) else None
         if len(self.manager._server_instances) >= self.max_sessions:
             await self._refuse(scope, receive, send, status=503, message=self._full_message())
@@ -377,6 +378,11 @@ class SessionLimits:
             headers={"Retry-After": self.retry_after},
         )
         await response(scope, receive, send)
+
+
+def _unauthenticated(scope: Scope) -> bool:
+    """Auth is on (the SDK's middleware set a user) and this request has no valid token."""
+    return "user" in scope and not isinstance(scope["user"], AuthenticatedUser)
 
 
 def _opens_session(scope: Scope) -> bool:

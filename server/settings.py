@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         256,
         ge=1,
         le=100_000,
-        description="Requests in flight at once (open event streams too); beyond, 503.",
+        description="Requests to /mcp in flight at once (open event streams too); beyond, 503.",
     )
     http_auth_cache_ttl: float = Field(
         60.0,

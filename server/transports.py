@@ -70,9 +70,10 @@ def http_app(server: Server, settings: Settings) -> Starlette:
         token_verifier=verifier,
         custom_starlette_routes=[Route(path, probe, methods=["GET"]) for path, probe in probes],
     )
+    # Around the endpoint, inside bearer auth (it needs to know who is asking).
+    routes = (r for r in app.router.routes if isinstance(r, Route))
+    mcp_route = next(r for r in routes if r.path == MCP_PATH)
     if not settings.http_stateless:
-        routes = (r for r in app.router.routes if isinstance(r, Route))
-        mcp_route = next(r for r in routes if r.path == MCP_PATH)
         mcp_route.app = SessionLimits(
             mcp_route.app,
             server.session_manager,
@@ -80,9 +81,9 @@ def http_app(server: Server, settings: Settings) -> Starlette:
             max_sessions_per_client=settings.http_max_sessions_per_client,
             idle_timeout=settings.http_session_idle_timeout,
         )
+    mcp_route.app = RequestLimit(mcp_route.app, settings.http_max_requests)
     # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
     app.router.redirect_slashes = False
-    app.add_middleware(RequestLimit, max_requests=settings.http_max_requests, open_paths=PROBES)
     app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
     session_manager_lifespan = app.router.lifespan_context
 

@@ -192,7 +192,7 @@ def test_requests_in_flight_are_capped_and_idle_connections_crowd_out_nobody(san
             assert time.monotonic() - started < PATIENCE, "never refused a request"
             time.sleep(0.05)
         assert busy.headers["retry-after"] == "1"
-        assert httpx2.get(url + "/healthz").status_code == 200  # the probes are not counted
+        assert httpx2.get(url + "/healthz").status_code == 200  # only /mcp is counted
         for sock in held + idle:
             sock.close()
         started = time.monotonic()
@@ -315,6 +315,19 @@ def test_one_token_filling_its_share_does_not_lock_out_another(sandbox) -> None:
         assert post_initialize(url, TOKEN_B).status_code == 429
         # Unauthenticated requests are refused for their token, not counted.
         assert post_initialize(url).status_code == 401
+
+
+def test_requests_without_a_token_cannot_fill_the_server(sandbox) -> None:
+    body = json.dumps(INITIALIZE_REQUEST).encode()
+    with mcp_server(sandbox, http_auth_tokens=TOKEN_A, http_max_requests=2) as url:
+        held = [open_socket(url) for _ in range(5)]
+        for sock in held:
+            sock.sendall(request_head(url, len(body)) + body[:10])
+        for sock in held:
+            assert sock.recv(65536).startswith(b"HTTP/1.1 401 ")  # before the body came
+        assert post_initialize(url, TOKEN_A).status_code == 200
+        for sock in held:
+            sock.close()
 
 
 async def test_sessions_are_counted_per_principal_across_concurrent_opens(sandbox) -> None:
