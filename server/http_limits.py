@@ -43,7 +43,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
-from .settings import Settings
+from .settings import Settings, load_settings
 
 logger = logging.getLogger("musement_mcp.server")
 
@@ -82,11 +82,17 @@ class GuardedH11Protocol(H11Protocol):
         app_state: dict[str, Any],
         _loop: asyncio.AbstractEventLoop | None = None,
         *,
-        header_timeout: float,
-        body_timeout: float,
-        send_timeout: float,
+        header_timeout: float | None = None,
+        body_timeout: float | None = None,
+        send_timeout: float | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
+        if header_timeout is None or body_timeout is None or send_timeout is None:
+            # Named by uvicorn's `--http` (no arguments): the timeouts from the environment.
+            known = _environment_settings()
+            header_timeout = header_timeout or known.http_header_timeout
+            body_timeout = body_timeout or known.http_body_timeout
+            send_timeout = send_timeout or known.http_send_timeout
         self.header_timeout = header_timeout
         self.body_timeout = body_timeout
         self.send_timeout = send_timeout
@@ -190,6 +196,11 @@ class GuardedH11Protocol(H11Protocol):
         if self.transport.get_write_buffer_size():
             # What is left to write may never be read: do not keep it past the send timeout.
             self.loop.call_later(self.send_timeout, self.transport.abort)
+
+
+@functools.cache
+def _environment_settings() -> Settings:
+    return load_settings()
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import httpx2
 import pytest
 import uvicorn
 from mcp import Client
+from starlette.responses import PlainTextResponse
 
 from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
 from musement_mcp.server import Settings, build_server, load_settings
@@ -40,10 +41,15 @@ TOKEN_B = "token-b-0123456789abcdef0123456789abcdef"
 def running(app, settings: Settings) -> Iterator[str]:
     """`app` served by uvicorn with the server's transport options, on a thread (no process
     to start: fast); yields its base URL."""
-    port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, **uvicorn_options(settings)
+        app, host="127.0.0.1", port=free_port(), log_config=None, **uvicorn_options(settings)
     )
+    with running_config(config) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_config(config: uvicorn.Config) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -52,7 +58,7 @@ def running(app, settings: Settings) -> Iterator[str]:
         assert thread.is_alive() and time.monotonic() - started < 60, "server did not start"
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{config.port}"
     finally:
         server.should_exit = True
         thread.join(timeout=60)
@@ -117,6 +123,28 @@ def test_half_a_header_line_is_closed_within_the_header_timeout(impatient_server
         received, lifetime = read_until_closed(sock)
     assert received.startswith(b"HTTP/1.1 408 "), received
     print(f"partial headers: closed after {lifetime:.2f} s")
+
+
+def test_the_protocol_named_on_uvicorns_command_line_reads_the_environment(monkeypatch) -> None:
+    """`uvicorn --factory musement_mcp.server.asgi:create_app --http <this class>`."""
+    from musement_mcp.server import http_limits
+
+    monkeypatch.setenv("MUSEMENT_HTTP_HEADER_TIMEOUT", "1")
+    http_limits._environment_settings.cache_clear()
+    config = uvicorn.Config(
+        PlainTextResponse("ok"),
+        host="127.0.0.1",
+        port=free_port(),
+        log_config=None,
+        http="musement_mcp.server.http_limits:GuardedH11Protocol",
+    )
+    try:
+        with running_config(config) as url, open_socket(url) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHo")
+            received, _ = read_until_closed(sock)
+        assert received.startswith(b"HTTP/1.1 408 ")
+    finally:
+        http_limits._environment_settings.cache_clear()
 
 
 def test_a_connection_that_says_nothing_is_closed(impatient_server) -> None:
