@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ..tools import MusementConfig
 from .toolkit import OrderOptions
 
+MIN_TOKEN_LENGTH = 32
+"""Shortest static bearer token accepted (a guessable token is no auth)."""
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is meant for a human."""
@@ -118,6 +121,42 @@ class Settings(BaseSettings):
     )
     http_max_body_bytes: int = Field(
         1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest accepted request body."
+    )
+    http_max_sessions: int = Field(
+        1000, ge=1, le=100_000, description="Open handshake-era sessions, at most (all clients)."
+    )
+    http_max_sessions_per_client: int = Field(
+        100,
+        ge=1,
+        le=100_000,
+        description="Open sessions per authenticated client (token or OAuth principal).",
+    )
+    http_session_idle_timeout: float = Field(
+        600.0, gt=0, le=86_400, description="Seconds after which an idle session is closed."
+    )
+    http_header_timeout: float = Field(
+        10.0, gt=0, le=300, description="Seconds a client has to send a request's headers."
+    )
+    http_body_timeout: float = Field(
+        30.0, gt=0, le=600, description="Seconds a client has to send a request's body."
+    )
+    http_send_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds an answer may wait on a client that does not read it.",
+    )
+    http_max_requests: int = Field(
+        256,
+        ge=1,
+        le=100_000,
+        description="Requests to /mcp in flight at once (open event streams too); beyond, 503.",
+    )
+    http_auth_cache_ttl: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description="Seconds a positive token introspection answer is reused (0: never).",
     )
 
     @field_validator("base_url")
@@ -223,6 +262,19 @@ def load_settings(**overrides: Any) -> Settings:
     if settings.http_workers > 1 and not settings.http_stateless:
         # Sessions live in one process; with several workers any may answer.
         settings = settings.model_copy(update={"http_stateless": True})
+    if settings.http_auth_tokens is not None:
+        # A list that parses to nothing would mean no auth at all: refuse, never fail open.
+        if not settings.static_tokens:
+            raise SettingsError(
+                "MUSEMENT_HTTP_AUTH_TOKENS: set but holds no token; give one or more tokens, "
+                "comma-separated, or unset it to serve without auth."
+            )
+        if any(len(token) < MIN_TOKEN_LENGTH for token in settings.static_tokens):
+            raise SettingsError(
+                f"MUSEMENT_HTTP_AUTH_TOKENS: each token needs at least {MIN_TOKEN_LENGTH} "
+                'characters (generate one with python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))").'
+            )
     if any(len(key) < 32 for key in settings.request_state_keys):
         raise SettingsError("MUSEMENT_REQUEST_STATE_KEY: each key needs at least 32 characters.")
     if bool(settings.client_id) != bool(settings.client_secret):

@@ -18,17 +18,20 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
+from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .http_auth import IntrospectionTokenVerifier, StaticTokenVerifier
+from .http_limits import HostGuard, RequestLimit, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
 
 logger = logging.getLogger("musement_mcp.server")
 
 MCP_PATH = "/mcp"
+PROBES = ("/healthz", "/livez", "/readyz")  # answered whatever the Host: kubelet uses addresses
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _ANY_ADDRESS = ("0.0.0.0", "::")
 
@@ -51,22 +54,38 @@ def http_app(server: Server, settings: Settings) -> Starlette:
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "starting or stopping"}, status_code=503)
 
+    probes = [("/healthz", healthz), ("/livez", healthz), ("/readyz", readyz)]
+
     host = settings.http_host
     auth, verifier = _auth(settings, host)
+    security = _transport_security(settings, host)
     app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
         stateless_http=settings.http_stateless,
         host=host,
         max_request_body_size=settings.http_max_body_bytes,
-        transport_security=_transport_security(settings, host),
+        session_idle_timeout=settings.http_session_idle_timeout,
+        max_sessions=settings.http_max_sessions,
+        transport_security=security,
         auth=auth,
         token_verifier=verifier,
-        custom_starlette_routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/livez", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-        ],
+        custom_starlette_routes=[Route(path, probe, methods=["GET"]) for path, probe in probes],
     )
+    # Around the endpoint, inside bearer auth (it needs to know who is asking).
+    routes = (r for r in app.router.routes if isinstance(r, Route))
+    mcp_route = next(r for r in routes if r.path == MCP_PATH)
+    if not settings.http_stateless:
+        mcp_route.app = SessionLimits(
+            mcp_route.app,
+            server.session_manager,
+            max_sessions=settings.http_max_sessions,
+            max_sessions_per_client=settings.http_max_sessions_per_client,
+            idle_timeout=settings.http_session_idle_timeout,
+        )
+    mcp_route.app = RequestLimit(mcp_route.app, settings.http_max_requests)
+    # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
+    app.router.redirect_slashes = False
+    app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
     session_manager_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
@@ -83,11 +102,13 @@ def http_app(server: Server, settings: Settings) -> Starlette:
 
 
 def _transport_security(settings: Settings, host: str) -> TransportSecuritySettings:
-    """Host and Origin checks against DNS rebinding: loopback, plus what settings name."""
-    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    """Host and Origin checks against DNS rebinding: loopback, plus what settings name.
+
+    Each name with any port, or none (a server on port 80 or 443 is reached so)."""
+    hosts = ["127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]", "[::1]:*"]
     origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
     if host not in _LOOPBACK and host not in _ANY_ADDRESS:
-        hosts.append(f"{host}:*")
+        hosts.extend([host, f"{host}:*"])
     for name in split_list(settings.http_allowed_hosts):
         hosts.extend([name, f"{name}:*"] if ":" not in name else [name])
     origins.extend(split_list(settings.http_allowed_origins))
@@ -100,18 +121,20 @@ def _auth(settings: Settings, host: str) -> tuple[AuthSettings | None, TokenVeri
     if settings.oauth_resource_server:
         assert settings.http_auth_introspection_url and settings.http_resource_url
         verifier = IntrospectionTokenVerifier(
-            settings.http_auth_introspection_url, resource_url=settings.http_resource_url
+            settings.http_auth_introspection_url,
+            resource_url=settings.http_resource_url,
+            cache_ttl=settings.http_auth_cache_ttl,
         )
         auth = AuthSettings(
-            issuer_url=settings.http_auth_issuer_url,
-            resource_server_url=settings.http_resource_url,
+            issuer_url=AnyHttpUrl(settings.http_auth_issuer_url or ""),
+            resource_server_url=AnyHttpUrl(settings.http_resource_url),
             validate_token_resource=True,
         )
         return auth, verifier
     if settings.static_tokens:
         # The SDK's bearer middleware needs an AuthSettings; with no resource URL
         # it publishes no OAuth metadata, and the issuer is never consulted.
-        auth = AuthSettings(issuer_url=f"http://{host}", resource_server_url=None)
+        auth = AuthSettings(issuer_url=AnyHttpUrl(f"http://{host}"), resource_server_url=None)
         return auth, StaticTokenVerifier(settings.static_tokens)
     return None, None
 
@@ -142,4 +165,6 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
         lifespan="on",
         # On SIGTERM, stop accepting and let in-flight calls finish.
         timeout_graceful_shutdown=int(settings.call_budget) + 5,
+        # Deadlines on reading requests and on readers that do not read, header size.
+        **uvicorn_options(settings),
     )

@@ -27,7 +27,7 @@ async def order_of(client: MusementClient, cart_uuid: str) -> dict[str, Any] | N
     except CartNotFound:
         return None
     order_uuid = info.get("order_uuid")
-    payment = info.get("payment") if isinstance(info.get("payment"), dict) else {}
+    payment: dict[str, Any] = info["payment"] if isinstance(info.get("payment"), dict) else {}
     if not isinstance(order_uuid, str) or not is_uuid(order_uuid):
         return None
     status = payment.get("status")

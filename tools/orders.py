@@ -191,8 +191,8 @@ def order_view(order: dict[str, Any]) -> OrderView:
 
 
 def _item(raw: dict[str, Any]) -> dict[str, Any]:
-    product = raw.get("product") if isinstance(raw.get("product"), dict) else {}
-    vouchers = raw.get("vouchers") if isinstance(raw.get("vouchers"), list) else []
+    product: dict[str, Any] = raw["product"] if isinstance(raw.get("product"), dict) else {}
+    vouchers: list[Any] = raw["vouchers"] if isinstance(raw.get("vouchers"), list) else []
     quantity = raw.get("quantity")
     return {
         "order_item_uuid": str(raw.get("uuid", "")),

@@ -75,7 +75,7 @@ def test_n8n_workflow_calls_the_tools_as_n8n_would(sandbox) -> None:
     def resolve(value: str) -> object:
         return booking[expression.fullmatch(value).group(1)]
 
-    token = "n8n-example-token"
+    token = "n8n-example-token-0123456789abcdef01234"
     with serve_http(sandbox, env={"MUSEMENT_HTTP_AUTH_TOKENS": token}) as (url, _):
 
         async def replay() -> list[object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
 import anyio
@@ -19,6 +20,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
+from musement_mcp.server import SettingsError, load_settings
+from musement_mcp.server.http_auth import IntrospectionTokenVerifier
 from tests.support.common import INITIALIZE_REQUEST, MCP_HEADERS
 from tests.support.processes import free_port, serve_http, wait_until
 
@@ -38,35 +41,69 @@ async def schema_call(url: str, token: str | None) -> bool:
             return not result.is_error
 
 
+N8N_TOKEN = "token-for-n8n-0123456789abcdef0123456789"
+SUPPORT_TOKEN = "token-for-support-0123456789abcdef01234"
+
+
 async def test_static_bearer_tokens(sandbox) -> None:
-    env = {"MUSEMENT_HTTP_AUTH_TOKENS": "token-for-n8n, token-for-support"}
+    env = {"MUSEMENT_HTTP_AUTH_TOKENS": f"{N8N_TOKEN}, {SUPPORT_TOKEN}"}
     with serve_http(sandbox, env=env) as (url, _):
         assert post_initialize(url).status_code == 401
         assert post_initialize(url, Authorization="Bearer nope").status_code == 401
-        assert post_initialize(url, Authorization="token-for-n8n").status_code == 401
+        assert post_initialize(url, Authorization=N8N_TOKEN).status_code == 401
         assert httpx2.get(url + "/healthz").status_code == 200  # probes need no token
-        assert await schema_call(url, "token-for-support")
-        assert await schema_call(url, "token-for-n8n")
+        assert await schema_call(url, SUPPORT_TOKEN)
+        assert await schema_call(url, N8N_TOKEN)
+
+
+@pytest.mark.parametrize("tokens", [",", " ", " , ,", "", "a", f"{N8N_TOKEN},short"])
+def test_a_token_list_that_would_fail_open_stops_the_server(monkeypatch, tokens) -> None:
+    """An empty list would mean no auth at all, a short token a guessable one."""
+    monkeypatch.setenv("MUSEMENT_HTTP_AUTH_TOKENS", tokens)
+    with pytest.raises(SettingsError, match="MUSEMENT_HTTP_AUTH_TOKENS"):
+        load_settings()
+
+
+def test_the_command_line_refuses_a_short_token_with_exit_2(monkeypatch, capsys) -> None:
+    from musement_mcp.server.cli import main
+
+    monkeypatch.setenv("MUSEMENT_HTTP_AUTH_TOKENS", "a")
+    assert main(["serve", "--transport", "http", "--port", "0"]) == 2
+    printed = capsys.readouterr()
+    assert "MUSEMENT_HTTP_AUTH_TOKENS" in printed.err
+    assert printed.out == ""
+
+
+class AuthorizationServer:
+    """What the introspection endpoint knows, and how often it was asked."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.audiences: dict[str, str] = {"other-audience": "https://elsewhere.example/mcp"}
+        self.expiry: dict[str, object] = {}  # token -> the `exp` claim, as sent
+        self.calls = 0
 
 
 @pytest.fixture
-def authorization_server() -> Iterator[tuple[str, dict[str, str]]]:
-    """A minimal RFC 7662 introspection endpoint on loopback; yields (URL, token -> audience)."""
-    audiences: dict[str, str] = {"other-audience": "https://elsewhere.example/mcp"}
+def introspection() -> Iterator[AuthorizationServer]:
+    """A minimal RFC 7662 introspection endpoint on loopback."""
+    known = AuthorizationServer()
 
     async def introspect(request: Request) -> JSONResponse:
+        known.calls += 1
         token = (await request.form()).get("token")
-        if token not in audiences:
+        if token not in known.audiences:
             return JSONResponse({"active": False})
-        return JSONResponse(
-            {
-                "active": True,
-                "client_id": "agent",
-                "scope": "mcp",
-                "aud": audiences[token],
-                "sub": "user-1",
-            }
-        )
+        claims = {
+            "active": True,
+            "client_id": "agent",
+            "scope": "mcp",
+            "aud": known.audiences[token],
+            "sub": "user-1",
+        }
+        if token in known.expiry:
+            claims["exp"] = known.expiry[token]
+        return JSONResponse(claims)
 
     port = free_port()
     app = Starlette(routes=[Route("/introspect", introspect, methods=["POST"])])
@@ -74,9 +111,100 @@ def authorization_server() -> Iterator[tuple[str, dict[str, str]]]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, what="the authorization server", alive=thread.is_alive)
-    yield f"http://127.0.0.1:{port}", audiences
+    known.url = f"http://127.0.0.1:{port}"
+    yield known
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def authorization_server(introspection) -> tuple[str, dict[str, str]]:
+    return introspection.url, introspection.audiences
+
+
+RESOURCE = "http://127.0.0.1:8000/mcp"
+
+
+def verifier_for(known: AuthorizationServer, **options: float) -> IntrospectionTokenVerifier:
+    return IntrospectionTokenVerifier(known.url + "/introspect", resource_url=RESOURCE, **options)
+
+
+@pytest.mark.parametrize(
+    "exp",
+    [
+        1000,
+        1000.0,
+        1000.5,
+        "1000",
+        " 1000 ",
+        "1000.0",
+        True,
+        False,
+        "soon",
+        "",
+        "nan",
+        "inf",
+        [],
+        {},
+    ],
+)
+async def test_introspection_refuses_expired_or_unreadable_expiry(introspection, exp) -> None:
+    introspection.audiences["token"] = RESOURCE
+    introspection.expiry["token"] = exp
+    assert await verifier_for(introspection).verify_token("token") is None
+
+
+@pytest.mark.parametrize("exp", ["float", "string"])
+async def test_introspection_reads_a_future_expiry_in_any_numeric_spelling(
+    introspection, exp
+) -> None:
+    future = time.time() + 3600
+    introspection.audiences["token"] = RESOURCE
+    introspection.expiry["token"] = future if exp == "float" else str(future)
+    access = await verifier_for(introspection).verify_token("token")
+    assert access is not None
+    assert access.expires_at == int(future)
+    assert access.resource == RESOURCE
+
+
+async def test_introspection_answers_are_cached_briefly(introspection) -> None:
+    introspection.audiences["token"] = RESOURCE
+    verifier = verifier_for(introspection, cache_ttl=60)
+    for _ in range(5):
+        assert await verifier.verify_token("token") is not None
+    assert introspection.calls == 1
+    # A refusal is never cached: the next try asks again.
+    assert await verifier.verify_token("unknown") is None
+    assert await verifier.verify_token("unknown") is None
+    assert introspection.calls == 3
+    # Without a cache, every request asks.
+    uncached = verifier_for(introspection, cache_ttl=0)
+    for _ in range(2):
+        assert await uncached.verify_token("token") is not None
+    assert introspection.calls == 5
+
+
+async def test_a_cached_answer_never_outlives_the_token(introspection) -> None:
+    introspection.audiences["token"] = RESOURCE
+    expires = int(time.time()) + 2
+    introspection.expiry["token"] = expires
+    verifier = verifier_for(introspection, cache_ttl=3600)
+    assert await verifier.verify_token("token") is not None
+    while time.time() <= expires + 0.1:
+        time.sleep(0.1)
+    assert await verifier.verify_token("token") is None
+    assert introspection.calls == 2
+
+
+async def test_the_introspection_cache_is_bounded(introspection) -> None:
+    for token in ("one", "two", "three"):
+        introspection.audiences[token] = RESOURCE
+    verifier = verifier_for(introspection, cache_ttl=60, cache_size=2)
+    for token in ("one", "two", "three", "three", "two"):
+        assert await verifier.verify_token(token) is not None
+    assert introspection.calls == 3
+    assert await verifier.verify_token("one") is not None  # evicted, asked again
+    assert introspection.calls == 4
 
 
 async def test_oauth_resource_server_mode(sandbox, authorization_server) -> None:
@@ -112,6 +240,25 @@ async def test_named_hosts_and_origins_are_allowed(sandbox) -> None:
         assert post_initialize(url, Origin="https://app.example.com").status_code == 200
         assert post_initialize(url, Host="evil.example.com").status_code == 421
         assert post_initialize(url, Origin="https://evil.example.com").status_code == 403
+
+
+def test_default_ports_and_nothing_answered_before_the_host_check(sandbox) -> None:
+    with serve_http(sandbox) as (url, _):
+        # A server on port 80 or 443 is reached with a Host that names no port.
+        for host in ("localhost", "127.0.0.1", "[::1]", "localhost:80", "127.0.0.1:443"):
+            assert post_initialize(url, Host=host).status_code == 200, host
+        for host in ("localhost.evil.example", "127.0.0.1.evil.example", "evil.example"):
+            assert post_initialize(url, Host=host).status_code == 421, host
+        # No redirect (to the Host the request named) or anything else before the Host check.
+        for path in ("/mcp/", "/mcp", "/.well-known/oauth-protected-resource/mcp", "/nope"):
+            foreign = httpx2.get(url + path, headers={"Host": "evil.example"})
+            assert foreign.status_code == 421, (path, foreign.status_code)
+            assert "location" not in foreign.headers
+        trailing = httpx2.get(url + "/mcp/", headers=MCP_HEADERS)
+        assert trailing.status_code == 404 and "location" not in trailing.headers
+        # The probes stay reachable by any name (kubelet and load balancers use addresses).
+        assert httpx2.get(url + "/healthz", headers={"Host": "10.1.2.3:8000"}).status_code == 200
+        assert httpx2.get(url + "/readyz", headers={"Host": "10.1.2.3:8000"}).status_code == 200
 
 
 async def test_request_body_size_is_capped(sandbox) -> None:
