@@ -112,7 +112,9 @@ def test_typescript_sdk_client(node, sandbox, http_servers, make_cart, sdk, era,
     assert any(path.startswith("extra_customer_data.") for path in extra_paths)
     saved = calls["update_ok"]["structuredContent"]
     assert (saved["mode"], saved["customer"]["lastname"]) == ("full", "Hopper")
-    assert report["storedCustomerMatchesCartSchema"] is True
+    assert report["sentCustomerMatchesCartSchema"] is True
+    assert report["echoMatchesWhatWasSent"] is True
+    assert report["writeOnlyNotEchoed"] is True
     assert calls["update_partial"]["structuredContent"]["mode"] == "partial"
     assert calls["update_partial"]["structuredContent"]["customer"]["firstname"] == "Amazing Grace"
 

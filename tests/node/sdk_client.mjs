@@ -151,20 +151,25 @@ async function main() {
   };
 
   // Successes.
-  const base = await call("schema_base", "get_customer_schema", { cart_uuid: carts.base });
+  await call("schema_base", "get_customer_schema", { cart_uuid: carts.base });
   await call("schema_extra", "get_customer_schema", { cart_uuid: carts.extra });
   const update = await call("update_ok", "update_cart_customer", {
     cart_uuid: carts.fresh,
     customer: grace,
   });
-  // The stored customer against the cart's own schema, as the schema tool published it.
-  if (base.structuredContent?.schema && update.structuredContent?.customer) {
-    const cartSchema = ajv.compile(base.structuredContent.schema);
-    const sent = Object.fromEntries(
-      Object.keys(grace).map((k) => [k, update.structuredContent.customer[k]]),
-    );
-    report.storedCustomerMatchesCartSchema = cartSchema(sent);
-  }
+  // What was sent against the cart's own schema (the resource serves it beside the field
+  // guide), and the echo: what Musement shows back equals what was sent, and the fields it
+  // documents as write-only (allow_profiling) are not shown.
+  const form = await client.readResource({
+    uri: `musement://carts/${carts.fresh}/customer-schema`,
+  });
+  const cartSchema = ajv.compile(JSON.parse(form.contents[0].text).schema);
+  report.sentCustomerMatchesCartSchema = cartSchema(grace);
+  const echoed = update.structuredContent?.customer ?? {};
+  report.echoMatchesWhatWasSent = Object.entries(echoed)
+    .filter(([k]) => k in grace)
+    .every(([k, v]) => grace[k] === v);
+  report.writeOnlyNotEchoed = !("allow_profiling" in echoed);
   await call("update_json_string", "update_cart_customer", {
     cart_uuid: carts.fresh,
     customer: JSON.stringify(grace),
