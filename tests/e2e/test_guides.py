@@ -52,7 +52,7 @@ from tests.support.node import find_node
 from tests.support.processes import serve_http
 from tests.support.snapshots import tool_snapshots
 
-TOKEN = "guide-test-token-0f3a"
+TOKEN = "guide-test-token-0f3a9c2e7b1d4f6a8e0c3b5d7f9a1c2e"
 WRONG_TOKEN = "not-the-token"
 # The most one CLI command of a guide may take: a safety net on a busy machine, not a budget.
 CLI_TIMEOUT = 300
