@@ -51,7 +51,8 @@ ERROR_TYPES = {
 }
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 UPSTREAM_PATH = re.compile(
-    rf"/api/v3/carts/{_UUID}(/customer(/schema)?|/items/{_UUID}/participants(/schema)?)?"
+    rf"/api/v3/carts/{_UUID}"
+    rf"(/customer(/schema)?|/items/{_UUID}/participants(/schema)?|/order-info)?"
 )
 TOOLS = [
     "get_cart",
