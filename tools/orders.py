@@ -259,11 +259,18 @@ class _held:
     async def __aenter__(self) -> None:
         lock, users = _HELD.get(self.cart_uuid, (anyio.Lock(), 0))
         _HELD[self.cart_uuid] = (lock, users + 1)
-        await lock.acquire()
+        try:
+            await lock.acquire()
+        except BaseException:  # cancelled while waiting: no longer a user of the lock
+            self._leave()
+            raise
 
     async def __aexit__(self, *exc_info: object) -> None:
+        _HELD[self.cart_uuid][0].release()
+        self._leave()
+
+    def _leave(self) -> None:
         lock, users = _HELD[self.cart_uuid]
-        lock.release()
         if users <= 1:
             del _HELD[self.cart_uuid]
         else:
