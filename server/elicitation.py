@@ -19,7 +19,7 @@ from typing import Any
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
-from mcp.shared.exceptions import NoBackChannelError
+from mcp.shared.exceptions import MCPError, NoBackChannelError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel
 
@@ -123,7 +123,7 @@ async def ask_user(
             answer = await ctx.session.elicit_form(
                 form.message, form.requested_schema, related_request_id=ctx.request_id
             )
-        except NoBackChannelError:
+        except (NoBackChannelError, MCPError):  # no channel, or the client refused to ask
             return None
         payload = _with_answer(payload, form.paths, answer)
     return payload
@@ -189,7 +189,7 @@ async def confirmed_by_user(
         )
     try:
         answer = await ctx.session.elicit_form(question, form, related_request_id=ctx.request_id)
-    except NoBackChannelError:
+    except (NoBackChannelError, MCPError):  # no channel, or the client refused to ask
         return None
     return _said_yes(answer)
 

@@ -342,29 +342,24 @@ class MusementClient:
             return self._token
 
     async def _login(self) -> None:
-        answer = await self._exchange(
-            "POST",
-            "login",
-            {
-                "client_id": self.config.client_id,
-                "client_secret": self.config.client_secret,
-                "grant_type": "client_credentials",
-            },
-            {},
-            self.config.timeout,
-        )
+        credentials = {
+            "client_id": self.config.client_id,
+            "client_secret": self.config.client_secret,
+            "grant_type": "client_credentials",
+        }
+        answer = await self._exchange("POST", "login", credentials, {}, self.config.timeout)
         code = answer.error_fields()[0]
         if answer.status == 400 and code in _CONFIGURATION_CODES:
             # The application header or the market, not the credentials (told apart by
             # code: Musement documents X-Musement-Application as required on /login too).
-            raise answer.failure(sent=None)
+            raise answer.failure(sent=credentials)
         if answer.status in (400, 401, 403):
             raise Unauthorized(
                 "Musement refused the configured client credentials.",
                 status=answer.status,
                 code=code,
             )
-        body = answer.parse(sent=None)
+        body = answer.parse(sent=credentials)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise UpstreamError("Musement login answered without an access token.")
@@ -455,7 +450,7 @@ class _Answer:
         message = body.get("message")
         return (
             str(code) if code is not None else None,
-            message[:500] if isinstance(message, str) else None,
+            message if isinstance(message, str) else None,
             body.get("errors"),
         )
 
@@ -482,7 +477,8 @@ class _Answer:
         value of `sent` (the request body), even when the upstream quotes it back."""
         status = self.status
         code, message, errors = self.error_fields()
-        said = redact(message, sent) if message else self.reason or "no message"
+        # Redacted whole, then cut: a value split by the cut would escape redaction.
+        said = redact(message, sent)[:500] if message else self.reason or "no message"
         if status == 404:
             return CartNotFound(f"Musement has no such cart: {said}", status=status, code=code)
         if status == 423:
@@ -535,9 +531,9 @@ def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
             if isinstance(path, str) and path and isinstance(message, str):
                 details.append(
                     {
-                        "path": redact(path[:200], sent),
+                        "path": redact(path, sent)[:200],
                         "kind": "rejected_by_musement",
-                        "message": redact(message[:500], sent),
+                        "message": redact(message, sent)[:500],
                     }
                 )
     return details
@@ -553,7 +549,7 @@ def redact(text: str, sent: Any) -> str:
     an email address or a phone number: an upstream that quotes the request back
     must not put the customer's data into a model-facing message."""
     for value in sorted(_leaf_texts(sent), key=len, reverse=True):
-        text = text.replace(value, REDACTED)
+        text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
     text = _EMAIL_LIKE.sub(REDACTED, text)
     return _LONG_NUMBER.sub(REDACTED, text)
 

@@ -108,7 +108,8 @@ def _nullable(question: FieldGuide) -> dict[str, Any]:
         return {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}
     schema: dict[str, Any] = {"type": question.type}
     if question.options:
-        schema["enum"] = [option["value"] for option in question.options]
+        # Sorted: Musement's choice order is not stable, and the list must not flap.
+        schema["enum"] = sorted((option["value"] for option in question.options), key=str)
     if question.format in ("email", "date"):
         schema["format"] = question.format
     # The key alone does not say what a consent agrees to; converters keep descriptions.
@@ -128,14 +129,19 @@ def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:
             activity, question = entry.get("activity_uuid"), entry.get("question")
             if isinstance(activity, str) and isinstance(question, str):
                 by_activity.setdefault(activity, {})[question] = entry["value"]
-        body[EXTRA_CUSTOMER_DATA] = by_activity
+        answers = by_activity
     elif isinstance(answers, dict):
-        body[EXTRA_CUSTOMER_DATA] = {
+        answers = {
             activity: {q: v for q, v in given.items() if v is not None}
             if isinstance(given, dict)
             else given
             for activity, given in answers.items()
+            if given is not None
         }
+    if isinstance(answers, dict) and not any(answers.values()):
+        body.pop(EXTRA_CUSTOMER_DATA, None)  # no answers given: not given at all
+    elif answers is not None:
+        body[EXTRA_CUSTOMER_DATA] = answers
     return body
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .arguments import is_uuid
 from .client import MusementClient
-from .errors import CartLocked, CartNotFound, MusementError
+from .errors import CartLocked, CartNotFound, MusementError, UpstreamError
 
 
 async def order_of(client: MusementClient, cart_uuid: str) -> dict[str, Any] | None:
@@ -29,7 +29,8 @@ async def order_of(client: MusementClient, cart_uuid: str) -> dict[str, Any] | N
     order_uuid = info.get("order_uuid")
     payment: dict[str, Any] = info["payment"] if isinstance(info.get("payment"), dict) else {}
     if not isinstance(order_uuid, str) or not is_uuid(order_uuid):
-        return None
+        # A 2xx naming no order: unknown, not "no order" (that would risk a second one).
+        raise UpstreamError("Musement answered the cart's order info without an order UUID.")
     status = payment.get("status")
     return {
         "order_uuid": order_uuid.lower(),

@@ -124,14 +124,22 @@ async def create_order(
                 body["affiliate"] = affiliate
                 if affiliate_channel:
                     body["affiliate_channel"] = affiliate_channel
+            created: dict[str, Any] | None
             try:
                 created = await client.create_order(body)
             except (UpstreamUnavailable, UpstreamError, CartLocked) as unknown:
                 # The order may exist all the same: look before answering (never POST again).
-                found = await order_of(client, cart_uuid)
-                if found is None:
+                try:
+                    found = await order_of(client, cart_uuid)
+                    created = await client.get_order(found["order_uuid"]) if found else None
+                except MusementError:
+                    created = None
+                if created is None:
+                    unknown.hint = (
+                        "The order may or may not have been placed. Call create_order again: "
+                        "it returns the cart's order if there is one, and never makes a second."
+                    )
                     raise unknown from None
-                created = await client.get_order(found["order_uuid"])
     return CreateOrderResult(
         cart_uuid=cart_uuid, created=True, order=order_view(created), payment=""
     )
@@ -232,6 +240,14 @@ def _next_step(paid: bool, items: list[dict[str, Any]]) -> str:
 def _check_ready(overview: CartOverview) -> None:
     if overview.ready_for_order:
         return
+    for part in overview.unknown:
+        if part.part == "order":
+            # Whether the cart already has an order is unknown: never risk a second one.
+            raise UpstreamUnavailable(
+                f"Could not read whether this cart already has an order: "
+                f"{part.error.get('message')}",
+                hint="Nothing was sent. Try again in a moment.",
+            )
     details: list[dict[str, Any]] = [dict(problem) for problem in overview.missing.customer]
     for item in overview.missing.participants:
         details.extend(dict(problem) for problem in item.problems)

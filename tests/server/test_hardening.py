@@ -263,3 +263,36 @@ async def test_replayed_form_answers_are_refused(sandbox, make_cart) -> None:
     assert error_of(replayed)["type"] == "invalid_argument"
     stored = sandbox.state.carts[cart].customer["extra_customer_data"]
     assert json.dumps(stored).count("3901234567") == 1
+
+
+async def test_an_empty_list_of_activity_answers_means_none_given(sandbox, make_cart) -> None:
+    cart = make_cart()
+    async with MusementClient(settings_for(sandbox).musement_config()) as client:
+        saved = await update_cart_customer(
+            client, cart, {**GRACE, "extra_customer_data": [], "city": None}
+        )
+        with pytest.raises(InvalidArgument):  # nothing left to send in a partial update
+            await update_cart_customer(client, cart, {"extra_customer_data": []}, partial=True)
+    assert saved.customer is not None and saved.customer.lastname == "Hopper"
+
+
+def test_redaction_ignores_case_and_happens_before_the_cut() -> None:
+    from musement_mcp.tools.client import redact
+
+    sent = {"lastname": "Smithsonian"}
+    assert "SMITHSONIAN" not in redact("Lastname SMITHSONIAN is invalid", sent)
+    long = "x" * 490 + " Smithsonian-Whitfield is invalid"
+    assert "Smithsoni" not in redact(long, sent)[:500]
+
+
+async def test_a_client_that_refuses_to_ask_gets_the_validation_error(sandbox, make_cart) -> None:
+    async def refusing(context: Any, params: Any) -> types.ErrorData:
+        return types.ErrorData(code=types.INVALID_REQUEST, message="no forms here")
+
+    cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
+    server = build_server(settings_for(sandbox))
+    async with Client(server, mode="legacy", elicitation_callback=refusing) as client:
+        result = await client.call_tool(
+            "update_cart_customer", {"cart_uuid": cart, "customer": GRACE}
+        )
+    assert error_of(result)["type"] == "validation_failed"
