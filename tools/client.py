@@ -34,6 +34,7 @@ from .errors import (
     UpstreamUnavailable,
 )
 from .retry import RetryPolicy, call_budget, current_deadline
+from .slots import KeyedSlots, WaitedTooLong
 
 logger = logging.getLogger("musement_mcp.client")
 
@@ -123,8 +124,7 @@ class MusementClient:
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._login_lock = anyio.Lock()
-        # cart UUID -> (its lane, how many requests use or wait for it)
-        self._lanes: dict[str, tuple[anyio.Semaphore, int]] = {}
+        self._lanes = KeyedSlots(PER_CART_CONCURRENCY)
 
     async def __aenter__(self) -> MusementClient:
         return self
@@ -247,28 +247,14 @@ class MusementClient:
         if len(parts) < 2 or parts[0] != "carts":
             yield
             return
-        cart = parts[1]
-        lane, users = self._lanes.get(cart, (anyio.Semaphore(PER_CART_CONCURRENCY), 0))
-        self._lanes[cart] = (lane, users + 1)
         try:
-            try:
-                with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
-                    await lane.acquire()
-            except TimeoutError as exc:
-                raise UpstreamUnavailable(
-                    "Too many calls on this cart are waiting for Musement; the call's time "
-                    "budget ran out before its turn."
-                ) from exc
-            try:
+            async with self._lanes.hold(parts[1], deadline=deadline):
                 yield
-            finally:
-                lane.release()
-        finally:
-            lane, users = self._lanes[cart]
-            if users <= 1:
-                del self._lanes[cart]
-            else:
-                self._lanes[cart] = (lane, users - 1)
+        except WaitedTooLong as exc:
+            raise UpstreamUnavailable(
+                "Too many calls on this cart are waiting for Musement; the call's time "
+                "budget ran out before its turn."
+            ) from exc
 
     async def _send_within(
         self, deadline: float, method: str, path: str, json_body: Any

@@ -19,8 +19,6 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import anyio
-
 from .arguments import check_cart_uuid, check_uuid
 from .cache import SchemaCache
 from .cart import get_cart
@@ -35,9 +33,12 @@ from .errors import (
 )
 from .models import CartOverview, CreateOrderResult, OrderView
 from .order_info import order_of
+from .slots import KeyedSlots
 
 EMAIL_NOTIFICATIONS = ("ALL", "NONE", "TO-CUSTOMER")
-_HELD: dict[str, tuple[anyio.Lock, int]] = {}
+# One create_order at a time per cart, within this process (other replicas are covered by
+# looking for the cart's order first and after an unknown outcome).
+_PLACING = KeyedSlots(1)
 
 
 class OrderNotReady(MusementError):
@@ -97,7 +98,7 @@ async def create_order(
                 {"path": "email_notification", "kind": "not_allowed", "message": "not allowed"}
             ],
         )
-    async with _held(cart_uuid):
+    async with _PLACING.hold(cart_uuid):
         with client.call_budget():
             overview = await get_cart(client, cart_uuid, cache=cache)
             if overview.order is not None:
@@ -263,31 +264,3 @@ def _check_ready(overview: CartOverview) -> None:
         f"The cart is not ready for an order: {len(details)} thing(s) missing.",
         details=details[:50],
     )
-
-
-class _held:
-    """One create_order at a time per cart, within this process (other replicas are
-    covered by looking for the cart's order first and after an unknown outcome)."""
-
-    def __init__(self, cart_uuid: str) -> None:
-        self.cart_uuid = cart_uuid
-
-    async def __aenter__(self) -> None:
-        lock, users = _HELD.get(self.cart_uuid, (anyio.Lock(), 0))
-        _HELD[self.cart_uuid] = (lock, users + 1)
-        try:
-            await lock.acquire()
-        except BaseException:  # cancelled while waiting: no longer a user of the lock
-            self._leave()
-            raise
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        _HELD[self.cart_uuid][0].release()
-        self._leave()
-
-    def _leave(self) -> None:
-        lock, users = _HELD[self.cart_uuid]
-        if users <= 1:
-            del _HELD[self.cart_uuid]
-        else:
-            _HELD[self.cart_uuid] = (lock, users - 1)
