@@ -57,6 +57,11 @@ class ConfirmationRequired(MusementError):
         "explicit yes."
     )
 
+    def __init__(self, message: str, *, summary: str = "", **fields: Any) -> None:
+        super().__init__(message, **fields)
+        # What the user is asked to confirm, for callers that can ask them (a form).
+        self.summary = summary
+
 
 class OrderNotFound(MusementError):
     type = "order_not_found"
@@ -108,8 +113,10 @@ async def create_order(
                 )
             _check_ready(overview)
             if not confirmed:
+                asked = summary(overview)
                 raise ConfirmationRequired(
-                    f"The user has not confirmed the order yet. {summary(overview)}",
+                    f"The user has not confirmed the order yet. {asked}",
+                    summary=asked,
                     details=[
                         {"path": "confirmed_by_user", "kind": "not_confirmed", "message": "false"}
                     ],

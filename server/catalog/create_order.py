@@ -7,10 +7,9 @@ from typing import Any
 
 import mcp_types as types
 
-from ...tools import get_cart
 from ...tools.input_schema import nullable
 from ...tools.models import CreateOrderResult
-from ...tools.orders import EMAIL_NOTIFICATIONS, ConfirmationRequired, create_order, summary
+from ...tools.orders import EMAIL_NOTIFICATIONS, ConfirmationRequired, create_order
 from ..elicitation import confirmed_by_user
 from ..toolkit import CART_UUID, OrderOptions, Published, ToolCall, ToolResult, ToolSpec
 
@@ -73,8 +72,7 @@ async def handle(call: ToolCall) -> ToolResult:
         # Without a yes yet, this checks readiness (and returns an existing order).
         return await place(confirmed)
     except ConfirmationRequired as unconfirmed:
-        overview = await get_cart(call.state.client, call.args["cart_uuid"], cache=call.state.cache)
-        asked = await confirmed_by_user(call, summary(overview))
+        asked = await confirmed_by_user(call, unconfirmed.summary)
         if asked is None:
             raise unconfirmed from None
         if isinstance(asked, types.InputRequiredResult):
