@@ -86,11 +86,7 @@ def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
     answers = [responses.get(_key(index)) for index in range(len(forms))]
     if not all(isinstance(answer, types.ElicitResult) for answer in answers):
         return None
-    if not call.state.spent_states.spend(nonce):
-        raise InvalidArgument(
-            "These form answers were already used: a form's answers count once.",
-            hint="Call the tool again without requestState; the user will get a new form.",
-        )
+    _spend_once(call, nonce)
     completed: dict[str, Any] = payload
     for paths, answer in zip(forms, answers, strict=True):
         assert isinstance(answer, types.ElicitResult)  # checked above
@@ -127,6 +123,15 @@ async def ask_user(
             return None
         payload = _with_answer(payload, form.paths, answer)
     return payload
+
+
+def _spend_once(call: ToolCall, nonce: str) -> None:
+    """A form's answers count once (see `SpentStates`): a replay is refused."""
+    if not call.state.spent_states.spend(nonce):
+        raise InvalidArgument(
+            "These form answers were already used: a form's answers count once.",
+            hint="Call the tool again without requestState; the user will be asked again.",
+        )
 
 
 def _key(index: int) -> str:
@@ -172,11 +177,7 @@ async def confirmed_by_user(
         except (ValueError, TypeError, AttributeError):
             nonce = None
         if isinstance(reply, types.ElicitResult) and nonce is not None:
-            if not call.state.spent_states.spend(nonce):
-                raise InvalidArgument(
-                    "This confirmation was already used: a form's answer counts once.",
-                    hint="Call the tool again without requestState; the user will be asked again.",
-                )
+            _spend_once(call, nonce)
             return _said_yes(reply)
     if ctx is None or not supports_form_elicitation(ctx):
         return None
