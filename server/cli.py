@@ -43,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[1:]
     args = _parser().parse_args(argv)
     try:
-        # Flags left out are None, so the environment (or the default) decides.
-        settings = load_settings(**{name: getattr(args, name) for name in FLAGS})
+        settings = settings_from(args)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -129,9 +128,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Start the embedded Musement sandbox and use it as the upstream.",
     )
+    add_setting_flags(parser)
+    return parser
+
+
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """A flag for every setting in `FLAGS` (the server's command line and the doctor's)."""
     for name, flag in FLAGS.items():
         _add_setting_flag(parser, name, flag)
-    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings, with the flags given in `args` over the environment (flags left out
+    are None, so the environment or the default decides); `SettingsError` if bad."""
+    return load_settings(**{name: getattr(args, name) for name in FLAGS})
 
 
 def _add_setting_flag(parser: argparse.ArgumentParser, name: str, flag: str) -> None:

@@ -36,7 +36,8 @@ from ..tools import (
     check_cart_uuid,
     get_customer_schema,
 )
-from .settings import FLAGS, Settings, SettingsError, load_settings
+from .cli import add_setting_flags, settings_from
+from .settings import Settings, SettingsError
 
 PRODUCTION_URL = "https://api.musement.com/api/v3"
 KNOWN_VERSIONS = ("3.4.0", "3.5.0")
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     report = Report(write=lambda text: print(text, flush=True))
     try:
-        settings = load_settings(**{name: getattr(args, name) for name in FLAGS})
+        settings = settings_from(args)
     except SettingsError as exc:
         report.add(Check("FAIL", "settings", str(exc), "fix the variable or flag named above"))
         return 2
@@ -110,8 +111,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .cli import _add_setting_flag
-
     parser = argparse.ArgumentParser(
         prog="musement-mcp doctor",
         description="Check the settings against Musement: log in, send the headers, read a "
@@ -123,8 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CART_UUID",
         help="A cart of yours to read the customer schema of (nothing is written).",
     )
-    for name, flag in FLAGS.items():
-        _add_setting_flag(parser, name, flag)
+    add_setting_flags(parser)
     return parser
 
 
