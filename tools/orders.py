@@ -194,10 +194,8 @@ def order_view(order: dict[str, Any]) -> OrderView:
     return OrderView.model_validate(
         {
             "order_uuid": uuid,
-            "identifier": order.get("identifier")
-            if isinstance(order.get("identifier"), str)
-            else None,
-            "status": order.get("status") if isinstance(order.get("status"), str) else None,
+            "identifier": _text(order.get("identifier")),
+            "status": _text(order.get("status")),
             "paid": paid,
             "total": _total(order.get("items") or []),
             "items": items,
@@ -212,13 +210,18 @@ def _item(raw: dict[str, Any]) -> dict[str, Any]:
     quantity = raw.get("quantity")
     return {
         "order_item_uuid": str(raw.get("uuid", "")),
-        "title": product.get("title") if isinstance(product.get("title"), str) else None,
+        "title": _text(product.get("title")),
         "quantity": quantity if isinstance(quantity, int) else None,
-        "status": raw.get("status") if isinstance(raw.get("status"), str) else None,
+        "status": _text(raw.get("status")),
         "vouchers": [
             v["url"] for v in vouchers if isinstance(v, dict) and isinstance(v.get("url"), str)
         ],
     }
+
+
+def _text(value: Any) -> str | None:
+    """A string field of an upstream answer, or None when it is missing or not a string."""
+    return value if isinstance(value, str) else None
 
 
 def _total(items: list[Any]) -> str | None:
