@@ -35,9 +35,10 @@ from .plot import plot
 from .report import markdown, write_results_section
 from .throughput import measure_throughput
 from .upstream import count_upstream
+from .wan import measure_wan
 
 BENCH_DIR = Path(__file__).resolve().parent
-SECTIONS = ("schema", "upstream", "coldstart", "latency", "throughput")
+SECTIONS = ("schema", "upstream", "wan", "coldstart", "latency", "throughput")
 
 
 def run(
@@ -61,6 +62,17 @@ def run(
         log("large cart schema: compile and validate")
         timings = time_large_schema(bench.compiles, bench.validations)
         results["large_schema"] = _jsonable(asdict(timings))
+    if "wan" in sections:
+        log(f"the whole step with {bench.wan_latency * 1000:.0f} ms added per upstream request")
+        results["wan"] = anyio.run(
+            lambda: measure_wan(
+                latency=bench.wan_latency,
+                repeats=bench.wan_repeats,
+                eras=bench.wan_eras,
+                transports=bench.wan_transports,
+                log=log,
+            )
+        )
     with SandboxServer() as sandbox:
         if "upstream" in sections:
             log("upstream requests per warm update")

@@ -27,6 +27,11 @@ class BenchConfig:
     # large cart schema (100 activities x 10 questions)
     compiles: int = 5
     validations: int = 200
+    # the whole step against a far-away upstream (bench.wan): a fresh server per repetition
+    wan_latency: float = 0.1
+    wan_repeats: int = 5
+    wan_transports: tuple[str, ...] = ("inprocess", "stdio")
+    wan_eras: tuple[str, ...] = BOTH_ERAS
 
 
 FULL = BenchConfig()
@@ -41,6 +46,7 @@ QUICK = BenchConfig(
     upstream_updates=10,
     compiles=3,
     validations=50,
+    wan_repeats=3,
 )
 SMOKE = BenchConfig(
     warmup_calls=1,
@@ -56,5 +62,9 @@ SMOKE = BenchConfig(
     upstream_updates=2,
     compiles=1,
     validations=3,
+    wan_latency=0.02,
+    wan_repeats=1,
+    wan_transports=("inprocess",),
+    wan_eras=("auto",),
 )
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}

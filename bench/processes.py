@@ -73,9 +73,10 @@ def _wait_for_port(process: subprocess.Popen[bytes], port: int, errlog: Any) -> 
         time.sleep(0.02)
 
 
-def stdio_transport(command: list[str], errlog: Any) -> Any:
-    """A `Client` target that spawns `command` and speaks MCP over its stdin/stdout."""
+def stdio_transport(command: list[str], errlog: Any, env: dict[str, str] | None = None) -> Any:
+    """A `Client` target that spawns `command` and speaks MCP over its stdin/stdout
+    (`env`: variables added to the child's environment)."""
     params = StdioServerParameters(
-        command=command[0], args=command[1:], env=child_env(), cwd=str(REPO_ROOT)
+        command=command[0], args=command[1:], env={**child_env(), **(env or {})}, cwd=str(REPO_ROOT)
     )
     return stdio_client(params, errlog=errlog)

@@ -21,7 +21,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    parts = [_machine(results), _latency(results), _throughput(results), _others(results)]
+    parts = [_machine(results), _wan(results), _latency(results), _throughput(results)]
+    parts.append(_others(results))
     parts.append(_targets(results))
     return "\n\n".join(p for p in parts if p) + "\n"
 
@@ -34,6 +35,30 @@ def _machine(results: dict[str, Any]) -> str:
         f"mcp {m['mcp']}, fastmcp {m['fastmcp'] or 'not installed'}. "
         "All figures are medians (p50) or p95 over interleaved rounds; the machine is shared."
     )
+
+
+def _wan(results: dict[str, Any]) -> str:
+    wan = results.get("wan")
+    if not wan:
+        return ""
+    routes = wan["routes"]
+    steps = list(next(iter(routes.values()))["tools_round_trips"])
+    lines = [
+        f"### The whole step against a far-away Musement ({wan['latency_ms']:.0f} ms added "
+        f"per upstream request; round trips = wall time / that; median of {wan['repeats']})",
+        "",
+        "| transport/era | whole step, round trips | upstream requests | "
+        + " | ".join(steps)
+        + " |",
+        "| --- | ---: | ---: | " + " | ".join("---:" for _ in steps) + " |",
+    ]
+    for label, route in routes.items():
+        tools = " | ".join(f"{route['tools_round_trips'][step]:.2f}" for step in steps)
+        lines.append(
+            f"| {label} | {route['step_round_trips']:.2f} | {route['upstream_requests']:.0f} "
+            f"| {tools} |"
+        )
+    return "\n".join(lines)
 
 
 def _latency(results: dict[str, Any]) -> str:
@@ -143,7 +168,12 @@ def _others(results: dict[str, Any]) -> str:
 
 
 def _targets(results: dict[str, Any]) -> str:
-    lines = ["### Targets (issue 9)", "", "| target | measured | met |", "| --- | --- | --- |"]
+    lines = [
+        "### Targets (issues 9 and 17)",
+        "",
+        "| target | measured | met |",
+        "| --- | --- | --- |",
+    ]
     for check in evaluate(results):
         met = {True: "yes", False: "**no**", None: "n/a"}[check.ok]
         lines.append(f"| {check.target} | {check.measured} | {met} |")

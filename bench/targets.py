@@ -1,4 +1,4 @@
-"""Issue 9's targets, checked against a results dict (reported, never asserted in tests)."""
+"""Issues 9 and 17's targets, checked against a results dict (reported, never asserted in tests)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,34 @@ def _check(target: str, value: float | None, ok: bool, fmt: str) -> Check:
     return Check(target, fmt.format(value), ok)
 
 
+def _ratio_to_peer(results: dict[str, Any], route: str, tool: str) -> float | None:
+    ours, peer = _p50(results, f"ours/{route}", tool), _p50(results, f"peer/{route}", tool)
+    return None if ours is None or not peer else ours / peer
+
+
 def evaluate(results: dict[str, Any]) -> list[Check]:
     checks = []
+    for label, route in (results.get("wan") or {}).get("routes", {}).items():
+        value = route["step_round_trips"]
+        checks.append(
+            _check(
+                f"whole step against a far upstream, {label}: <= 8 round trips",
+                value,
+                value <= 8,
+                "{:.2f} round trips",
+            )
+        )
+    for transport in ("inprocess", "stdio"):
+        for era in ("legacy", "auto"):
+            ratio = _ratio_to_peer(results, f"{transport}/{era}", "get_customer_schema")
+            checks.append(
+                _check(
+                    f"get_customer_schema p50, {transport} {era}: <= 1.0x the peer",
+                    ratio,
+                    ratio is not None and ratio <= 1.0,
+                    "{:.2f}x",
+                )
+            )
     upstream = results.get("upstream", {}).get("ours")
     value = None if upstream is None else upstream["requests_per_update"]
     checks.append(
@@ -48,8 +74,7 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
                 )
             )
     for era in ("legacy", "auto"):
-        ours, peer = _p50(results, f"ours/stdio/{era}"), _p50(results, f"peer/stdio/{era}")
-        ratio = None if ours is None or not peer else ours / peer
+        ratio = _ratio_to_peer(results, f"stdio/{era}", UPDATE)
         checks.append(
             _check(
                 f"update p50 over stdio, {era}: <= 0.8x the peer",
@@ -75,10 +100,21 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
                 "{:.2f}x, " + f"{errors} errors",
             )
         )
-    for era, summary in results.get("cold_start", {}).get("ours", {}).items():
+    cold = results.get("cold_start", {})
+    for era, summary in cold.get("ours", {}).items():
         value = summary["p50"]
         checks.append(
             _check(f"cold start over stdio, {era}: < 700 ms", value, value < 700, "{:.0f} ms")
+        )
+        peer = cold.get("peer", {}).get(era)
+        ratio = value / peer["p50"] if peer and peer["p50"] else None
+        checks.append(
+            _check(
+                f"cold start over stdio, {era}: <= 0.5x the peer",
+                ratio,
+                ratio is not None and ratio <= 0.5,
+                "{:.2f}x",
+            )
         )
     idle = (results.get("throughput", {}).get("ours") or {}).get("idle_memory")
     value = None if idle is None else idle["rss_mb"]

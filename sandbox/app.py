@@ -15,6 +15,7 @@ from .api import ROUTES
 from .components import Sandbox
 from .errors import DEFAULT, musement_error
 from .faults import FaultInjector, FaultMiddleware
+from .latency import LatencyMiddleware
 from .orders import ORDER_ROUTES
 from .recorder import Recorder, RecorderMiddleware
 from .seed import seed
@@ -37,12 +38,14 @@ def create_app(
     client_secret: str | None = None,
     expires_in: float = DEFAULT_EXPIRES_IN,
     no_payment_scope: bool = False,
+    latency: float = 0.0,
 ) -> Starlette:
     """A fresh, freshly seeded sandbox app; its parts are at `app.state.sandbox`.
 
     With `client_id`/`client_secret`, every /api/v3 call but /login needs a bearer token.
     With `faults=True`, the fault middleware and the /__sandbox admin endpoints are installed.
     With `no_payment_scope=True`, POST /payments/no/payment completes orders of any price.
+    With `latency`, every API request waits that many seconds first (`sandbox.latency`).
     """
     state = SandboxState()
     seed(state)
@@ -52,9 +55,13 @@ def create_app(
         recorder=Recorder(),
         faults=FaultInjector(enabled=faults),
         no_payment_scope=no_payment_scope,
+        latency=latency,
     )
     routes: list[BaseRoute] = [Mount(API_PREFIX, routes=ROUTES + ORDER_ROUTES + ACTIVITY_ROUTES)]
-    middleware = [Middleware(RecorderMiddleware, recorder=sandbox.recorder)]
+    middleware = [
+        Middleware(RecorderMiddleware, recorder=sandbox.recorder),
+        Middleware(LatencyMiddleware, sandbox=sandbox),
+    ]
     if faults:
         routes.extend(ADMIN_ROUTES)
         middleware.append(Middleware(FaultMiddleware, injector=sandbox.faults))

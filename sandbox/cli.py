@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let POST /payments/no/payment complete orders priced above zero",
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long before answering each API request (a far-away Musement)",
+    )
     return parser
 
 
@@ -56,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             client_id=args.client_id,
             client_secret=args.client_secret,
             no_payment_scope=args.no_payment_scope,
+            latency=max(args.latency, 0.0),
         )
     except OSError as exc:
         print(f"cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
@@ -70,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             print("  bearer tokens required: POST /login with the given client credentials")
         if args.no_payment_scope:
             print("  no-payment scope: POST /payments/no/payment completes any order")
+        if args.latency > 0:
+            print(f"  added latency: {args.latency * 1000:.0f} ms per API request")
         print("Press Ctrl-C to stop.", flush=True)
         try:
             while not stopped.wait(0.5):

@@ -20,3 +20,5 @@ class Sandbox:
     # a permission Musement sets up "ahead of time" for merchants of record
     # (https://partner-api.musement.com/reference/3.4.0/tag/payments).
     no_payment_scope: bool = False
+    # Seconds added before each API request is handled (a far-away upstream); see latency.py.
+    latency: float = 0.0

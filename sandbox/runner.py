@@ -37,6 +37,7 @@ class SandboxServer:
         client_secret: str | None = None,
         expires_in: float = DEFAULT_EXPIRES_IN,
         no_payment_scope: bool = False,
+        latency: float = 0.0,
         graceful_timeout: int = 1,
     ) -> None:
         self.app: Starlette = create_app(
@@ -45,6 +46,7 @@ class SandboxServer:
             client_secret=client_secret,
             expires_in=expires_in,
             no_payment_scope=no_payment_scope,
+            latency=latency,
         )
         # Bound here, not by uvicorn, so the port is known before the server starts.
         family = socket.AF_INET6 if ":" in host else socket.AF_INET

@@ -18,6 +18,7 @@ from bench.cli import main
 from bench.large_schema import invalid_customer, large_schema, valid_customer
 from bench.report import BEGIN, END, write_results_section
 from bench.targets import evaluate
+from bench.wan import STEP
 from musement_mcp.tools import compile_schema
 
 PEER_MISSING = peer.unavailable_reason()
@@ -65,6 +66,16 @@ def test_warm_update_upstream_count_and_other_sections(results: dict[str, Any]) 
 
 
 @pytest.mark.bench
+def test_the_whole_step_is_measured_against_a_far_upstream(results: dict[str, Any]) -> None:
+    [route] = results["wan"]["routes"].values()
+    # login, the cart's reads, two PUTs and the final check: never fewer than these.
+    assert route["upstream_requests"] >= 6
+    assert set(route["tools_round_trips"]) == set(STEP)
+    # Every call pays at least one added delay: it reads or writes upstream at least once.
+    assert all(value >= 1 for value in route["tools_round_trips"].values())
+
+
+@pytest.mark.bench
 @needs_peer
 def test_peer_is_measured_side_by_side(results: dict[str, Any]) -> None:
     assert results["peer"]["available"]
@@ -78,7 +89,8 @@ def test_peer_is_measured_side_by_side(results: dict[str, Any]) -> None:
 def test_outputs_are_written(out: Path, results: dict[str, Any]) -> None:
     report = (out / "results.md").read_text()
     assert "### Latency per call (ms)" in report
-    assert "### Targets (issue 9)" in report
+    assert "### Targets (issues 9 and 17)" in report
+    assert "### The whole step against a far-away Musement" in report
     checks = evaluate(results)
     assert any(check.ok is not None for check in checks)
     try:

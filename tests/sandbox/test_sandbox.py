@@ -1572,3 +1572,12 @@ def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
     assert all(
         line.startswith(("  ", "Press Ctrl-C")) for line in rest.splitlines() if line.strip()
     )
+
+
+def test_added_latency_delays_every_api_request() -> None:
+    # A lower bound only: the delay is a sleep, so a request can never beat it.
+    with SandboxServer(latency=0.2) as far, client_for(far) as client:
+        for path in (f"carts/{BASE_CART_UUID}", "carts/not-a-cart"):
+            started = time.perf_counter()
+            client.get(path)
+            assert time.perf_counter() - started >= 0.2
