@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import httpx2
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
@@ -92,12 +93,20 @@ class MusementMCPServer(Server[ServerState]):
     @asynccontextmanager
     async def _lifespan(self, _: Server[ServerState]) -> AsyncIterator[ServerState]:
         config = self.settings.musement_config()
-        async with MusementClient(config, transport=self.upstream_transport) as client:
-            yield ServerState(
-                client=client,
-                cache=SchemaCache(self.settings.schema_ttl),
-                orders=self.settings.order_options(),
-            )
+        async with (
+            MusementClient(config, transport=self.upstream_transport) as client,
+            anyio.create_task_group() as ahead,
+        ):
+            # A login costs a round trip to Musement: pay it now, not in the first call.
+            ahead.start_soon(client.login_ahead)
+            try:
+                yield ServerState(
+                    client=client,
+                    cache=SchemaCache(self.settings.schema_ttl),
+                    orders=self.settings.order_options(),
+                )
+            finally:
+                ahead.cancel_scope.cancel()
 
     def _remember(self, ctx: Context) -> None:
         """Handshake-era connections get `notifications/tools/list_changed`."""

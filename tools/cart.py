@@ -16,19 +16,22 @@ customer check are needed for anything at all, so their failure is the answer.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 
 from .arguments import check_cart_uuid
-from .cache import SchemaCache
-from .cart_items import activity_names, items_of
+from .cache import Fingerprint, SchemaCache
+from .cart_items import activity_names, fingerprint, items_of
 from .client import MusementClient
-from .customer import customer_schema
-from .errors import MusementError, ParticipantsNotRequired
+from .customer import customer_schema, read_with_customer_schema
+from .errors import CartNotFound, MusementError, ParticipantsNotRequired
 from .models import CartOverview
 from .order_info import order_of
-from .participants import PARTICIPANTS, participants_schema, stored_participants
+from .participants import PARTICIPANTS, participants_schema, what_was_not_found
 from .schema import CompiledSchema
 
 # The Customer that PUT /carts/{cartUuid}/customer answers, field by field (API
@@ -62,55 +65,68 @@ async def get_cart(
     client: MusementClient, cart_uuid: Any, *, cache: SchemaCache | None = None
 ) -> CartOverview:
     cart_uuid = check_cart_uuid(cart_uuid)
+    cart_key = (cart_uuid, *client.config.cache_key())
+    checks: dict[str, list[dict[str, Any]]] = {}
+    failures: dict[str, MusementError] = {}
+    held: dict[str, Any] = {}
+
+    async def check_order() -> None:
+        try:
+            held["order"] = await order_of(client, cart_uuid)
+        except MusementError as failure:
+            failures["order"] = failure
+
+    reads: dict[str, _ItemRead | MusementError] = {}
+
+    async def read_item(uuid: str, item: Fingerprint | None = None) -> None:
+        try:
+            reads[uuid] = await _read_item(client, cart_uuid, uuid, cache, item)
+        except MusementError as failure:
+            reads[uuid] = failure
+
+    # One round: the cart, its customer schema (unless kept), its order, and the
+    # participants of the items it had when last read; then any item new to us.
+    known = cache.items_of(cart_key) if cache else ()
     with client.call_budget():
-        cart = await client.get_cart(cart_uuid)
+        cart, compiled = await read_with_customer_schema(
+            client,
+            cart_uuid,
+            customer_schema(client, cart_uuid, cache),
+            cart_required=True,
+            beside=[check_order, *(functools.partial(read_item, uuid) for uuid in known)],
+        )
+        assert cart is not None
         items = items_of(cart)
-        names = activity_names(cart)
-        stored_customer = _stored_customer(cart.get("customer"))
-        checks: dict[str, list[dict[str, Any]]] = {}
-        failures: dict[str, MusementError] = {}
-        held: dict[str, Any] = {}
-
-        async def check_order() -> None:
-            try:
-                held["order"] = await order_of(client, cart_uuid)
-            except MusementError as failure:
-                failures["order"] = failure
-
-        async def check_customer() -> None:
-            try:
-                compiled = await customer_schema(client, cart_uuid, cache).current()
-            except MusementError as failure:
-                failures["customer"] = failure
-                return
-            compiled = compiled.with_activity_names(names)
-            shown = compiled.schema["properties"].keys() & SHOWN_FIELDS
-            checks["customer"] = compiled.validate(
-                {k: v for k, v in stored_customer.items() if k in shown}
-            )
-
-        async def check_item(item: dict[str, Any]) -> None:
-            uuid = item["cart_item_uuid"]
-            try:
-                compiled = await _participants_schema_of(client, cart_uuid, uuid, cache)
-                if compiled is None:
-                    return
-                item["participants_required"] = True
-                people = await stored_participants(client, cart_uuid, uuid)
-            except MusementError as failure:
-                failures[uuid] = failure
-                return
-            item["participants_provided"] = len(people)
-            checks[uuid] = compiled.validate({PARTICIPANTS: people})
-
         async with anyio.create_task_group() as group:
-            group.start_soon(check_customer)
-            group.start_soon(check_order)
             for item in items:
-                group.start_soon(check_item, item)
+                uuid, now = item["cart_item_uuid"], fingerprint([item])
+                early = reads.get(uuid)
+                if early is None or (
+                    isinstance(early, _ItemRead) and early.kept_for not in (None, now)
+                ):
+                    # New to us, or its kept schema was read for another quantity.
+                    group.start_soon(read_item, uuid, now)
+                elif isinstance(early, _ItemRead) and early.kept_for is None:
+                    participants_schema(client, cart_uuid, uuid, cache).keep(early.schema, now)
+    if cache:
+        cache.remember_items(cart_key, tuple(item["cart_item_uuid"] for item in items))
+    for item in items:
+        uuid = item["cart_item_uuid"]
+        found = reads[uuid]
+        if isinstance(found, MusementError):
+            failures[uuid] = found
+        elif found.schema is not None:
+            item["participants_required"] = True
+            if isinstance(found.people, MusementError):
+                failures[uuid] = found.people
+            else:
+                item["participants_provided"] = len(found.people)
+                checks[uuid] = found.schema.validate({PARTICIPANTS: found.people})
+    compiled = compiled.with_activity_names(activity_names(cart))
+    stored_customer = _stored_customer(cart.get("customer"))
+    shown = compiled.schema["properties"].keys() & SHOWN_FIELDS
+    checks["customer"] = compiled.validate({k: v for k, v in stored_customer.items() if k in shown})
 
-    if "customer" in failures:
-        raise failures["customer"]
     customer_problems = [p for p in checks["customer"] if _top(p) in SHOWN_FIELDS]
     not_shown = [
         {"path": p["path"], "title": p.get("title")}
@@ -153,19 +169,73 @@ async def get_cart(
     )
 
 
-async def _participants_schema_of(
-    client: MusementClient, cart_uuid: str, item_uuid: str, cache: SchemaCache | None
-) -> CompiledSchema | None:
-    """The item's compiled participants schema, or None when it needs none.
+@dataclass(frozen=True)
+class _ItemRead:
+    """What an overview read about one item: its participants schema (None: it needs
+    none), the participants stored (or why they could not be read), and the item
+    fingerprint a kept schema was read for (None: read just now)."""
 
-    The item comes from the cart just read, so a 404 on its participants schema
-    means "not required" (Musement's documented meaning), whatever its wording.
+    schema: CompiledSchema | None
+    people: list[Any] | MusementError = dataclasses.field(default_factory=list)
+    kept_for: Fingerprint | None = None
+
+
+async def _read_item(
+    client: MusementClient,
+    cart_uuid: str,
+    item_uuid: str,
+    cache: SchemaCache | None,
+    item: Fingerprint | None,
+) -> _ItemRead:
+    """The item's participants schema and stored participants, read together.
+
+    With `item` (the item as the cart shows it now), a kept schema is used only if it was
+    read for that same item; without (the cart is being read meanwhile), any kept schema
+    with a known item is used, and the caller checks it against the cart afterwards.
+    The item comes from the cart (just read, or moments ago), so a 404 on its
+    participants schema means "not required" (Musement's documented meaning), whatever
+    its wording; the stored list of an item that needs none is not looked at.
     """
-    try:
-        schema = participants_schema(client, cart_uuid, item_uuid, cache, known_item=True)
-        return await schema.current()
-    except ParticipantsNotRequired:
-        return None
+    schema = participants_schema(client, cart_uuid, item_uuid, cache, known_item=True)
+    hit = schema.cached()
+    if hit is not None and (hit.items == item if item else hit.items is not None):
+        if hit.schema is None:
+            return _ItemRead(None, kept_for=hit.items)
+    else:
+        hit = None
+    read: dict[str, Any] = {}
+
+    async def read_schema() -> None:
+        try:
+            read["schema"] = await schema.fetch()
+        except ParticipantsNotRequired:
+            read["schema"] = None
+        except MusementError as failure:
+            read["schema failure"] = failure
+            return
+        schema.keep(read["schema"], item)
+
+    async def read_people() -> None:
+        try:
+            read["people"] = await client.get_participants(cart_uuid, item_uuid)
+        except MusementError as failure:
+            read["people"] = failure
+
+    async with anyio.create_task_group() as group:
+        if hit is None:
+            group.start_soon(read_schema)
+        else:
+            read["schema"] = hit.schema
+        group.start_soon(read_people)
+    if "schema failure" in read:
+        raise read["schema failure"]
+    kept_for = hit.items if hit else None
+    if read["schema"] is None:
+        return _ItemRead(None, kept_for=kept_for)
+    people = read["people"]
+    if isinstance(people, CartNotFound):
+        people = await what_was_not_found(client, cart_uuid, item_uuid, people)
+    return _ItemRead(read["schema"], people, kept_for)
 
 
 def _formatted(price: Any) -> str | None:

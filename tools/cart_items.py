@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from .arguments import is_uuid
+from .cache import Fingerprint
 from .client import MusementClient
 from .errors import MusementError
 
@@ -44,6 +45,16 @@ def activity_names(cart: dict[str, Any]) -> dict[str, str]:
         for item in items_of(cart)
         if item["activity_uuid"] and item["activity_title"]
     }
+
+
+def fingerprint(items: list[dict[str, Any]]) -> Fingerprint:
+    """What a cart's schemas depend on: its items (which activity, how many tickets)."""
+    return tuple(
+        sorted(
+            (item["cart_item_uuid"], item["activity_uuid"] or "", str(item["quantity"]))
+            for item in items
+        )
+    )
 
 
 async def fetch_activity_names(client: MusementClient, cart_uuid: str) -> dict[str, str]:

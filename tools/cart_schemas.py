@@ -3,7 +3,8 @@
 The customer and participants steps share this: a warm update reuses the
 compiled schema (one upstream request, the PUT), and a payload that fails
 against a cached schema is checked again against a fresh one before it is
-blamed, since the cart may have changed since the schema was cached.
+blamed, since the cart may have changed since the schema was cached (see cache.py
+for how fresh a kept schema is, and why that is enough).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
-from .cache import SchemaCache
+from .cache import CachedSchema, Fingerprint, SchemaCache
 from .client import MusementClient
-from .errors import ValidationFailed
+from .errors import InvalidRequest, MusementError, ValidationFailed
 from .schema import CompiledSchema, compile_schema
 
 SchemaListener = Callable[[CompiledSchema], None]
@@ -36,41 +37,89 @@ class CartSchema:
         self._key: Hashable = (*key, *client.config.cache_key())
         self._cache = cache
         self._on_schema = on_schema
+        self._checked_against_cached = False
 
-    async def fresh(self) -> CompiledSchema:
-        compiled = compile_schema(await self._fetch(), language=self._language)
+    def cached(self) -> CachedSchema | None:
+        """What the cache holds (no request)."""
+        return self._cache.get(self._key) if self._cache else None
+
+    def keep(self, schema: CompiledSchema | None, items: Fingerprint | None = None) -> None:
+        """Cache `schema` (None: the item needs no participants), read beside `items`."""
         if self._cache:
-            self._cache.put(self._key, compiled)
+            self._cache.put(self._key, schema, items)
+
+    async def fetch(self) -> CompiledSchema:
+        """Read and compile the schema from Musement, not cached yet."""
+        compiled = compile_schema(await self._fetch(), language=self._language)
         if self._on_schema:
             self._on_schema(compiled)
         return compiled
 
+    async def fresh(self) -> CompiledSchema:
+        compiled = await self.fetch()
+        self.keep(compiled)
+        return compiled
+
     async def current(self) -> CompiledSchema:
-        cached = self._cache.get(self._key) if self._cache else None
-        return cached or await self.fresh()
+        hit = self.cached()
+        return hit.schema if hit and hit.schema else await self.fresh()
 
     async def check(self, payload: Any, *, partial: bool, what: str) -> CompiledSchema:
         """The schema `payload` is valid against, or `ValidationFailed` with every problem."""
-        cached = self._cache.get(self._key) if self._cache else None
+        hit = self.cached()
+        cached = hit.schema if hit else None
         problems = cached.validate(payload, partial=partial) if cached else None
-        if cached is not None and problems is not None and not problems:
+        self._checked_against_cached = cached is not None and problems is not None and not problems
+        if self._checked_against_cached:
+            assert cached is not None
             return cached
         compiled = await self.fresh()
-        problems = compiled.validate(payload, partial=partial)
-        if problems:
-            counted = (
-                f"{len(problems)} problem(s)"
-                if problems.complete
-                else f"more than {len(problems)} problems (the first {len(problems)} are listed)"
-            )
-            raise ValidationFailed(
-                f"{what} has {counted}; nothing was sent to Musement.",
-                details=problems,
-                schema=compiled,
-                payload=payload,
-            )
+        said = f"{what} has {{counted}}; nothing was sent to Musement."
+        _raise_problems(compiled, payload, partial=partial, said=said)
         return compiled
+
+    async def explain_rejection(
+        self, payload: Any, rejected: InvalidRequest, *, partial: bool, what: str
+    ) -> MusementError:
+        """Musement refused a payload that passed the cached schema: the cart may have
+        changed since. The problems against a fresh schema where it finds some, else
+        Musement's own refusal. Either way the cached schema is dropped."""
+        self.forget()
+        if not self._checked_against_cached:
+            return rejected
+        try:
+            compiled = await self.fresh()
+            _raise_problems(
+                compiled,
+                payload,
+                partial=partial,
+                said=f"Musement refused the {what}: the cart changed since its form was read, "
+                "and against the current form it has {counted}; nothing was stored.",
+            )
+        except ValidationFailed as failure:
+            return failure
+        except MusementError:
+            pass
+        return rejected
 
     def forget(self) -> None:
         if self._cache:
             self._cache.forget(self._key)
+
+
+def _raise_problems(compiled: CompiledSchema, payload: Any, *, partial: bool, said: str) -> None:
+    """`ValidationFailed` if `payload` has problems; `said` is the message, its `{counted}`
+    the number of problems."""
+    problems = compiled.validate(payload, partial=partial)
+    if problems:
+        counted = (
+            f"{len(problems)} problem(s)"
+            if problems.complete
+            else f"more than {len(problems)} problems (the first {len(problems)} are listed)"
+        )
+        raise ValidationFailed(
+            said.replace("{counted}", counted),
+            details=problems,
+            schema=compiled,
+            payload=payload,
+        )

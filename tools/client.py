@@ -316,6 +316,18 @@ class MusementClient:
         if self.config.has_credentials:
             await self._bearer_token()
 
+    async def login_ahead(self) -> None:
+        """`login()` at start-up, so the first tool call finds a token: never fails (a
+        failure is logged; the first request logs in itself and reports it)."""
+        try:
+            await self.login()
+        except Exception as failure:  # noqa: BLE001 - a warm-up must not stop the server
+            logger.warning(
+                "could not log in to Musement ahead of the first call (%s); requests will "
+                "try again",
+                getattr(failure, "type", type(failure).__name__),
+            )
+
     async def _bearer_token(self) -> str:
         if self._token and time.monotonic() < self._token_expires_at:
             return self._token

@@ -7,13 +7,14 @@ cart's own schema before the PUT, so invalid input never reaches Musement.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import anyio
 
 from .arguments import check_cart_uuid, parse_json_argument
 from .cache import SchemaCache
-from .cart_items import fetch_activity_names
+from .cart_items import activity_names, fetch_activity_names, fingerprint, items_of
 from .cart_schemas import CartSchema, SchemaListener
 from .client import MusementClient
 from .errors import (
@@ -59,6 +60,56 @@ def customer_schema(
     )
 
 
+async def read_with_customer_schema(
+    client: MusementClient,
+    cart_uuid: str,
+    schema: CartSchema,
+    *,
+    cart_required: bool,
+    beside: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> tuple[dict[str, Any] | None, CompiledSchema]:
+    """The cart and its customer schema, read together, with `beside` in the same round.
+
+    A kept schema is reused while the cart, read now, still has the items it was read
+    beside (the schema is a function of them); otherwise it is read again. Without
+    `cart_required`, a cart that cannot be read only costs the activities' names.
+    """
+    hit = schema.cached()
+    kept = hit.schema if hit and hit.items is not None else None
+    read: dict[str, Any] = {}
+    failed: dict[str, MusementError] = {}
+
+    async def read_cart() -> None:
+        try:
+            read["cart"] = await client.get_cart(cart_uuid)
+        except MusementError as failure:
+            failed["cart"] = failure
+
+    async def read_schema() -> None:
+        try:
+            read["schema"] = await schema.fetch()
+        except MusementError as failure:
+            failed["schema"] = failure
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(read_cart)
+        if kept is None:
+            group.start_soon(read_schema)
+        for task in beside:
+            group.start_soon(task)
+    if cart_required and "cart" in failed:
+        raise failed["cart"]
+    if "schema" in failed:
+        raise failed["schema"]
+    cart = read.get("cart")
+    items = fingerprint(items_of(cart)) if cart is not None else None
+    if kept is not None and hit is not None and items == hit.items:
+        return cart, kept
+    compiled = read["schema"] if "schema" in read else await schema.fetch()
+    schema.keep(compiled, items)
+    return cart, compiled
+
+
 async def get_customer_schema(
     client: MusementClient,
     cart_uuid: Any,
@@ -71,27 +122,13 @@ async def get_customer_schema(
     `on_schema` sees every schema fetched from Musement (not cache hits).
     """
     cart_uuid = check_cart_uuid(cart_uuid)
-    names: dict[str, str] = {}
-    read: dict[str, CompiledSchema] = {}
-    failed: list[MusementError] = []
-
-    async def read_names() -> None:
-        names.update(await fetch_activity_names(client, cart_uuid))
-
-    async def read_schema() -> None:
-        try:
-            read["schema"] = await customer_schema(client, cart_uuid, cache, on_schema).fresh()
-        except MusementError as failure:
-            failed.append(failure)
-
+    schema = customer_schema(client, cart_uuid, cache, on_schema)
     with client.call_budget():
-        # The activities' names come from the cart: read it beside the schema.
-        async with anyio.create_task_group() as group:
-            group.start_soon(read_names)
-            group.start_soon(read_schema)
-    if failed:
-        raise failed[0]
-    compiled = read["schema"].with_activity_names(names)
+        # The cart gives the activities' names, and says whether a kept schema still holds.
+        cart, compiled = await read_with_customer_schema(
+            client, cart_uuid, schema, cart_required=False
+        )
+    compiled = compiled.with_activity_names(activity_names(cart) if cart else {})
     return CustomerSchemaResult.model_validate(
         {"cart_uuid": cart_uuid, "schema": compiled.schema, **guide(compiled.fields)}
     )
@@ -124,9 +161,16 @@ async def update_cart_customer(
         except CartLocked as locked:
             schema.forget()
             raise await explained(client, cart_uuid, locked) from None
-        except (CartNotFound, InvalidRequest):
+        except CartNotFound:
             schema.forget()
             raise
+        except InvalidRequest as rejected:
+            failure = await schema.explain_rejection(
+                customer, rejected, partial=partial, what="customer"
+            )
+            if isinstance(failure, ValidationFailed):
+                failure = await _with_activity_names(client, cart_uuid, failure)
+            raise failure from None
     return UpdateCustomerResult.model_validate(
         {"cart_uuid": cart_uuid, "mode": "partial" if partial else "full", "customer": stored}
     )

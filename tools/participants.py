@@ -66,10 +66,15 @@ async def get_participants_schema(
     *,
     cache: SchemaCache | None = None,
 ) -> ParticipantsSchemaResult:
-    """What one cart item needs about its participants: schema, count and field guide."""
+    """What one cart item needs about its participants: schema, count and field guide.
+
+    A schema kept from a read moments ago (get_cart reads every item's) is served as is:
+    Musement documents adding and removing cart items, never changing one, so an item's
+    participants form stays what it was while the item exists (see cache.py).
+    """
     cart_uuid, item_uuid = check_cart_uuid(cart_uuid), check_item_uuid(cart_item_uuid)
     with client.call_budget():
-        compiled = await participants_schema(client, cart_uuid, item_uuid, cache).fresh()
+        compiled = await participants_schema(client, cart_uuid, item_uuid, cache).current()
     listed = compiled.schema["properties"].get(PARTICIPANTS, {})
     return ParticipantsSchemaResult.model_validate(
         {
@@ -103,9 +108,10 @@ async def update_participants(
         except CartLocked as locked:
             schema.forget()
             raise await explained(client, cart_uuid, locked) from None
-        except InvalidRequest:
-            schema.forget()
-            raise
+        except InvalidRequest as rejected:
+            raise await schema.explain_rejection(
+                {PARTICIPANTS: people}, rejected, partial=False, what=PARTICIPANTS
+            ) from None
     # Musement documents no success body: the result is what was sent and accepted.
     return UpdateParticipantsResult.model_validate(
         {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": people}
