@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterable
@@ -22,6 +23,9 @@ class RecordedRequest:
     headers: dict[str, str]  # names lower-cased; a repeated header keeps its last value
     body: bytes
     json: Any = field(default=None)  # the parsed JSON body, or None when absent or not JSON
+    # Requests still being answered when this one arrived: requests a client sent together
+    # (in one round trip) see each other here.
+    in_flight: int = 0
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -33,10 +37,22 @@ class Recorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
+        self._answering = 0
 
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
-            self._requests.append(request)
+            self._requests.append(dataclasses.replace(request, in_flight=self._answering))
+            self._answering += 1
+
+    def in_flight(self) -> int:
+        """Recorded requests still being answered."""
+        with self._lock:
+            return self._answering
+
+    def answered(self) -> None:
+        """A recorded request's answer is complete (or its connection gone)."""
+        with self._lock:
+            self._answering -= 1
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -100,7 +116,22 @@ class RecorderMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, send)
+        done = False
+
+        async def answer(message: Message) -> None:
+            nonlocal done
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                # Counted as answered before the last bytes leave: a client that sends its
+                # next request on reading them must never find this one still in flight.
+                done = True
+                self.recorder.answered()
+            await send(message)
+
+        try:
+            await self.app(scope, replay, answer)
+        finally:
+            if not done:
+                self.recorder.answered()
 
 
 def _recorded(scope: Scope, body: bytes) -> RecordedRequest:
