@@ -124,9 +124,10 @@ async def connected(sandbox: SandboxServer, transport: str, era: str) -> AsyncIt
         yield await stack.enter_async_context(Client(target, mode=era))
 
 
-async def run_step(client: Client, sandbox: SandboxServer, cart: str) -> StepTimes:
+async def run_step(client: Client, sandbox: SandboxServer, cart: str, before: int) -> StepTimes:
+    """The step on `cart`; upstream requests counted from the `before`-th (the login ahead
+    included)."""
     times = StepTimes()
-    before = len(sandbox.recorder)
 
     async def call(label: str, arguments: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -167,9 +168,12 @@ async def measure_wan(
             for transport in transports:
                 for era in eras:
                     cart = two_item_cart(sandbox)
+                    # Requests counted from before the server starts: its login is part of
+                    # the step; time from the connection on (a client connects, then calls).
+                    before = len(sandbox.recorder)
                     async with connected(sandbox, transport, era) as client:
-                        # Counted from the connection on: a login ahead is part of the step.
-                        runs[f"{transport}/{era}"].append(await run_step(client, sandbox, cart))
+                        step = await run_step(client, sandbox, cart, before)
+                        runs[f"{transport}/{era}"].append(step)
             log(f"wan: {sum(map(len, runs.values()))} steps done")
     return {
         "latency_ms": latency * 1000,

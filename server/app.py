@@ -21,6 +21,7 @@ from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import ListenHandler
 
 from ..tools import MusementClient, MusementError, SchemaCache, get_customer_schema
+from ..tools.client import EarlyLogin
 from . import guidance
 from .elicitation import is_modern
 from .live_tools import LiveTools
@@ -55,8 +56,10 @@ class MusementMCPServer(Server[ServerState]):
         *,
         upstream_transport: httpx2.AsyncBaseTransport | None = None,
         stateless_http: bool = False,
+        early_login: EarlyLogin | None = None,
     ) -> None:
         self.settings = settings
+        self.early_login = early_login
         self.upstream_transport = upstream_transport
         self.stateless_http = stateless_http
         self.live = LiveTools(settings.order_options())
@@ -94,7 +97,9 @@ class MusementMCPServer(Server[ServerState]):
     async def _lifespan(self, _: Server[ServerState]) -> AsyncIterator[ServerState]:
         config = self.settings.musement_config()
         async with (
-            MusementClient(config, transport=self.upstream_transport) as client,
+            MusementClient(
+                config, transport=self.upstream_transport, early_login=self.early_login
+            ) as client,
             anyio.create_task_group() as ahead,
         ):
             # A login costs a round trip to Musement: pay it now, not in the first call.
@@ -162,10 +167,15 @@ def build_server(
     *,
     upstream_transport: httpx2.AsyncBaseTransport | None = None,
     stateless_http: bool = False,
+    early_login: EarlyLogin | None = None,
 ) -> MusementMCPServer:
-    """The MCP server for `settings`; `upstream_transport` is a test seam for faults."""
+    """The MCP server for `settings`; `upstream_transport` is a test seam for faults;
+    `early_login`, a login begun before the server was built (its token is adopted)."""
     return MusementMCPServer(
-        settings, upstream_transport=upstream_transport, stateless_http=stateless_http
+        settings,
+        upstream_transport=upstream_transport,
+        stateless_http=stateless_http,
+        early_login=early_login,
     )
 
 

@@ -51,15 +51,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    from .app import build_server
     from .logs import configure_logging
-    from .transports import http_app, serve_http, serve_stdio
 
     configure_logging(settings.log_level)
+    early_login = None
+    config = settings.musement_config()
+    if args.transport == "stdio" and not args.sandbox and config.has_credentials:
+        # A stdio server starts with its session: log in while the MCP stack is imported.
+        from ..tools.client import EarlyLogin
+
+        early_login = EarlyLogin(config)
+
+    from .app import build_server
+    from .transports import http_app, serve_http, serve_stdio
+
     with _maybe_sandbox(settings, enabled=args.sandbox) as settings:
         try:
             if args.transport == "stdio":
-                anyio.run(serve_stdio, build_server(settings))
+                anyio.run(serve_stdio, build_server(settings, early_login=early_login))
             elif settings.http_workers > 1:
                 from .asgi import FACTORY
 

@@ -11,13 +11,13 @@ from these fields (`FLAGS` lists the settings that have a flag).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..tools import MusementConfig
-from .toolkit import OrderOptions
 
 MIN_TOKEN_LENGTH = 32
 """Shortest static bearer token accepted (a guessable token is no auth)."""
@@ -25,6 +25,19 @@ MIN_TOKEN_LENGTH = 32
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is meant for a human."""
+
+
+@dataclass(frozen=True)
+class OrderOptions:
+    """The order settings (MUSEMENT_ORDER_*, MUSEMENT_AFFILIATE*, MUSEMENT_NO_PAYMENT_FLOW)."""
+
+    email_notification: str = "TO-CUSTOMER"
+    # Whether the model may choose email_notification (an argument of create_order).
+    email_choice: bool = False
+    affiliate: str | None = None
+    affiliate_channel: str | None = None
+    # Musement's no-payment flow (merchants with the scope): pay_order_without_payment.
+    no_payment_flow: bool = False
 
 
 class Settings(BaseSettings):

@@ -18,6 +18,7 @@ from mcp.server.context import ServerRequestContext
 from pydantic import BaseModel
 
 from ..tools import CompiledSchema, MusementClient, SchemaCache
+from .settings import OrderOptions
 
 
 class SpentStates:
@@ -46,19 +47,6 @@ class SpentStates:
                 self._spent.pop(next(iter(self._spent)))
         self._spent[nonce] = now + self.ttl
         return True
-
-
-@dataclass(frozen=True)
-class OrderOptions:
-    """The order settings (MUSEMENT_ORDER_*, MUSEMENT_AFFILIATE*, MUSEMENT_NO_PAYMENT_FLOW)."""
-
-    email_notification: str = "TO-CUSTOMER"
-    # Whether the model may choose email_notification (an argument of create_order).
-    email_choice: bool = False
-    affiliate: str | None = None
-    affiliate_channel: str | None = None
-    # Musement's no-payment flow (merchants with the scope): pay_order_without_payment.
-    no_payment_flow: bool = False
 
 
 @dataclass

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import ssl
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
@@ -111,8 +112,10 @@ class MusementClient:
         config: MusementConfig,
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
+        early_login: EarlyLogin | None = None,
     ) -> None:
         self.config = config
+        self._early_login = early_login
         self._http = httpx2.AsyncClient(
             base_url=config.base_url.rstrip("/") + "/",
             headers=config.headers(),
@@ -335,6 +338,13 @@ class MusementClient:
             # Another call may have logged in while this one waited.
             if self._token and time.monotonic() < self._token_expires_at:
                 return self._token
+            if self._early_login is not None:
+                early, self._early_login = self._early_login, None
+                token = await anyio.to_thread.run_sync(early.wait)
+                if token is not None:
+                    self._token, self._token_expires_at = token
+                    if time.monotonic() < self._token_expires_at:
+                        return self._token
             await self._login()
             assert self._token is not None
             return self._token
@@ -366,6 +376,33 @@ class MusementClient:
         self._token = token
         self._token_expires_at = time.monotonic() + max(lifetime - TOKEN_RENEW_MARGIN_SECONDS, 0.0)
         logger.debug("logged in to Musement; token valid for %.0f s", lifetime)
+
+
+class EarlyLogin:
+    """A login begun in a thread as the process starts, before the MCP stack is imported
+    (a few hundred milliseconds): its round trip to Musement overlaps the start-up, and
+    the server's client adopts the token. Never raises: if it fails, the client logs in
+    itself and reports why."""
+
+    def __init__(self, config: MusementConfig) -> None:
+        self._config = config
+        self._token: tuple[str, float] | None = None
+        self._thread = threading.Thread(target=self._run, name="musement-login", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        async def log_in() -> tuple[str, float] | None:
+            async with MusementClient(self._config) as client:
+                await client.login_ahead()
+                return (client._token, client._token_expires_at) if client._token else None
+
+        self._token = anyio.run(log_in)
+
+    def wait(self) -> tuple[str, float] | None:
+        """(token, when to renew it on `time.monotonic()`), or None; waits for the thread
+        at most a call's budget."""
+        self._thread.join(self._config.call_budget)
+        return self._token
 
 
 @functools.cache

@@ -71,8 +71,12 @@ def test_the_whole_step_is_measured_against_a_far_upstream(results: dict[str, An
     # login, the cart's reads, two PUTs and the final check: never fewer than these.
     assert route["upstream_requests"] >= 6
     assert set(route["tools_round_trips"]) == set(STEP)
-    # Every call pays at least one added delay: it reads or writes upstream at least once.
-    assert all(value >= 1 for value in route["tools_round_trips"].values())
+    # Lower bounds only (each added delay is a sleep): a write, and every get_cart, pays at
+    # least one; a form may come from a read made moments before.
+    tools = route["tools_round_trips"]
+    for call in ("get_cart", "update_cart_customer", "update_participants", "get_cart (again)"):
+        assert tools[call] >= 1
+    assert route["step_round_trips"] >= 4
 
 
 @pytest.mark.bench

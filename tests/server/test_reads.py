@@ -27,7 +27,7 @@ from musement_mcp.sandbox import (
 )
 from musement_mcp.server import build_server
 from tests.support.common import GRACE, error_of, settings_for
-from tests.support.processes import READY_TIMEOUT
+from tests.support.processes import READY_TIMEOUT, stdio_params
 
 pytestmark = pytest.mark.anyio
 
@@ -99,6 +99,21 @@ async def test_the_server_logs_in_ahead_of_the_first_call(
     cart = cart_with(far_sandbox, (VATICAN_MUSEUMS_UUID, 1))
     await call(far_client, "get_customer_schema", cart_uuid=cart)
     assert far_sandbox.recorder.count("POST", "/login") == 1
+
+
+async def test_a_stdio_server_logs_in_while_it_starts_and_only_once(era: str) -> None:
+    with SandboxServer(**PARTNER) as sandbox:
+        params = stdio_params(
+            sandbox, "--client-id", PARTNER["client_id"],
+            env={"MUSEMENT_CLIENT_SECRET": PARTNER["client_secret"]},
+        )  # fmt: skip
+        async with Client(params, mode=era) as client:
+            await call(client, "get_cart", cart_uuid=sandbox.BASE_CART_UUID)
+            await call(client, "get_customer_schema", cart_uuid=sandbox.BASE_CART_UUID)
+        # The token of the login begun at start-up is the one every request carried.
+        assert sandbox.recorder.count("POST", "/login") == 1
+        tokens = {r.header("Authorization") for r in sandbox.recorder.requests[1:]}
+        assert len(tokens) == 1
 
 
 async def test_a_login_ahead_that_fails_does_not_stop_the_server(
