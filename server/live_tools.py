@@ -25,7 +25,8 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ToolsListChanged
 
 from ..tools import CompiledSchema, compile_schema, generic_customer_schema
 from .catalog import tool_definitions
-from .toolkit import CustomerInput, OrderOptions, Published
+from .settings import OrderOptions
+from .toolkit import CustomerInput, Published
 
 logger = logging.getLogger("musement_mcp.server")
 

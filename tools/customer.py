@@ -7,7 +7,7 @@ cart's own schema before the PUT, so invalid input never reaches Musement.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import anyio
@@ -66,7 +66,7 @@ async def read_with_customer_schema(
     schema: CartSchema,
     *,
     cart_required: bool,
-    beside: Sequence[Callable[[], Awaitable[None]]] = (),
+    beside: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
 ) -> tuple[dict[str, Any] | None, CompiledSchema]:
     """The cart and its customer schema, read together, with `beside` in the same round.
 
@@ -165,12 +165,12 @@ async def update_cart_customer(
             schema.forget()
             raise
         except InvalidRequest as rejected:
-            failure = await schema.explain_rejection(
+            why = await schema.explain_rejection(
                 customer, rejected, partial=partial, what="customer"
             )
-            if isinstance(failure, ValidationFailed):
-                failure = await _with_activity_names(client, cart_uuid, failure)
-            raise failure from None
+            if isinstance(why, ValidationFailed):
+                why = await _with_activity_names(client, cart_uuid, why)
+            raise why from None
     return UpdateCustomerResult.model_validate(
         {"cart_uuid": cart_uuid, "mode": "partial" if partial else "full", "customer": stored}
     )

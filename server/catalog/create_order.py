@@ -11,7 +11,8 @@ from ...tools.input_schema import nullable
 from ...tools.models import CreateOrderResult
 from ...tools.orders import EMAIL_NOTIFICATIONS, ConfirmationRequired, create_order
 from ..elicitation import confirmed_by_user
-from ..toolkit import CART_UUID, OrderOptions, Published, ToolCall, ToolResult, ToolSpec
+from ..settings import OrderOptions
+from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
 Place the order of a cart that get_cart says is `ready_for_order`. Show the user its items \
