@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from mcp.server.auth.provider import TokenVerifier
@@ -27,6 +27,7 @@ from starlette.routing import Route
 from .http_auth import IntrospectionTokenVerifier, StaticTokenVerifier
 from .http_limits import HostGuard, RequestLimit, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
+from .stdio_pipes import event_loop_stdio
 
 logger = logging.getLogger("musement_mcp.server")
 
@@ -37,8 +38,11 @@ _ANY_ADDRESS = ("0.0.0.0", "::")
 
 
 async def serve_stdio(server: Server) -> None:
-    async with stdio_server() as (read_stream, write_stream):
-        await server.run(read_stream, write_stream, server.create_initialization_options())
+    async with event_loop_stdio() as pipes:
+        # The SDK's own reads and writes (worker threads) where stdio is not a pipe.
+        stdin, stdout = pipes or (None, None)
+        async with stdio_server(cast(Any, stdin), cast(Any, stdout)) as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
 def http_app(server: Server, settings: Settings) -> Starlette:
