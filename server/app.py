@@ -78,7 +78,7 @@ class MusementMCPServer(Server[ServerState]):
             on_list_prompts=self._list_prompts,
             on_get_prompt=self._get_prompt,
             on_subscriptions_listen=ListenHandler(self.live.bus),
-            get_tool_input_schema=self.live.input_schema,
+            get_tool_input_schema=self.live.header_schema,
         )
         self.middleware.append(
             RequestStateBoundary(_request_state_security(settings), default_audience=self.name)

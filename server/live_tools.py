@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import mcp_types as types
 from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, ToolsListChanged
+from mcp.shared.inbound import X_MCP_HEADER_KEY
 
 from ..tools import CompiledSchema, compile_schema, generic_customer_schema
 from .catalog import tool_definitions
@@ -72,7 +73,7 @@ class LiveTools:
     def __init__(self, orders: OrderOptions | None = None) -> None:
         self.orders = orders or OrderOptions()
         self.customer_input = snapshot_customer_input()
-        self.tools = tool_definitions(Published(self.customer_input, self.orders))
+        self._publish()
         self.bus = InMemorySubscriptionBus()
         # Handshake-era connections that can receive notifications; weak, so a
         # closed connection simply drops out.
@@ -80,6 +81,20 @@ class LiveTools:
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
         return next((t.input_schema for t in self.tools if t.name == name), None)
+
+    def header_schema(self, name: str) -> dict[str, Any] | None:
+        """What the SDK checks `Mcp-Param-*` headers against on every 2026-07-28 call over
+        HTTP: it walks the schema for `x-mcp-header` annotations. Our tools declare none,
+        so an empty schema gives the same verdicts without the walk (a tenth of a
+        millisecond per call on the customer schema)."""
+        return self._header_schemas.get(name)
+
+    def _publish(self) -> None:
+        self.tools = tool_definitions(Published(self.customer_input, self.orders))
+        self._header_schemas: dict[str, dict[str, Any]] = {
+            t.name: t.input_schema if _declares_headers(t.input_schema) else {"type": "object"}
+            for t in self.tools
+        }
 
     def remember(self, session: ServerSession) -> None:
         connection = connection_of(session)
@@ -99,7 +114,7 @@ class LiveTools:
             "properties": merged,
             "required": list(merged),
         }
-        self.tools = tool_definitions(Published(self.customer_input, self.orders))
+        self._publish()
         logger.info("the customer schema changed: announcing a new tool list")
         return True
 
@@ -114,3 +129,11 @@ class LiveTools:
 
     def list_result(self) -> types.ListToolsResult:
         return types.ListToolsResult(tools=list(self.tools))
+
+
+def _declares_headers(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return X_MCP_HEADER_KEY in schema or any(_declares_headers(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_declares_headers(v) for v in schema)
+    return False

@@ -141,3 +141,18 @@ async def test_new_base_fields_are_added_never_dropped(sandbox) -> None:
         titles = customer_titles((await client.list_tools(cache_mode="bypass")).tools)
     assert "mobile_phone" in titles  # a base field the snapshot lacks is added
     assert "tax_id" in titles  # a field one cart lacks stays for the others
+
+
+def test_the_header_schema_declares_the_same_headers_as_the_input_schema() -> None:
+    # The SDK validates Mcp-Param-* headers against what get_tool_input_schema returns;
+    # the stand-in must give the same verdicts for every tool.
+    from mcp.shared.inbound import find_invalid_x_mcp_header, x_mcp_header_map
+
+    from musement_mcp.server.live_tools import LiveTools
+
+    live = LiveTools()
+    for tool in live.tools:
+        stand_in = live.header_schema(tool.name)
+        assert find_invalid_x_mcp_header(stand_in) == find_invalid_x_mcp_header(tool.input_schema)
+        assert x_mcp_header_map(stand_in) == x_mcp_header_map(tool.input_schema)
+    assert live.header_schema("no_such_tool") is None
