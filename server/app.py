@@ -20,7 +20,7 @@ from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import ListenHandler
 
 from ..tools import MusementClient, MusementError, SchemaCache, get_customer_schema
-from . import guidance
+from . import guidance, ui
 from .elicitation import is_modern
 from .live_tools import LiveTools
 from .pipeline import CallResult, ToolRunner
@@ -76,6 +76,9 @@ class MusementMCPServer(Server[ServerState]):
             on_subscriptions_listen=ListenHandler(self.live.bus),
             get_tool_input_schema=self.live.input_schema,
         )
+        # MCP Apps is offered to every client (both eras: `initialize`, `server/discover`);
+        # a client opts in by declaring it, and only then do tools point at the form (ui/).
+        self.extensions[ui.EXTENSION_ID] = {}
         self.middleware.append(
             RequestStateBoundary(_request_state_security(settings), default_audience=self.name)
         )
@@ -108,7 +111,10 @@ class MusementMCPServer(Server[ServerState]):
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
         self._remember(ctx)
-        return self.live.list_result()
+        listed = self.live.list_result()
+        if ui.negotiated(ctx):
+            return types.ListToolsResult(tools=ui.with_ui(listed.tools))
+        return listed
 
     async def _call_tool(self, ctx: Context, params: types.CallToolRequestParams) -> CallResult:
         self._remember(ctx)
@@ -117,7 +123,8 @@ class MusementMCPServer(Server[ServerState]):
     async def _list_resources(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
-        return types.ListResourcesResult(resources=[])  # only per-cart templates
+        # Per-cart templates, and the checkout form for clients that negotiated MCP Apps.
+        return types.ListResourcesResult(resources=[ui.ui_resource()] if ui.negotiated(ctx) else [])
 
     async def _list_resource_templates(
         self, ctx: Context, params: types.PaginatedRequestParams | None
@@ -129,6 +136,8 @@ class MusementMCPServer(Server[ServerState]):
     ) -> types.ReadResourceResult:
         state = ctx.lifespan_context
         uri = str(params.uri)
+        if ui.is_form_uri(uri):
+            return ui.read_result(self.settings.language)
         try:
             data = await get_customer_schema(state.client, guidance.cart_of(uri), cache=state.cache)
         except MusementError as exc:
