@@ -20,12 +20,13 @@ from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import ListenHandler
 
 from ..tools import MusementClient, MusementError, SchemaCache, get_customer_schema
-from . import guidance, ui
+from . import guidance
 from .elicitation import is_modern
 from .live_tools import LiveTools
 from .pipeline import CallResult, ToolRunner
 from .settings import Settings
 from .toolkit import ServerState
+from .ui import EXTENSION_ID, apps_negotiated, is_form_uri, read_result, ui_resource, with_ui
 from .version import __version__
 
 SERVER_INSTRUCTIONS = (
@@ -78,7 +79,7 @@ class MusementMCPServer(Server[ServerState]):
         )
         # MCP Apps is offered to every client (both eras: `initialize`, `server/discover`);
         # a client opts in by declaring it, and only then do tools point at the form (ui/).
-        self.extensions[ui.EXTENSION_ID] = {}
+        self.extensions[EXTENSION_ID] = {}
         self.middleware.append(
             RequestStateBoundary(_request_state_security(settings), default_audience=self.name)
         )
@@ -112,8 +113,8 @@ class MusementMCPServer(Server[ServerState]):
     ) -> types.ListToolsResult:
         self._remember(ctx)
         listed = self.live.list_result()
-        if ui.negotiated(ctx):
-            return types.ListToolsResult(tools=ui.with_ui(listed.tools))
+        if apps_negotiated(ctx):
+            return types.ListToolsResult(tools=with_ui(listed.tools))
         return listed
 
     async def _call_tool(self, ctx: Context, params: types.CallToolRequestParams) -> CallResult:
@@ -124,7 +125,7 @@ class MusementMCPServer(Server[ServerState]):
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
         # Per-cart templates, and the checkout form for clients that negotiated MCP Apps.
-        return types.ListResourcesResult(resources=[ui.ui_resource()] if ui.negotiated(ctx) else [])
+        return types.ListResourcesResult(resources=[ui_resource()] if apps_negotiated(ctx) else [])
 
     async def _list_resource_templates(
         self, ctx: Context, params: types.PaginatedRequestParams | None
@@ -136,8 +137,8 @@ class MusementMCPServer(Server[ServerState]):
     ) -> types.ReadResourceResult:
         state = ctx.lifespan_context
         uri = str(params.uri)
-        if ui.is_form_uri(uri):
-            return ui.read_result(self.settings.language)
+        if is_form_uri(uri):
+            return read_result(self.settings.language)
         try:
             data = await get_customer_schema(state.client, guidance.cart_of(uri), cache=state.cache)
         except MusementError as exc:

@@ -31,13 +31,13 @@ from .strings import page_strings
 
 __all__ = [
     "APP_MIME_TYPE",
+    "apps_negotiated",
     "CSP",
     "EXTENSION_ID",
     "FORM_URI",
     "UI_TOOLS",
     "form_html",
     "is_form_uri",
-    "negotiated",
     "read_result",
     "ui_resource",
     "with_ui",
@@ -52,7 +52,7 @@ CSP: dict[str, list[str]] = {"connectDomains": [], "resourceDomains": []}
 _RESOURCE_META: dict[str, Any] = {"ui": {"csp": CSP, "prefersBorder": True}}
 
 
-def negotiated(ctx: ServerRequestContext[Any]) -> bool:
+def apps_negotiated(ctx: ServerRequestContext[Any]) -> bool:
     """Whether this request's client declared MCP Apps with the app MIME type.
 
     Handshake era: the capabilities of `initialize`. 2026-07-28: the capabilities this
