@@ -28,6 +28,7 @@ from .live_tools import LiveTools
 from .pipeline import CallResult, ToolRunner
 from .settings import Settings
 from .toolkit import ServerState
+from .ui import EXTENSION_ID, apps_negotiated, is_form_uri, read_result, ui_resource, with_ui
 from .version import __version__
 
 SERVER_INSTRUCTIONS = (
@@ -80,6 +81,9 @@ class MusementMCPServer(Server[ServerState]):
             on_subscriptions_listen=ListenHandler(self.live.bus),
             get_tool_input_schema=self.live.header_schema,
         )
+        # MCP Apps is offered to every client (both eras: `initialize`, `server/discover`);
+        # a client opts in by declaring it, and only then do tools point at the form (ui/).
+        self.extensions[EXTENSION_ID] = {}
         self.middleware.append(
             RequestStateBoundary(_request_state_security(settings), default_audience=self.name)
         )
@@ -122,7 +126,10 @@ class MusementMCPServer(Server[ServerState]):
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
         self._remember(ctx)
-        return self.live.list_result()
+        listed = self.live.list_result()
+        if apps_negotiated(ctx):
+            return types.ListToolsResult(tools=with_ui(listed.tools))
+        return listed
 
     async def _call_tool(self, ctx: Context, params: types.CallToolRequestParams) -> CallResult:
         self._remember(ctx)
@@ -131,7 +138,8 @@ class MusementMCPServer(Server[ServerState]):
     async def _list_resources(
         self, ctx: Context, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
-        return types.ListResourcesResult(resources=[])  # only per-cart templates
+        # Per-cart templates, and the checkout form for clients that negotiated MCP Apps.
+        return types.ListResourcesResult(resources=[ui_resource()] if apps_negotiated(ctx) else [])
 
     async def _list_resource_templates(
         self, ctx: Context, params: types.PaginatedRequestParams | None
@@ -143,6 +151,8 @@ class MusementMCPServer(Server[ServerState]):
     ) -> types.ReadResourceResult:
         state = ctx.lifespan_context
         uri = str(params.uri)
+        if is_form_uri(uri):
+            return read_result(self.settings.language)
         try:
             data = await get_customer_schema(state.client, guidance.cart_of(uri), cache=state.cache)
         except MusementError as exc:

@@ -21,7 +21,7 @@ from tests.support.node import HttpServers, require_node
 # Test categories left out of the default (fast) run: each also carries `slow`, and
 # pyproject's addopts deselect `slow`. `pytest -m ''` runs everything, as CI does.
 SLOW_CATEGORIES = (
-    "process", "node", "packaging", "replicas", "load", "bench", "property", "adapters",
+    "process", "node", "packaging", "replicas", "load", "bench", "property", "adapters", "browser",
 )  # fmt: skip
 
 

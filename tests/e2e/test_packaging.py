@@ -61,6 +61,7 @@ def test_wheel_holds_the_namespaced_packages_and_data(wheel) -> None:
     for expected in (
         "musement_mcp/server/customer_schema_snapshot.json",
         "musement_mcp/server/py.typed",
+        "musement_mcp/server/ui/checkout_form.html",
         "musement_mcp/tools/py.typed",
         "musement_mcp/sandbox/py.typed",
         "musement_mcp/demo/py.typed",
@@ -89,7 +90,10 @@ async def test_fresh_venv_from_the_wheel(fresh_venv, tmp_path) -> None:
     )
     async with Client(params) as client:
         result = await client.call_tool("get_customer_schema", {"cart_uuid": EXTRA_DATA_CART_UUID})
+        form = await client.read_resource("ui://musement/checkout-form.html")
     assert not result.is_error, result.content[0].text
+    # The MCP App's page is package data: the installed wheel serves it.
+    assert form.contents[0].text.startswith("<!doctype html>")
 
 
 @pytest.mark.packaging

@@ -1,0 +1,121 @@
+"""The checkout form as an MCP App (extension `io.modelcontextprotocol/ui`, SEP-1865).
+
+One `ui://` resource, `ui://musement/checkout-form.html`, served as
+`text/html;profile=mcp-app`: the customer step as a real form (`checkout_form.html`,
+package data). The page gets its data the way the model does: it calls get_cart,
+get_customer_schema and get_participants_schema through the host (app-side `tools/call`
+over postMessage) for the cart of the tool call it was opened for, and saves with
+update_cart_customer and update_participants. So the labels, the groups, the choices and
+every problem's `details` are the ones the tools return.
+
+Negotiation: `get_cart`, `update_cart_customer` and `update_participants` carry
+`_meta.ui.resourceUri` only for a request whose client declared the extension with the
+`text/html;profile=mcp-app` MIME type (handshake era: in `initialize`; 2026-07-28: in
+the capabilities every request carries). Every other client sees exactly the tool list,
+resource list and results it saw before. See docs/ARCHITECTURE.md, "MCP Apps".
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import mcp_types as types
+from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID, client_supports_apps
+from mcp.server.context import ServerRequestContext
+
+from ...tools.labels import choice_label
+from .strings import page_strings
+
+__all__ = [
+    "APP_MIME_TYPE",
+    "apps_negotiated",
+    "CSP",
+    "EXTENSION_ID",
+    "FORM_URI",
+    "UI_TOOLS",
+    "form_html",
+    "is_form_uri",
+    "read_result",
+    "ui_resource",
+    "with_ui",
+]
+
+FORM_URI = "ui://musement/checkout-form.html"
+# The tools whose results the form shows (the host renders it next to their calls).
+UI_TOOLS = frozenset({"get_cart", "update_cart_customer", "update_participants"})
+# The page loads nothing and connects nowhere: every domain list is empty, so the host's
+# CSP allows no external origin (the page's own meta CSP says the same).
+CSP: dict[str, list[str]] = {"connectDomains": [], "resourceDomains": []}
+_RESOURCE_META: dict[str, Any] = {"ui": {"csp": CSP, "prefersBorder": True}}
+
+
+def apps_negotiated(ctx: ServerRequestContext[Any]) -> bool:
+    """Whether this request's client declared MCP Apps with the app MIME type.
+
+    Handshake era: the capabilities of `initialize`. 2026-07-28: the capabilities this
+    request carries in `_meta` (the SDK gives each request a connection built from them),
+    never an earlier request's."""
+    return client_supports_apps(ctx)
+
+
+def with_ui(tools: list[types.Tool]) -> list[types.Tool]:
+    """The tools, those of `UI_TOOLS` with `_meta.ui.resourceUri` pointing at the form."""
+    return [
+        tool.model_copy(update={"meta": {**(tool.meta or {}), "ui": {"resourceUri": FORM_URI}}})
+        if tool.name in UI_TOOLS
+        else tool
+        for tool in tools
+    ]
+
+
+def ui_resource() -> types.Resource:
+    """The form as `resources/list` shows it (to clients that negotiated the extension)."""
+    return types.Resource(
+        uri=FORM_URI,
+        name="checkout_form",
+        title="Musement checkout: customer step",
+        description="The customer step of a cart as a form: the lead booker, the activities' "
+        "questions and the participants, saved through the tools.",
+        mime_type=APP_MIME_TYPE,
+        _meta=_RESOURCE_META,
+    )
+
+
+def is_form_uri(uri: str) -> bool:
+    return uri == FORM_URI
+
+
+def read_result(language: str) -> types.ReadResourceResult:
+    """`resources/read` of the form, its texts in `language` (the server's Accept-Language)."""
+    return types.ReadResourceResult(
+        contents=[
+            types.TextResourceContents(
+                uri=FORM_URI,
+                mime_type=APP_MIME_TYPE,
+                text=form_html(language),
+                _meta=_RESOURCE_META,
+            )
+        ]
+    )
+
+
+@cache
+def _template() -> str:
+    return resources.files(__package__).joinpath("checkout_form.html").read_text("utf-8")
+
+
+@cache
+def form_html(language: str) -> str:
+    """The page: the template with its own texts (headings, buttons, Yes/No) in `language`."""
+    strings = {
+        **page_strings(language),
+        "yes": choice_label("YES", "YES", language),
+        "no": choice_label("NO", "NO", language),
+    }
+    # `</` inside a script element would end it: JSON allows `<\/` for the same string.
+    embedded = json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
+    lang = language.split("-", 1)[0].lower()
+    return _template().replace("__LANG__", lang).replace('"__STRINGS__"', embedded)

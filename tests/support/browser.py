@@ -1,0 +1,117 @@
+"""The browser tests' parts: Debian's Chromium driven by Playwright for Python (no browser
+download), and the test host of tests/browser (ext-apps' AppBridge and the TypeScript SDK
+client, bundled by tests/browser/install.sh), served on the MCP server's own origin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+BROWSER_DIR = Path(__file__).parents[1] / "browser"
+HOST_PAGE = BROWSER_DIR / "host.html"
+HOST_BUNDLE = BROWSER_DIR / "host.bundle.js"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
+# What Chromium needs on this closed network: no background connections, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Readiness bounds: generous, a busy machine may be slow (never a performance budget).
+READY_MS = 120_000
+
+
+def _missing(what: str, how: str) -> None:
+    # CI installs everything (.ci/run): there, a missing part is a failure, not a skip.
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is not installed: {how}")
+    pytest.skip(f"{what} is not installed: {how}")
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; skips (fails under CI) when it is absent."""
+    for candidate in CHROMIUM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    _missing("chromium", "apt-get install -y --no-install-recommends chromium (.ci/run does)")
+    raise AssertionError("unreachable")
+
+
+def require_host() -> None:
+    if not HOST_BUNDLE.exists():
+        _missing(
+            "the test host bundle (tests/browser/host.bundle.js)", "run tests/browser/install.sh"
+        )
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Chromium (the system one, through Playwright), closed afterwards."""
+    executable = chromium_path()
+    require_host()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright", "pip install -e '.[browser]' (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_host(browser: Any, server_url: str, **query: str) -> tuple[Any, Any]:
+    """The test host at `server_url/__host/` (served by the test, same origin as `/mcp`),
+    waited on until the form has its data; returns (page, the form's frame)."""
+    context = browser.new_context(locale="en-US", viewport={"width": 700, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(READY_MS)
+
+    def serve(route: Any) -> None:
+        name = route.request.url.split("/__host/", 1)[1].split("?", 1)[0]
+        file = {"": HOST_PAGE, "index.html": HOST_PAGE, "host.bundle.js": HOST_BUNDLE}.get(name)
+        if file is None:
+            route.fulfill(status=404, body="not found")
+            return
+        kind = "text/html" if file.suffix == ".html" else "text/javascript"
+        route.fulfill(status=200, body=file.read_bytes(), content_type=kind)
+
+    page.route(f"{server_url}/__host/**", serve)
+    page.goto(f"{server_url}/__host/index.html?{urlencode(query)}")
+    page.wait_for_function("window.hostLog && (window.hostLog.ready || window.hostLog.error)")
+    error = page.evaluate("window.hostLog.error")
+    assert error is None, error
+    frame = page.frame_locator("#app")
+    # The form is shown once get_cart, get_customer_schema and the participants schemas came.
+    frame.locator("#form:not([hidden]), #status.bad").first.wait_for()
+    return page, frame
+
+
+def host_log(page: Any) -> dict[str, Any]:
+    log: dict[str, Any] = page.evaluate("window.hostLog")
+    return log
+
+
+def tab_to(page: Any, frame: Any, selector: str, limit: int = 400) -> None:
+    """Press Tab until the element `selector` of the form has the focus (keyboard only)."""
+    target = frame.locator(selector)
+    for _ in range(limit):
+        if target.evaluate("node => node === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reachable with Tab")
