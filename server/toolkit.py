@@ -170,6 +170,8 @@ def as_type_list(node: dict[str, Any]) -> dict[str, Any]:
     types = [b["type"] for b in branches]
     if len(detailed) > 1 or len(set(types)) != len(types):
         return node
+    if detailed and {"integer", "number"} <= set(types):
+        return node  # an integer is a number too: the details would bind the other branch
     merged = {**(detailed[0] if detailed else {}), "type": types}
     return {**merged, **{k: v for k, v in node.items() if k != "anyOf"}}
 

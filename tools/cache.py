@@ -4,7 +4,9 @@ A cart's customer schema is a function of the cart's items (and the request head
 and an item's participants schema a function of the item: while those stay the same,
 so does the schema. So a schema is kept with the item list it was read beside (its
 `items` fingerprint) and reused by a later read only while the cart, read again,
-still has the same items; an update reuses it within the TTL (60 s by default) and,
+still has the same items, and only once two reads beside those items agreed (the cart
+and its schema are read at the same time: an item added between the two answers must
+not tie the old schema to the new items); an update reuses it within the TTL (60 s by default) and,
 where the payload fails against it, checks against a fresh one before blaming the
 payload. Musement validates every write itself, so a schema that went stale in
 between can never let wrong data in: at worst Musement's own 400 is the answer.
@@ -30,10 +32,12 @@ V = TypeVar("V")
 @dataclass(frozen=True)
 class CachedSchema:
     """A compiled schema, or None where Musement said the item needs no participants;
-    `items`: the cart's items it was read beside, None when not known."""
+    `items`: the cart's items it was read beside, None when not known; `confirmed`: a
+    second read beside the same items gave the same schema."""
 
     schema: CompiledSchema | None
     items: Fingerprint | None = None
+    confirmed: bool = False
 
 
 class _Expiring(Generic[V]):
@@ -79,15 +83,20 @@ class SchemaCache:
         return self._schemas.get(key)
 
     def put(
-        self, key: Hashable, schema: CompiledSchema | None, items: Fingerprint | None = None
+        self,
+        key: Hashable,
+        schema: CompiledSchema | None,
+        items: Fingerprint | None = None,
+        *,
+        confirmed: bool = False,
     ) -> None:
         if items is None:
             # The same schema read again without its cart's items is still the schema
             # of those items (identical schemas compile to one object).
             known = self._schemas.get(key)
             if known is not None and known.schema is schema:
-                items = known.items
-        self._schemas.put(key, CachedSchema(schema, items))
+                items, confirmed = known.items, known.confirmed
+        self._schemas.put(key, CachedSchema(schema, items, confirmed))
 
     def forget(self, key: Hashable) -> None:
         self._schemas.forget(key)

@@ -28,10 +28,10 @@ from .cache import Fingerprint, SchemaCache
 from .cart_items import activity_names, fingerprint, items_of
 from .client import MusementClient
 from .customer import customer_schema, read_with_customer_schema
-from .errors import CartNotFound, MusementError, ParticipantsNotRequired
+from .errors import CartNotFound, MusementError, ParticipantsNotRequired, UpstreamError
 from .models import CartOverview
 from .order_info import order_of
-from .participants import PARTICIPANTS, participants_schema, what_was_not_found
+from .participants import PARTICIPANTS, participants_schema
 from .schema import CompiledSchema
 
 # The Customer that PUT /carts/{cartUuid}/customer answers, field by field (API
@@ -234,7 +234,13 @@ async def _read_item(
         return _ItemRead(None, kept_for=kept_for)
     people = read["people"]
     if isinstance(people, CartNotFound):
-        people = await what_was_not_found(client, cart_uuid, item_uuid, people)
+        # The cart (read beside this) says whether the item is there; if it is, its form
+        # asks for participants but its list cannot be read: say that, not "no cart".
+        people = UpstreamError(
+            f"Musement could not read this item's participants: {people.message}",
+            status=people.status,
+            code=people.code,
+        )
     return _ItemRead(read["schema"], people, kept_for)
 
 

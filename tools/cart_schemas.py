@@ -43,10 +43,17 @@ class CartSchema:
         """What the cache holds (no request)."""
         return self._cache.get(self._key) if self._cache else None
 
-    def keep(self, schema: CompiledSchema | None, items: Fingerprint | None = None) -> None:
-        """Cache `schema` (None: the item needs no participants), read beside `items`."""
+    def keep(
+        self,
+        schema: CompiledSchema | None,
+        items: Fingerprint | None = None,
+        *,
+        confirmed: bool = False,
+    ) -> None:
+        """Cache `schema` (None: the item needs no participants), read beside `items`
+        (`confirmed`: by two reads)."""
         if self._cache:
-            self._cache.put(self._key, schema, items)
+            self._cache.put(self._key, schema, items, confirmed=confirmed)
 
     async def fetch(self) -> CompiledSchema:
         """Read and compile the schema from Musement, not cached yet."""

@@ -122,6 +122,11 @@ class MusementClient:
             timeout=config.timeout,
             transport=transport,
             verify=_tls_context(),
+            # An agent's calls come seconds apart (a model's turn each): keep a connection
+            # that long, or every call pays a new TCP and TLS handshake (two round trips).
+            limits=httpx2.Limits(
+                max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0
+            ),
         )
         self.retry_policy = RetryPolicy(max_attempts=config.max_attempts)
         self._token: str | None = None
@@ -340,7 +345,7 @@ class MusementClient:
                 return self._token
             if self._early_login is not None:
                 early, self._early_login = self._early_login, None
-                token = await anyio.to_thread.run_sync(early.wait)
+                token = await anyio.to_thread.run_sync(early.wait, abandon_on_cancel=True)
                 if token is not None:
                     self._token, self._token_expires_at = token
                     if time.monotonic() < self._token_expires_at:
@@ -397,6 +402,8 @@ class EarlyLogin:
                 return (client._token, client._token_expires_at) if client._token else None
 
         self._token = anyio.run(log_in)
+        if self._token:
+            logger.debug("logged in to Musement while the server was starting")
 
     def wait(self) -> tuple[str, float] | None:
         """(token, when to renew it on `time.monotonic()`), or None; waits for the thread

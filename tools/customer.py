@@ -70,12 +70,13 @@ async def read_with_customer_schema(
 ) -> tuple[dict[str, Any] | None, CompiledSchema]:
     """The cart and its customer schema, read together, with `beside` in the same round.
 
-    A kept schema is reused while the cart, read now, still has the items it was read
-    beside (the schema is a function of them); otherwise it is read again. Without
-    `cart_required`, a cart that cannot be read only costs the activities' names.
+    A kept schema is reused, without a request, while the cart read now still has the
+    items it was read beside and two reads beside them agreed; otherwise it is read
+    again beside the cart. Without `cart_required`, a cart that cannot be read only
+    costs the activities' names.
     """
     hit = schema.cached()
-    kept = hit.schema if hit and hit.items is not None else None
+    trusted = hit.schema if hit and hit.confirmed and hit.items is not None else None
     read: dict[str, Any] = {}
     failed: dict[str, MusementError] = {}
 
@@ -93,7 +94,7 @@ async def read_with_customer_schema(
 
     async with anyio.create_task_group() as group:
         group.start_soon(read_cart)
-        if kept is None:
+        if trusted is None:
             group.start_soon(read_schema)
         for task in beside:
             group.start_soon(task)
@@ -103,10 +104,17 @@ async def read_with_customer_schema(
         raise failed["schema"]
     cart = read.get("cart")
     items = fingerprint(items_of(cart)) if cart is not None else None
-    if kept is not None and hit is not None and items == hit.items:
-        return cart, kept
-    compiled = read["schema"] if "schema" in read else await schema.fetch()
-    schema.keep(compiled, items)
+    if trusted is not None and hit is not None and items == hit.items:
+        return cart, trusted
+    compiled: CompiledSchema = read["schema"] if "schema" in read else await schema.fetch()
+    agreed = (
+        items is not None
+        and hit is not None
+        and hit.items == items
+        and hit.schema is not None
+        and hit.schema.schema == compiled.schema
+    )
+    schema.keep(compiled, items, confirmed=agreed)
     return cart, compiled
 
 

@@ -10,12 +10,14 @@ this machine issues them; nothing is timed.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
 import pytest
 from mcp import Client
+from mcp.client.stdio import stdio_client
 
 from musement_mcp.sandbox import (
     PARTICIPANTS_ACTIVITY_UUID,
@@ -102,18 +104,22 @@ async def test_the_server_logs_in_ahead_of_the_first_call(
 
 
 async def test_a_stdio_server_logs_in_while_it_starts_and_only_once(era: str) -> None:
-    with SandboxServer(**PARTNER) as sandbox:
+    with SandboxServer(**PARTNER) as sandbox, tempfile.TemporaryFile("w+") as errlog:
         params = stdio_params(
             sandbox, "--client-id", PARTNER["client_id"],
-            env={"MUSEMENT_CLIENT_SECRET": PARTNER["client_secret"]},
+            env={"MUSEMENT_CLIENT_SECRET": PARTNER["client_secret"], "MUSEMENT_LOG_LEVEL": "DEBUG"},
         )  # fmt: skip
-        async with Client(params, mode=era) as client:
+        async with Client(stdio_client(params, errlog=errlog), mode=era) as client:
             await call(client, "get_cart", cart_uuid=sandbox.BASE_CART_UUID)
             await call(client, "get_customer_schema", cart_uuid=sandbox.BASE_CART_UUID)
-        # The token of the login begun at start-up is the one every request carried.
-        assert sandbox.recorder.count("POST", "/login") == 1
-        tokens = {r.header("Authorization") for r in sandbox.recorder.requests[1:]}
-        assert len(tokens) == 1
+        errlog.seek(0)
+        logged = errlog.read()
+    # The login begun in a thread at start-up, and its token adopted: no second login.
+    assert "logged in to Musement while the server was starting" in logged
+    assert sandbox.recorder.count("POST", "/login") == 1
+    tokens = {r.header("Authorization") for r in sandbox.recorder.requests[1:]}
+    assert len(tokens) == 1
+    assert PARTNER["client_secret"] not in logged
 
 
 async def test_a_login_ahead_that_fails_does_not_stop_the_server(
@@ -150,12 +156,22 @@ async def test_get_cart_reads_in_two_rounds_then_one(
         for part in ("", "/schema")
     )
 
-    # Again: the kept schemas hold (same items), so one round, schemas not asked for, and
-    # nothing about the item that needs no participants.
+    # Again: the items are known, so one round. The customer schema is read once more
+    # beside the same items (two agreeing reads make it trusted); the participants forms
+    # were read for these very items; nothing about the item that needs no participants.
     far_sandbox.recorder.clear()
     await call(far_client, "get_cart", cart_uuid=cart)
     [again] = rounds(far_sandbox.recorder.requests)
     assert sorted(asked(again, cart)) == [
+        ("GET", "cart"),
+        ("GET", "customer/schema"),
+        ("GET", f"items/{tour}/participants"),
+        ("GET", "order-info"),
+    ]
+    far_sandbox.recorder.clear()
+    await call(far_client, "get_cart", cart_uuid=cart)
+    [third] = rounds(far_sandbox.recorder.requests)
+    assert sorted(asked(third, cart)) == [
         ("GET", "cart"),
         ("GET", f"items/{tour}/participants"),
         ("GET", "order-info"),
@@ -171,7 +187,11 @@ async def test_a_kept_customer_schema_holds_until_the_cart_changes(
     far_client: Client, far_sandbox: SandboxServer
 ) -> None:
     cart = cart_with(far_sandbox, (VATICAN_MUSEUMS_UUID, 1))
-    await call(far_client, "get_customer_schema", cart_uuid=cart)
+    for _ in range(2):  # two reads beside the same items agree: the schema is trusted
+        far_sandbox.recorder.clear()
+        await call(far_client, "get_customer_schema", cart_uuid=cart)
+        [together] = rounds(far_sandbox.recorder.requests)
+        assert sorted(asked(together, cart)) == [("GET", "cart"), ("GET", "customer/schema")]
     far_sandbox.recorder.clear()
     form = await call(far_client, "get_customer_schema", cart_uuid=cart)
     # The cart alone: it says the kept schema still holds.
@@ -210,3 +230,23 @@ async def test_a_refusal_after_a_cached_check_is_explained_by_the_current_form(
     assert error["message"].startswith("Musement refused the customer: the cart changed")
     assert error["details"][0]["path"].startswith("extra_customer_data")
     assert stored.customer == before
+
+
+async def test_an_item_removed_since_the_last_read_costs_no_extra_round(
+    far_client: Client, far_sandbox: SandboxServer
+) -> None:
+    cart = cart_with(far_sandbox, (PARTICIPANTS_ACTIVITY_UUID, 2), (VATICAN_MUSEUMS_UUID, 1))
+    first = await call(far_client, "get_cart", cart_uuid=cart)
+    tour = first["items"][0]["cart_item_uuid"]
+    stored = far_sandbox.state.carts[cart]
+    with far_sandbox.state.lock:
+        stored.items[:] = stored.items[1:]  # the tour leaves the cart
+    far_sandbox.recorder.clear()
+    overview = await call(far_client, "get_cart", cart_uuid=cart)
+    # Its participants were asked for beside the cart (it was known), answered 404, and
+    # were dropped with it: no second round, no second cart read, nothing unknown.
+    [only] = rounds(far_sandbox.recorder.requests)
+    assert asked(only, cart).count(("GET", "cart")) == 1
+    assert ("GET", f"items/{tour}/participants") in asked(only, cart)
+    assert [item["activity_uuid"] for item in overview["items"]] == [VATICAN_MUSEUMS_UUID]
+    assert overview["unknown"] == [] and overview["missing"]["participants"] == []

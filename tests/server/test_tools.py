@@ -381,8 +381,9 @@ def test_type_lists_in_output_schemas_keep_every_verdict() -> None:
     kept = [
         {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]},
         {"anyOf": [{"type": "string", "minLength": 2}, {"type": "array", "minItems": 2}]},
+        {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "number"}]},
     ]
-    instances = [None, {}, {"n": 1}, {"n": "1"}, "a", "ab", 1, 1.5, True, [], ["a", "b"]]
+    instances = [None, {}, {"n": 1}, {"n": "1"}, "a", "ab", 1, -1.5, True, [], ["a", "b"]]
     for schema in (nullable_object, choice, *kept):
         compact = as_type_list(schema)
         for instance in instances:
