@@ -81,8 +81,10 @@ class MusementMCPServer(Server[ServerState]):
             on_subscriptions_listen=ListenHandler(self.live.bus),
             get_tool_input_schema=self.live.header_schema,
         )
-        # MCP Apps is offered to every client (both eras: `initialize`, `server/discover`);
-        # a client opts in by declaring it, and only then do tools point at the form (ui/).
+        # MCP Apps is offered to every client in `server/discover` (2026-07-28; the 2025-11-25
+        # `initialize` result has no field for it, so a handshake-era host learns of the form
+        # from the tools' `_meta.ui`); a client opts in by declaring it, and only then do
+        # tools point at the form (ui/).
         self.extensions[EXTENSION_ID] = {}
         self.middleware.append(
             RequestStateBoundary(_request_state_security(settings), default_audience=self.name)

@@ -17,7 +17,10 @@ resource list and results it saw before. See docs/ARCHITECTURE.md, "MCP Apps".
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -26,13 +29,12 @@ import mcp_types as types
 from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID, client_supports_apps
 from mcp.server.context import ServerRequestContext
 
-from ...tools.labels import choice_label
-from .strings import page_strings
+from ...tools.labels import CONSENT_FIELDS, choice_label
+from .strings import page_strings, served_language
 
 __all__ = [
     "APP_MIME_TYPE",
     "apps_negotiated",
-    "CSP",
     "EXTENSION_ID",
     "FORM_URI",
     "UI_TOOLS",
@@ -48,8 +50,8 @@ FORM_URI = "ui://musement/checkout-form.html"
 UI_TOOLS = frozenset({"get_cart", "update_cart_customer", "update_participants"})
 # The page loads nothing and connects nowhere: every domain list is empty, so the host's
 # CSP allows no external origin (the page's own meta CSP says the same).
-CSP: dict[str, list[str]] = {"connectDomains": [], "resourceDomains": []}
-_RESOURCE_META: dict[str, Any] = {"ui": {"csp": CSP, "prefersBorder": True}}
+_CSP: dict[str, list[str]] = {"connectDomains": [], "resourceDomains": []}
+_RESOURCE_META: dict[str, Any] = {"ui": {"csp": _CSP, "prefersBorder": True}}
 
 
 def apps_negotiated(ctx: ServerRequestContext[Any]) -> bool:
@@ -57,7 +59,8 @@ def apps_negotiated(ctx: ServerRequestContext[Any]) -> bool:
 
     Handshake era: the capabilities of `initialize`. 2026-07-28: the capabilities this
     request carries in `_meta` (the SDK gives each request a connection built from them),
-    never an earlier request's."""
+    never an earlier request's. Stateless HTTP in the handshake era (`--stateless`, or
+    `--workers` above 1) has no session, so no capabilities: no form for those clients."""
     return client_supports_apps(ctx)
 
 
@@ -107,15 +110,38 @@ def _template() -> str:
     return resources.files(__package__).joinpath("checkout_form.html").read_text("utf-8")
 
 
+def _source_hash(text: str) -> str:
+    """A CSP source allowing exactly this inline script or style element's text."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _only(pattern: str, template: str) -> str:
+    [text] = re.findall(pattern, template, re.S)
+    return str(text)
+
+
 @cache
 def form_html(language: str) -> str:
-    """The page: the template with its own texts (headings, buttons, Yes/No) in `language`."""
-    strings = {
-        **page_strings(language),
-        "yes": choice_label("YES", "YES", language),
-        "no": choice_label("NO", "NO", language),
+    """The page: the template with its own texts (headings, buttons, Yes/No) in `language`,
+    the consent fields (never pre-selected), and a CSP that runs only its own script."""
+    served = served_language(language)
+    strings: dict[str, Any] = {
+        **page_strings(served),
+        "yes": choice_label("YES", "YES", served),
+        "no": choice_label("NO", "NO", served),
+        "consents": sorted(CONSENT_FIELDS),
     }
     # `</` inside a script element would end it: JSON allows `<\/` for the same string.
     embedded = json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
-    lang = language.split("-", 1)[0].lower()
-    return _template().replace("__LANG__", lang).replace('"__STRINGS__"', embedded)
+    template = _template()
+    # The script and the style are static: their hashes instead of 'unsafe-inline', so no
+    # injected inline script or style runs. The JSON block is data, never executed.
+    script = _only(r"<script>(.*?)</script>", template)
+    style = _only(r"<style>(.*?)</style>", template)
+    return (
+        template.replace("__SCRIPT_HASH__", _source_hash(script))
+        .replace("__STYLE_HASH__", _source_hash(style))
+        .replace("__LANG__", served)
+        .replace('"__STRINGS__"', embedded)
+    )

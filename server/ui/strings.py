@@ -57,7 +57,26 @@ _STRINGS: dict[str, tuple[str, str, str, str, str]] = {
         "{count} problème(s) à corriger ; rien n'a été envoyé pour ces parties.",
         "{count} problema(s) por corregir; no se envió nada de esas partes.",
     ),
+    "participants_stored": (
+        "{count} participant(s) already stored. Leave every block empty to keep them as they"
+        " are, or fill in all of them to replace them.",
+        "{count} partecipante/i già salvato/i. Lascia vuoti tutti i blocchi per mantenerli,"
+        " oppure compilali tutti per sostituirli.",
+        "{count} Teilnehmer bereits gespeichert. Lassen Sie alle Blöcke leer, um sie zu"
+        " behalten, oder füllen Sie alle aus, um sie zu ersetzen.",
+        "{count} participant(s) déjà enregistré(s). Laissez tous les blocs vides pour les"
+        " garder, ou remplissez-les tous pour les remplacer.",
+        "{count} participante(s) ya guardado(s). Deje todos los bloques vacíos para"
+        " conservarlos, o rellénelos todos para sustituirlos.",
+    ),
     "saved": ("Saved.", "Salvato.", "Gespeichert.", "Enregistré.", "Guardado."),
+    "unchanged": (
+        "Participants unchanged (nothing entered): {names}.",
+        "Partecipanti invariati (nulla inserito): {names}.",
+        "Teilnehmer unverändert (nichts eingegeben): {names}.",
+        "Participants inchangés (rien saisi) : {names}.",
+        "Participantes sin cambios (nada introducido): {names}.",
+    ),
     "locked": (
         "This cart already belongs to an order: it can no longer change.",
         "Questo carrello appartiene già a un ordine: non può più cambiare.",
@@ -75,8 +94,14 @@ _STRINGS: dict[str, tuple[str, str, str, str, str]] = {
 }  # fmt: skip
 
 
+def served_language(language: str) -> str:
+    """The language the page's texts are served in for a tag such as `it-IT`: its primary
+    subtag when `tools/labels.py` has it, else English (the same choice as its labels')."""
+    primary = language.split("-", 1)[0].lower()
+    return primary if primary in LANGUAGES else LANGUAGES[0]
+
+
 def page_strings(language: str) -> dict[str, str]:
     """The page's texts in `language` (a tag such as `it-IT`); English for any other."""
-    primary = language.split("-", 1)[0].lower()
-    column = LANGUAGES.index(primary) if primary in LANGUAGES else 0
+    column = LANGUAGES.index(served_language(language))
     return {key: texts[column] for key, texts in _STRINGS.items()}

@@ -4,9 +4,12 @@
 // `ui://` resource a tool points at, renders it in a sandboxed frame under a CSP built from
 // the resource's `_meta.ui.csp`, and plays one tool call to it (tool-input, then tool-result).
 // Tool calls from the page go through the bridge to the server; `ui/message` and
-// `ui/update-model-context` are recorded in `window.hostLog` for the tests to read.
+// `ui/update-model-context` are recorded in `window.hostLog` for the tests to read, and so are
+// the page's own tool calls (`calls`: name and arguments).
 //
 // Query: ?era=legacy|modern&tool=get_cart&cart=<uuid>&theme=light|dark&args=<JSON, more arguments>
+//        &field=<JSON, a question added to get_customer_schema's fields for the page: a control
+//        the sandbox never asks for>
 
 import {
   AppBridge,
@@ -16,7 +19,9 @@ import {
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 
 const query = new URLSearchParams(location.search);
-const log = { ready: false, error: null, messages: [], context: [], protocolVersion: null, tools: [] };
+const log = {
+  ready: false, error: null, messages: [], context: [], calls: [], protocolVersion: null, tools: [],
+};
 window.hostLog = log;
 const HOST = { name: "musement-mcp-test-host", version: "1.0.0" };
 const MIME = "text/html;profile=mcp-app";
@@ -59,6 +64,9 @@ function frameCsp(csp) {
   ].join("; ");
 }
 
+const escapeAttribute = (text) =>
+  text.replace(/[&"<>]/g, (c) => ({ "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" })[c]);
+
 async function main() {
   const era = query.get("era") || "modern";
   const theme = query.get("theme") || "light";
@@ -85,9 +93,11 @@ async function main() {
   if (content.mimeType !== MIME) throw new Error(`unexpected MIME type ${content.mimeType}`);
   const policy = frameCsp(content._meta?.ui?.csp ?? {});
   log.csp = policy;
+  // The host's policy in a meta element of its own, escaped for the attribute (the page's
+  // text is left as it is: its own CSP allows its script by hash).
   const html = content.text.replace(
     "<head>",
-    `<head><meta http-equiv="Content-Security-Policy" content="${policy}">`,
+    `<head><meta http-equiv="Content-Security-Policy" content="${escapeAttribute(policy)}">`,
   );
 
   const iframe = document.createElement("iframe");
@@ -134,6 +144,17 @@ async function main() {
   };
   // The frame's window outlives the navigation to srcdoc: connect first, then load.
   await bridge.connect(new PostMessageTransport(iframe.contentWindow, iframe.contentWindow));
+  // The page's tool calls, recorded; `connect` set the handler that forwards them.
+  const forward = bridge.oncalltool;
+  const added = query.get("field") && JSON.parse(query.get("field"));
+  bridge.oncalltool = async (params, extra) => {
+    log.calls.push({ name: params.name, arguments: params.arguments });
+    const result = await forward(params, extra);
+    if (added && params.name === "get_customer_schema" && result.structuredContent) {
+      result.structuredContent.fields.push(added);
+    }
+    return result;
+  };
   iframe.srcdoc = html;
 }
 

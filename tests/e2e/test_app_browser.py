@@ -10,6 +10,7 @@ reaches the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -32,8 +33,10 @@ from musement_mcp.sandbox.catalog import (
     FOOD_TOUR_UUID,
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
+    VATICAN_MUSEUMS_UUID,
 )
-from tests.support.browser import chromium, host_log, open_host, tab_to
+from musement_mcp.tools.labels import CONSENT_FIELDS
+from tests.support.browser import READY_MS, chromium, host_log, host_page, tab_to
 from tests.support.common import REPO_ROOT
 from tests.support.processes import serve_http
 
@@ -66,6 +69,17 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
+Opener = Callable[..., tuple[Any, Any]]
+
+
+@pytest.fixture
+def open_host(browser: Any, server_url: str) -> Iterator[Opener]:
+    """Opens the test host with a query (era, cart, tool, args, theme, field); returns (page,
+    the form's frame). Every page's browser context is closed after the test, failed or not."""
+    with contextlib.ExitStack() as stack:
+        yield lambda **query: stack.enter_context(host_page(browser, server_url, **query))
+
+
 def field_id(path: str) -> str:
     """The form's id for a question (as the page builds it from the tools' paths)."""
     return "f-" + re.sub(r"[^A-Za-z0-9_-]", "_", path)
@@ -79,24 +93,27 @@ def extra(activity: str, question: str) -> str:
 
 
 @pytest.mark.parametrize("era", ERAS)
-def test_the_host_sees_the_form_and_the_protocol_era(
-    browser: Any, server_url: str, era: str
-) -> None:
-    page, frame = open_host(browser, server_url, era=era, cart=BASE_CART_UUID)
+def test_the_host_sees_the_form_and_the_protocol_era(open_host: Opener, era: str) -> None:
+    page, frame = open_host(era=era, cart=BASE_CART_UUID)
     log = host_log(page)
     assert log["protocolVersion"] == ("2026-07-28" if era == "modern" else "2025-11-25")
     pointed = {tool["name"] for tool in log["tools"] if tool["uri"]}
     assert pointed == {"get_cart", "update_cart_customer", "update_participants"}
-    # The frame runs under a CSP that allows no origin at all (the resource declares none).
-    assert "connect-src 'none'" in log["csp"] and "default-src 'none'" in log["csp"]
+    # The page's own script ran (its CSP allows it by hash); a script injected inline does not.
     assert frame.locator("h1").inner_text() == "Customer details for your booking"
-    page.close()
+    ran = frame.locator("body").evaluate(
+        """body => {
+          const script = document.createElement("script");
+          script.textContent = "window.injected = true";
+          body.append(script);
+          return window.injected === true;
+        }"""
+    )
+    assert ran is False
 
 
-def test_the_base_form_has_labelled_fields_and_consent_left_unanswered(
-    browser: Any, server_url: str
-) -> None:
-    page, frame = open_host(browser, server_url, cart=BASE_CART_UUID)
+def test_the_base_form_has_labelled_fields_and_consent_left_unanswered(open_host: Opener) -> None:
+    page, frame = open_host(cart=BASE_CART_UUID)
     form = frame.locator("#form")
     for label in ("First name", "Last name", "Email", "City", "Postcode"):
         assert form.get_by_label(label, exact=False).count() >= 1, label
@@ -105,24 +122,28 @@ def test_the_base_form_has_labelled_fields_and_consent_left_unanswered(
         "nodes => nodes.filter(n => !(n.labels && n.labels.length)).map(n => n.id)"
     )
     assert unnamed == []
-    # Consent: four Yes/No questions, none pre-ticked.
-    for consent in ("musement_newsletter", "allow_profiling", "thirdparty_newsletter"):
+    # Consent: four Yes/No questions, each a required radio group, none pre-ticked.
+    assert len(CONSENT_FIELDS) == 4
+    for consent in sorted(CONSENT_FIELDS):
         radios = form.locator(f'input[name="{consent}"]')
         assert radios.count() == 2
         assert radios.evaluate_all("nodes => nodes.filter(n => n.checked).length") == 0
+        group = form.locator(f"#{field_id(consent)}")
+        assert group.get_attribute("role") == "radiogroup"
+        assert group.get_attribute("aria-required") == "true"
+        # The group is described (hint, error slot), not each of its radios as well.
+        assert group.get_attribute("aria-describedby")
+        assert radios.evaluate_all("ns => ns.filter(n => n.hasAttribute('aria-describedby'))") == []
     assert form.locator("input:checked").count() == 0
     # The hint and the error slot are tied to the input.
     described = form.locator("#f-email").get_attribute("aria-describedby")
     assert described == "f-email-err"
     missing = frame.locator("#missing").inner_text()
     assert "Still missing" in missing and "Email: is required" in missing
-    page.close()
 
 
-def test_activity_questions_are_grouped_with_the_right_controls(
-    browser: Any, server_url: str
-) -> None:
-    page, frame = open_host(browser, server_url, cart=EXTRA_DATA_CART_UUID)
+def test_activity_questions_are_grouped_with_the_right_controls(open_host: Opener) -> None:
+    page, frame = open_host(cart=EXTRA_DATA_CART_UUID)
     legends = frame.locator("fieldset.group > legend").all_inner_texts()
     assert legends == ["Sandbox test activity", "Colosseum guided tour", "Trastevere food tour"]
     colosseum = frame.locator("fieldset.group", has_text="Colosseum guided tour")
@@ -132,14 +153,11 @@ def test_activity_questions_are_grouped_with_the_right_controls(
     assert food.locator('input[type="checkbox"]').count() == 4  # dietary requirements: several
     sandbox_activity = frame.locator("fieldset.group", has_text="Sandbox test activity")
     assert sandbox_activity.get_by_label("Phone number").get_attribute("type") == "number"
-    page.close()
 
 
 @pytest.mark.parametrize("era", ERAS)
-def test_participants_are_asked_per_item_with_the_exact_count(
-    browser: Any, server_url: str, era: str
-) -> None:
-    page, frame = open_host(browser, server_url, era=era, cart=PARTICIPANTS_CART_UUID)
+def test_participants_are_asked_per_item_with_the_exact_count(open_host: Opener, era: str) -> None:
+    page, frame = open_host(era=era, cart=PARTICIPANTS_CART_UUID)
     supper = frame.locator("section", has_text="Participants: The Last Supper guided tour")
     assert supper.locator(":scope > fieldset > legend").all_inner_texts() == [
         "Participant 1",
@@ -151,59 +169,63 @@ def test_participants_are_asked_per_item_with_the_exact_count(
     # The Vatican item needs no participants: no section for it.
     assert frame.locator("section", has_text="Vatican Museums").count() == 0
     assert "must have exactly 2 entries" in frame.locator("#missing").inner_text()
-    page.close()
 
 
 def test_the_problems_of_the_models_failed_call_are_shown_at_their_fields(
-    browser: Any, server_url: str
+    open_host: Opener,
 ) -> None:
     """The host opens the form for the model's update_cart_customer call that failed
     validation: the same `details` appear at the fields (nothing was saved)."""
     args = json.dumps({"customer": {"firstname": "Ada", "email": "nope"}, "partial": None})
-    page, frame = open_host(
-        browser, server_url, cart=EXTRA_DATA_CART_UUID, tool="update_cart_customer", args=args
-    )
+    page, frame = open_host(cart=EXTRA_DATA_CART_UUID, tool="update_cart_customer", args=args)
     frame.locator("#f-email-err").filter(has_text="must be a valid email address").wait_for()
     tour = extra(COLOSSEUM_TOUR_UUID, "tour_language")
     assert frame.locator(f"#{tour}-err").inner_text() == "is required"
     assert frame.locator(f"#{tour}-0").get_attribute("aria-invalid") == "true"
-    page.close()
+    # Shown, not focused: the user may be typing in the host's chat box.
+    assert frame.locator("body").evaluate("body => document.activeElement === body")
 
 
 def test_the_problems_of_a_failed_participants_call_are_shown_per_participant(
-    browser: Any, server_url: str, sandbox: SandboxServer
+    open_host: Opener, sandbox: SandboxServer
 ) -> None:
     [supper] = [i for i in sandbox.state.carts[PARTICIPANTS_CART_UUID].items if i.quantity == 2]
     args = json.dumps({"cart_item_uuid": supper.uuid, "participants": [{"firstname": "Ada"}, {}]})
-    page, frame = open_host(
-        browser, server_url, cart=PARTICIPANTS_CART_UUID, tool="update_participants", args=args
-    )
+    page, frame = open_host(cart=PARTICIPANTS_CART_UUID, tool="update_participants", args=args)
     second = field_id(f"participants.{supper.uuid}.1.firstname")
     frame.locator(f"#{second}-err").filter(has_text="is required").wait_for()
     first = field_id(f"participants.{supper.uuid}.0.firstname")
     assert frame.locator(f"#{first}-err").inner_text() == ""
-    page.close()
 
 
-def test_a_locked_cart_says_so(browser: Any, server_url: str) -> None:
-    page, frame = open_host(browser, server_url, cart=LOCKED_CART_UUID)
+def test_a_failed_call_of_the_models_without_details_is_said_in_the_status(
+    open_host: Opener,
+) -> None:
+    args = json.dumps({"cart_item_uuid": "00000000-0000-4000-8000-000000000000",
+                       "participants": [{}]})  # fmt: skip
+    _, frame = open_host(cart=PARTICIPANTS_CART_UUID, tool="update_participants", args=args)
+    # cart_item_not_found: its message and hint, nothing at any field.
+    status = frame.locator("#status.bad")
+    status.filter(has_text="Musement has no such item in this cart.").wait_for()
+    assert "get_cart lists the items of the cart" in status.inner_text()
+    assert frame.locator("#problems").is_hidden()
+
+
+def test_a_locked_cart_says_so(open_host: Opener) -> None:
+    page, frame = open_host(cart=LOCKED_CART_UUID)
     assert "can no longer change" in frame.locator("#status").inner_text()
     assert frame.locator("#form").is_hidden()
-    page.close()
 
 
 @pytest.mark.parametrize(
     ("theme", "background"), [("light", "rgb(255, 255, 255)"), ("dark", "rgb(23, 24, 27)")]
 )
-def test_the_form_follows_the_hosts_theme(
-    browser: Any, server_url: str, theme: str, background: str
-) -> None:
-    page, frame = open_host(browser, server_url, cart=BASE_CART_UUID, theme=theme)
+def test_the_form_follows_the_hosts_theme(open_host: Opener, theme: str, background: str) -> None:
+    page, frame = open_host(cart=BASE_CART_UUID, theme=theme)
     root = frame.locator("html")
     assert root.get_attribute("data-theme") == theme
     assert root.evaluate("n => getComputedStyle(n).colorScheme") == theme
     assert frame.locator("body").evaluate("n => getComputedStyle(n).backgroundColor") == background
-    page.close()
 
 
 # --- Filling it in with the keyboard, a wrong answer, the save ---------------------------------
@@ -248,9 +270,9 @@ def full_cart(make_cart: Callable[..., str]) -> str:
 
 @pytest.mark.parametrize("era", ERAS)
 def test_a_keyboard_user_fills_it_in_corrects_a_wrong_answer_and_saves(
-    browser: Any, server_url: str, sandbox: SandboxServer, full_cart: str, era: str
+    open_host: Opener, sandbox: SandboxServer, full_cart: str, era: str
 ) -> None:
-    page, frame = open_host(browser, server_url, era=era, cart=full_cart)
+    page, frame = open_host(era=era, cart=full_cart)
     [item] = [i for i in sandbox.state.carts[full_cart].items if i.activity_uuid == (
         PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID)]  # fmt: skip
     person = f"participants.{item.uuid}.0"
@@ -276,9 +298,11 @@ def test_a_keyboard_user_fills_it_in_corrects_a_wrong_answer_and_saves(
     type_into(page, frame, "#" + field_id(f"{person}.passport"), "X1234567")
     submit(page, frame)
 
-    # The server's message, at the field, announced, and the focus taken there.
+    # The server's message, at the field, announced (once: the alert, not the status too),
+    # and the focus taken there.
     error = frame.locator("#f-email-err")
     error.filter(has_text="must be a valid email address").wait_for()
+    assert frame.locator("#status").inner_text() == ""
     email = frame.locator("#f-email")
     assert email.get_attribute("aria-invalid") == "true"
     assert "f-email-err" in (email.get_attribute("aria-describedby") or "")
@@ -309,28 +333,142 @@ def test_a_keyboard_user_fills_it_in_corrects_a_wrong_answer_and_saves(
     answers = stored["extra_customer_data"]
     assert answers[COLOSSEUM_TOUR_UUID] == {"s_81022": "2026-05-15", "tour_language": "it"}
     assert answers[FOOD_TOUR_UUID]["dietary_requirements"] == ["vegan", "gluten_free"]
-    assert str(answers[SANDBOX_TEST_ACTIVITY_UUID]["phone_number"]) == "3901234567"
+    # A number question gets a number, not the text of one.
+    assert answers[SANDBOX_TEST_ACTIVITY_UUID]["phone_number"] == 3901234567
     assert answers[PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID] == {"s_52210": "Hotel Excelsior"}
     [participant] = [i for i in cart.items if i.uuid == item.uuid][0].participants
     assert participant["date_of_birth"] == "1815-12-10" and participant["passport"] == "X1234567"
 
-    # The conversation is told what changed, never the values.
+    # The conversation is told what changed, never the values. Both reach the host after the
+    # status is shown (the first save's come earlier): wait for the second save's.
+    ready = "m => m.structuredContent && m.structuredContent.ready_for_order === true"
+    page.wait_for_function(f"window.hostLog.context.some({ready})", timeout=READY_MS)
+    said = "m => m.content[0].text.includes('\"ready_for_order\":true')"
+    page.wait_for_function(f"window.hostLog.messages.some({said})", timeout=READY_MS)
     log = host_log(page)
-    assert log["messages"], "no ui/message reached the host"
-    text = log["messages"][-1]["content"][0]["text"]
-    assert full_cart in text and '"ready_for_order":true' in text
+    [text] = [m["content"][0]["text"] for m in log["messages"] if '"ready_for_order":true' in
+              m["content"][0]["text"]]  # fmt: skip
+    assert full_cart in text
     assert "Ada" not in text and "example.com" not in text
-    assert log["context"][-1]["structuredContent"]["ready_for_order"] is True
-    page.close()
+
+
+# --- Coming back to a saved cart, and a yes/no question -------------------------------------
+
+
+def calls_of(page: Any, name: str) -> list[dict[str, Any]]:
+    """The page's calls of the tool `name`, in order, with their arguments."""
+    return [call["arguments"] for call in host_log(page)["calls"] if call["name"] == name]
+
+
+def answer_consents(frame: Any) -> None:
+    for consent in sorted(CONSENT_FIELDS):
+        frame.locator(f'input[name="{consent}"][value="NO"]').check()
+
+
+def save(frame: Any) -> str:
+    """Saves with the button; returns the status once the save succeeded."""
+    frame.locator("#save").click()
+    frame.locator("#status.ok").wait_for()
+    return str(frame.locator("#status").inner_text())
+
+
+def test_a_saved_form_comes_back_with_its_answers_and_stored_participants_are_left_alone(
+    open_host: Opener, sandbox: SandboxServer, make_cart: Callable[..., str]
+) -> None:
+    """A single choice saved as a string is selected again, so a full re-save keeps it; the
+    participants (which the tools never return) are not sent again while their blocks are
+    empty, so a re-save neither fails nor touches them."""
+    cart = make_cart(COLOSSEUM_TOUR_UUID, PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID)
+    [item] = [i for i in sandbox.state.carts[cart].items if i.activity_uuid == (
+        PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID)]  # fmt: skip
+    tour = f"extra_customer_data.{COLOSSEUM_TOUR_UUID}.tour_language"
+    person = f"participants.{item.uuid}.0"
+    _, frame = open_host(cart=cart)
+    for path, text in [
+        ("firstname", "Ada"),
+        ("lastname", "Lovelace"),
+        ("email", "ada@example.com"),
+        (f"extra_customer_data.{COLOSSEUM_TOUR_UUID}.s_81022", "2026-05-15"),
+        (f"extra_customer_data.{PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID}.s_52210", "Hotel Excelsior"),
+        (f"{person}.firstname", "Ada"),
+        (f"{person}.lastname", "Lovelace"),
+        (f"{person}.date_of_birth", "1815-12-10"),
+        (f"{person}.nationality", "British"),
+        (f"{person}.passport", "X1234567"),
+    ]:
+        frame.locator(f"#{field_id(path)}").fill(text)
+    answer_consents(frame)
+    frame.locator(f'input[name="{tour}"][value="it"]').check()
+    save(frame)
+
+    def participants() -> list[dict[str, Any]]:
+        [now] = [i for i in sandbox.state.carts[cart].items if i.uuid == item.uuid]
+        return [dict(p) for p in now.participants]
+
+    stored = participants()
+    assert [p["passport"] for p in stored] == ["X1234567"]
+
+    # Opened again: the saved answers are there (the consents are not: the user gives them).
+    page, frame = open_host(cart=cart)
+    assert frame.locator(f'input[name="{tour}"][value="it"]').is_checked()
+    assert frame.locator("#f-firstname").input_value() == "Ada"
+    assert frame.locator('input[name="musement_newsletter"]:checked').count() == 0
+    section = frame.locator("section", has_text="Participants:")
+    assert "1 participant(s) already stored" in section.inner_text()
+    assert frame.locator(f"#{field_id(person + '.firstname')}").input_value() == ""
+
+    answer_consents(frame)
+    status = save(frame)
+    assert "Participants unchanged" in status
+    assert calls_of(page, "update_participants") == []
+    [sent] = calls_of(page, "update_cart_customer")
+    assert sent["customer"]["extra_customer_data"][COLOSSEUM_TOUR_UUID]["tour_language"] == "it"
+    assert frame.locator(".err:not(:empty)").count() == 0
+    customer = sandbox.state.carts[cart].customer
+    assert customer["extra_customer_data"][COLOSSEUM_TOUR_UUID]["tour_language"] == "it"
+    assert participants() == stored
+
+
+WHEELCHAIR = {"path": "wheelchair", "title": "Wheelchair access", "type": "boolean",
+              "required": False}  # fmt: skip
+
+
+def test_an_unanswered_yes_no_question_is_not_sent(
+    open_host: Opener, make_cart: Callable[..., str]
+) -> None:
+    """A boolean question without options (the host adds one to the schema: the sandbox asks
+    none) is Yes/No with neither selected; unanswered, nothing is sent for it."""
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    page, frame = open_host(cart=cart, field=json.dumps(WHEELCHAIR))
+    group = frame.locator("#f-wheelchair")
+    assert group.get_attribute("role") == "radiogroup"
+    assert group.locator("label").all_inner_texts() == ["Yes", "No"]
+    assert group.locator("input:checked").count() == 0
+    for path, text in [("firstname", "Ada"), ("lastname", "Lovelace"),
+                       ("email", "ada@example.com")]:  # fmt: skip
+        frame.locator(f"#{field_id(path)}").fill(text)
+    answer_consents(frame)
+    save(frame)
+    [sent] = calls_of(page, "update_cart_customer")
+    assert "wheelchair" not in sent["customer"]
+    assert sent["customer"]["musement_newsletter"] == "NO"
+
+    # Answered, it is sent as a boolean (the sandbox does not know the question: no matter).
+    group.get_by_label("Yes").check()
+    frame.locator("#save").click()
+    page.wait_for_function(
+        "window.hostLog.calls.filter(c => c.name === 'update_cart_customer').length === 2"
+    )
+    assert calls_of(page, "update_cart_customer")[1]["customer"]["wheelchair"] is True
 
 
 # --- The screenshots in docs/ --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots(browser: Any, server_url: str, theme: str, tmp_path: Path) -> None:
+def test_screenshots(open_host: Opener, theme: str, tmp_path: Path) -> None:
     """The form in each theme, for the README; the dark one after a wrong answer."""
-    page, frame = open_host(browser, server_url, cart=EXTRA_DATA_CART_UUID, theme=theme)
+    page, frame = open_host(cart=EXTRA_DATA_CART_UUID, theme=theme)
     if theme == "dark":
         type_into(page, frame, "#f-firstname", "Ada")
         type_into(page, frame, "#f-email", "ada.example.com")
@@ -345,4 +483,3 @@ def test_screenshots(browser: Any, server_url: str, theme: str, tmp_path: Path) 
     page.set_viewport_size({"width": 700, "height": int(box["y"] + clip["height"] + 20)})
     page.screenshot(path=str(path), clip=clip)
     assert 0 < path.stat().st_size < SCREENSHOT_BYTES
-    page.close()

@@ -5,6 +5,8 @@ tests/e2e/test_app_browser.py)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from typing import Any
@@ -17,6 +19,7 @@ from musement_mcp.sandbox import (
     EXTRA_DATA_CART_UUID,
     PARTICIPANTS_CART_ITEM_UUIDS,
     PARTICIPANTS_CART_UUID,
+    SandboxServer,
 )
 from musement_mcp.server import Settings, build_server
 from musement_mcp.server.ui import (
@@ -27,7 +30,9 @@ from musement_mcp.server.ui import (
     form_html,
 )
 from musement_mcp.server.ui.strings import page_strings
+from musement_mcp.tools.labels import CONSENT_FIELDS
 from tests.support.common import error_of
+from tests.support.processes import serve_http
 from tests.support.snapshots import tool_snapshots
 
 pytestmark = pytest.mark.anyio
@@ -56,13 +61,31 @@ async def test_with_the_extension_three_tools_point_at_the_form(
 ) -> None:
     async with Client(build_server(settings), mode=era, extensions=[APPS]) as client:
         tools = dumped((await client.list_tools()).tools)
-    for tool in tools:
-        ui = tool.get("_meta", {}).get("ui")
-        assert ui == ({"resourceUri": FORM_URI} if tool["name"] in UI_TOOLS else None)
+    pointed = {tool["name"]: tool["_meta"]["ui"] for tool in tools if "ui" in tool.get("_meta", {})}
+    assert pointed == {
+        name: {"resourceUri": FORM_URI}
+        for name in ("get_cart", "update_cart_customer", "update_participants")
+    }
     # Apart from `_meta` (not model-facing), the definitions are the snapshotted ones.
     without_meta = [{k: v for k, v in tool.items() if k != "_meta"} for tool in tools]
     assert without_meta == tool_snapshots()
-    assert {"get_cart", "update_cart_customer", "update_participants"} <= UI_TOOLS
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(("era", "form"), [("legacy", False), ("auto", True)])
+async def test_stateless_http_in_the_handshake_era_sees_no_form(
+    sandbox: SandboxServer, era: str, form: bool
+) -> None:
+    """`--stateless` (and `--workers` above 1, which forces it): a 2025-11-25 client's
+    `initialize` capabilities are not kept for its later requests, so it gets today's tools
+    even though it declared the extension; a 2026-07-28 client declares them per request."""
+    with serve_http(sandbox, "--stateless") as (url, _):
+        async with Client(url + "/mcp", mode=era, extensions=[APPS]) as client:
+            tools = (await client.list_tools()).tools
+            listed = (await client.list_resources()).resources
+    pointed = {t.name for t in tools if (t.meta or {}).get("ui")}
+    assert pointed == (set(UI_TOOLS) if form else set())
+    assert [str(r.uri) for r in listed] == ([FORM_URI] if form else [])
 
 
 @pytest.mark.parametrize(
@@ -125,6 +148,26 @@ def test_the_page_is_small_self_contained_and_loads_nothing() -> None:
     assert "__LANG__" not in html and "__STRINGS__" not in html
 
 
+def sha256_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+async def test_the_served_pages_csp_runs_only_its_own_script_and_style(client: Client) -> None:
+    """No 'unsafe-inline': the page's one inline script and style are allowed by their hash,
+    so no script injected into the page could run. The JSON texts block is data."""
+    [content] = (await client.read_resource(FORM_URI)).contents
+    html = content.text
+    [policy] = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert "'unsafe-inline'" not in policy and "unsafe-eval" not in policy
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    [script] = re.findall(r"<script>(.*?)</script>", html, re.S)
+    [style] = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert directives["script-src"] == sha256_source(script)
+    assert directives["style-src"] == sha256_source(style)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts == [' id="strings" type="application/json"', ""]
+
+
 @pytest.mark.parametrize(
     ("language", "save", "yes"),
     [
@@ -140,8 +183,12 @@ def test_the_page_speaks_the_configured_language(language: str, save: str, yes: 
     html = form_html(language)
     strings = json.loads(re.search(r'type="application/json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
     assert strings["save"] == save and strings["yes"] == yes
-    assert f'<html lang="{language[:2]}">' in html
-    assert set(strings) == set(page_strings("en-US")) | {"yes", "no"}
+    # `lang` names the language of the texts served: English when the configured one has none.
+    served = "en" if language == "pt-BR" else language[:2]
+    assert f'<html lang="{served}">' in html
+    assert set(strings) == set(page_strings("en-US")) | {"yes", "no", "consents"}
+    # The consents the page never pre-selects are the server's own list.
+    assert strings["consents"] == sorted(CONSENT_FIELDS)
 
 
 def test_embedded_texts_cannot_end_the_script_element() -> None:

@@ -75,31 +75,37 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def open_host(browser: Any, server_url: str, **query: str) -> tuple[Any, Any]:
+@contextmanager
+def host_page(browser: Any, server_url: str, **query: str) -> Iterator[tuple[Any, Any]]:
     """The test host at `server_url/__host/` (served by the test, same origin as `/mcp`),
-    waited on until the form has its data; returns (page, the form's frame)."""
+    waited on until the form has its data; yields (page, the form's frame). The browser
+    context (and with it the page) is closed afterwards, also when the test failed."""
     context = browser.new_context(locale="en-US", viewport={"width": 700, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(READY_MS)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(READY_MS)
 
-    def serve(route: Any) -> None:
-        name = route.request.url.split("/__host/", 1)[1].split("?", 1)[0]
-        file = {"": HOST_PAGE, "index.html": HOST_PAGE, "host.bundle.js": HOST_BUNDLE}.get(name)
-        if file is None:
-            route.fulfill(status=404, body="not found")
-            return
-        kind = "text/html" if file.suffix == ".html" else "text/javascript"
-        route.fulfill(status=200, body=file.read_bytes(), content_type=kind)
+        def serve(route: Any) -> None:
+            name = route.request.url.split("/__host/", 1)[1].split("?", 1)[0]
+            files = {"": HOST_PAGE, "index.html": HOST_PAGE, "host.bundle.js": HOST_BUNDLE}
+            file = files.get(name)
+            if file is None:
+                route.fulfill(status=404, body="not found")
+                return
+            kind = "text/html" if file.suffix == ".html" else "text/javascript"
+            route.fulfill(status=200, body=file.read_bytes(), content_type=kind)
 
-    page.route(f"{server_url}/__host/**", serve)
-    page.goto(f"{server_url}/__host/index.html?{urlencode(query)}")
-    page.wait_for_function("window.hostLog && (window.hostLog.ready || window.hostLog.error)")
-    error = page.evaluate("window.hostLog.error")
-    assert error is None, error
-    frame = page.frame_locator("#app")
-    # The form is shown once get_cart, get_customer_schema and the participants schemas came.
-    frame.locator("#form:not([hidden]), #status.bad").first.wait_for()
-    return page, frame
+        page.route(f"{server_url}/__host/**", serve)
+        page.goto(f"{server_url}/__host/index.html?{urlencode(query)}")
+        page.wait_for_function("window.hostLog && (window.hostLog.ready || window.hostLog.error)")
+        error = page.evaluate("window.hostLog.error")
+        assert error is None, error
+        frame = page.frame_locator("#app")
+        # The form is shown once get_cart, get_customer_schema and the participants schemas came.
+        frame.locator("#form:not([hidden]), #status.bad").first.wait_for()
+        yield page, frame
+    finally:
+        context.close()
 
 
 def host_log(page: Any) -> dict[str, Any]:
