@@ -30,7 +30,7 @@ from .config import PRESETS, BenchConfig
 from .implementations import implementations
 from .large_schema import time_large_schema
 from .latency import measure_latency
-from .machine import describe
+from .machine import describe, load_average
 from .plot import plot
 from .report import markdown, write_results_section
 from .throughput import measure_throughput
@@ -92,6 +92,7 @@ def run(
             log(f"throughput over Streamable HTTP at {bench.concurrency} clients, alternating")
             results["throughput"] = measure_throughput(sandbox, impls, bench)
     results["seconds"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_at_end"] = load_average()
     return results
 
 

@@ -29,11 +29,15 @@ def markdown(results: dict[str, Any]) -> str:
 
 def _machine(results: dict[str, Any]) -> str:
     m = results["machine"]
+    memory = f"{m['memory_gib']} GiB" if m.get("memory_gib") else "memory unknown"
     return (
         f"Run {results['started']} ({results['preset']} preset, {results['seconds']:.0f} s). "
-        f"Machine: {m['nproc']} cores (`nproc`), {m['cpu']}, Python {m['python']}, "
-        f"mcp {m['mcp']}, fastmcp {m['fastmcp'] or 'not installed'}. "
-        "All figures are medians (p50) or p95 over interleaved rounds; the machine is shared."
+        f"Machine: {m['nproc']} cores (`nproc`), {m['cpu']}, {memory}, {m['platform']}; "
+        f"Python {m['python']}, mcp {m['mcp']}, fastmcp {m['fastmcp'] or 'not installed'}. "
+        f"Load average (1 min) {m.get('load_at_start', 'n/a')} at the start and "
+        f"{m.get('load_at_end', 'n/a')} at the end: the machine is shared, so read the ratios "
+        "of figures measured side by side. All figures are medians (p50) or p95 over "
+        "interleaved rounds."
     )
 
 
