@@ -141,44 +141,8 @@ CART_UUID: dict[str, Any] = {"type": "string", "description": "From the booking 
 CART_ITEM_UUID: dict[str, Any] = {"type": "string", "description": "From get_cart."}
 
 
-# Keywords that only constrain instances of one type (JSON Schema 2020-12 validation
-# vocabulary), and annotations: a branch made of these can share a `type` list.
-_TYPE_SPECIFIC = frozenset(
-    {
-        "properties", "required", "additionalProperties", "patternProperties",
-        "minProperties", "maxProperties", "propertyNames", "items", "prefixItems",
-        "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern",
-        "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "multipleOf", "title", "description", "default", "examples",
-    }
-)  # fmt: skip
-
-
-def as_type_list(node: dict[str, Any]) -> dict[str, Any]:
-    """`anyOf` of branches that differ only by type (`X | None` in a model) as one `type`
-    list: the same instances are valid, and checking one costs a fifth less (a Python
-    client validates every structured result against the output schema)."""
-    branches = node.get("anyOf")
-    if not isinstance(branches, list) or not all(
-        isinstance(b, dict)
-        and isinstance(b.get("type"), str)
-        and set(b) <= _TYPE_SPECIFIC | {"type"}
-        for b in branches
-    ):
-        return node
-    detailed = [b for b in branches if set(b) - {"type"}]
-    types = [b["type"] for b in branches]
-    if len(detailed) > 1 or len(set(types)) != len(types):
-        return node
-    if detailed and {"integer", "number"} <= set(types):
-        return node  # an integer is a number too: the details would bind the other branch
-    merged = {**(detailed[0] if detailed else {}), "type": types}
-    return {**merged, **{k: v for k, v in node.items() if k != "anyOf"}}
-
-
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A model's JSON Schema with every `$ref` inlined (some clients refuse them) and
-    nullable properties as type lists."""
+    """A model's JSON Schema with every `$ref` inlined (some clients refuse them)."""
     schema = model.model_json_schema(by_alias=True)
     definitions = schema.pop("$defs", {})
 
@@ -188,7 +152,7 @@ def output_schema(model: type[BaseModel]) -> dict[str, Any]:
             if isinstance(ref, str):
                 target = definitions[ref.rsplit("/", 1)[-1]]
                 return {**inline(target), **{k: v for k, v in node.items() if k != "$ref"}}
-            return as_type_list({key: inline(value) for key, value in node.items()})
+            return {key: inline(value) for key, value in node.items()}
         if isinstance(node, list):
             return [inline(item) for item in node]
         return node

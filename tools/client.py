@@ -401,7 +401,11 @@ class EarlyLogin:
                 await client.login_ahead()
                 return (client._token, client._token_expires_at) if client._token else None
 
-        self._token = anyio.run(log_in)
+        try:
+            self._token = anyio.run(log_in)
+        except Exception as failure:  # noqa: BLE001 - the server's client logs in itself
+            logger.warning("could not begin the login to Musement (%s)", type(failure).__name__)
+            return
         if self._token:
             logger.debug("logged in to Musement while the server was starting")
 

@@ -118,13 +118,6 @@ async def update_participants(
     )
 
 
-async def stored_participants(client: MusementClient, cart_uuid: str, item_uuid: str) -> list[Any]:
-    try:
-        return await client.get_participants(cart_uuid, item_uuid)
-    except CartNotFound as missing:
-        raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
-
-
 async def what_was_not_found(
     client: MusementClient, cart_uuid: str, item_uuid: str, error: CartNotFound
 ) -> CartNotFound | CartItemNotFound | ParticipantsNotRequired:

@@ -364,31 +364,3 @@ async def test_argument_names_are_checked(client: Client, sandbox) -> None:
 async def test_unknown_tool_is_a_protocol_error(client: Client) -> None:
     with pytest.raises(MCPError):
         await client.call_tool("delete_everything", {})
-
-
-def test_type_lists_in_output_schemas_keep_every_verdict() -> None:
-    from musement_mcp.server.toolkit import as_type_list
-
-    nullable_object = {
-        "anyOf": [
-            {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
-            {"type": "null"},
-        ],
-        "title": "Thing",
-    }
-    choice = {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}
-    # Kept: a branch with a keyword that applies to every type, or two detailed branches.
-    kept = [
-        {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]},
-        {"anyOf": [{"type": "string", "minLength": 2}, {"type": "array", "minItems": 2}]},
-        {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "number"}]},
-    ]
-    instances = [None, {}, {"n": 1}, {"n": "1"}, "a", "ab", 1, -1.5, True, [], ["a", "b"]]
-    for schema in (nullable_object, choice, *kept):
-        compact = as_type_list(schema)
-        for instance in instances:
-            assert Draft202012Validator(compact).is_valid(instance) == Draft202012Validator(
-                schema
-            ).is_valid(instance), (schema, instance)
-    assert as_type_list(nullable_object)["type"] == ["object", "null"]
-    assert all(as_type_list(schema) is schema for schema in kept)
