@@ -91,10 +91,16 @@ _CHOICES: dict[str, tuple[str, str, str, str, str]] = {
 CONSENT_FIELDS = frozenset(_CONSENT_DESCRIPTIONS)
 
 
+def served_language(language: str) -> str:
+    """The language texts are served in for a tag such as `it-IT`: its primary subtag when
+    it is one of `LANGUAGES`, else English."""
+    primary = language.split("-", 1)[0].lower()
+    return primary if primary in LANGUAGES else LANGUAGES[0]
+
+
 def _index(language: str) -> int:
     """The column of a language tag (`it-IT` → Italian); English for any other."""
-    primary = language.split("-", 1)[0].lower()
-    return LANGUAGES.index(primary) if primary in LANGUAGES else 0
+    return LANGUAGES.index(served_language(language))
 
 
 def field_label(key: str, title: str | None, language: str) -> str | None:

@@ -29,8 +29,8 @@ import mcp_types as types
 from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID, client_supports_apps
 from mcp.server.context import ServerRequestContext
 
-from ...tools.labels import CONSENT_FIELDS, choice_label
-from .strings import page_strings, served_language
+from ...tools.labels import CONSENT_FIELDS, choice_label, served_language
+from .strings import page_strings
 
 __all__ = [
     "APP_MIME_TYPE",

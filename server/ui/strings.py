@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ...tools.labels import LANGUAGES
+from ...tools.labels import LANGUAGES, served_language
 
 # key -> (en, it, de, fr, es); `{n}`, `{name}`, `{count}` are filled in by the page.
 _STRINGS: dict[str, tuple[str, str, str, str, str]] = {
@@ -92,13 +92,6 @@ _STRINGS: dict[str, tuple[str, str, str, str, str]] = {
         "He rellenado el formulario del carrito {cart}.",
     ),
 }  # fmt: skip
-
-
-def served_language(language: str) -> str:
-    """The language the page's texts are served in for a tag such as `it-IT`: its primary
-    subtag when `tools/labels.py` has it, else English (the same choice as its labels')."""
-    primary = language.split("-", 1)[0].lower()
-    return primary if primary in LANGUAGES else LANGUAGES[0]
 
 
 def page_strings(language: str) -> dict[str, str]:
