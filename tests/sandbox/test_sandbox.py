@@ -39,6 +39,8 @@ from musement_mcp.sandbox import (
     product_id_of,
     sandbox_of,
 )
+from tests.support.people import ADA as PARTICIPANT_ADA
+from tests.support.people import CHARLES, TRAVELLER
 from tests.support.processes import READY_TIMEOUT
 
 HEADERS = {"X-Musement-Application": "musement-mcp-tests", "X-Musement-Version": "3.4.0"}
@@ -846,26 +848,7 @@ NO_PARTICIPANTS_BODY = {
     "code": "1400",
     "message": "This cart item does not require participant info",
 }
-ADA = {
-    "salutation": "Ms",
-    "firstname": "Ada",
-    "lastname": "Lovelace",
-    "date_of_birth": "1815-12-10",
-    "email": "ada@example.com",
-}
-CHARLES = {
-    "salutation": "Mr",
-    "firstname": "Charles",
-    "lastname": "Babbage",
-    "date_of_birth": "1791-12-26",
-}
-TRAVELLER = {
-    "firstname": "Grace",
-    "lastname": "Hopper",
-    "date_of_birth": "1906-12-09",
-    "nationality": "United States",
-    "passport": "X1234567",
-}
+ADA = {**PARTICIPANT_ADA, "email": "ada@example.com"}
 
 
 def cart_with(client: httpx2.Client, *items: tuple[str, int]) -> tuple[str, list[str]]:

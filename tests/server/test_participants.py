@@ -19,28 +19,10 @@ from musement_mcp.sandbox import (
 )
 from musement_mcp.server import build_server
 from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
+from tests.support.people import ADA, CHARLES, TRAVELLER
 
 pytestmark = pytest.mark.anyio
 
-ADA = {
-    "salutation": "Ms",
-    "firstname": "Ada",
-    "lastname": "Lovelace",
-    "date_of_birth": "1815-12-10",
-}
-CHARLES = {
-    "salutation": "Mr",
-    "firstname": "Charles",
-    "lastname": "Babbage",
-    "date_of_birth": "1791-12-26",
-}
-TRAVELLER = {
-    "firstname": "Grace",
-    "lastname": "Hopper",
-    "date_of_birth": "1906-12-09",
-    "nationality": "United States",
-    "passport": "X1234567",
-}
 CUSTOMER = {
     **GRACE,
     "extra_customer_data": {PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID: {"s_52210": "Hotel Excelsior"}},
