@@ -18,23 +18,14 @@ from musement_mcp.sandbox import (
     product_id_of,
 )
 from tests.support.common import TEST_APPLICATION, error_of
+from tests.support.people import KATHERINE, KATHERINE_EXTRA
 from tests.support.processes import serve_http, server_log, stdio_params
 
 pytestmark = [pytest.mark.anyio, pytest.mark.process]
 
 CLIENT_SECRET = "sup3r-s3cret-value"
-CUSTOMER = {
-    "firstname": "Katherine",
-    "lastname": "Johnson",
-    "email": "katherine.johnson@example.org",
-    "musement_newsletter": "NO",
-    "allow_profiling": "NO",
-    "thirdparty_newsletter": "NO",
-    "events_related_newsletter": "NO",
-    "city": "White Sulphur Springs",
-    "tax_id": "TAXID-998877",
-}
-EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
+CUSTOMER = {**KATHERINE, "city": "White Sulphur Springs", "tax_id": "TAXID-998877"}
+EXTRA = KATHERINE_EXTRA
 PERSON = {
     "salutation": "Mrs",
     "firstname": "Dorothy",

@@ -12,21 +12,14 @@ from mcp import Client, StdioServerParameters
 
 from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID
 from tests.support.common import ERAS, INITIALIZE_REQUEST, MCP_HEADERS, error_of
+from tests.support.people import KATHERINE, KATHERINE_EXTRA
 from tests.support.processes import serve_http, stdio_params
 from tests.support.snapshots import tool_snapshots
 
 pytestmark = [pytest.mark.anyio, pytest.mark.process]
 
-CUSTOMER = {
-    "firstname": "Katherine",
-    "lastname": "Johnson",
-    "email": "katherine.johnson@example.org",
-    "musement_newsletter": "NO",
-    "allow_profiling": "NO",
-    "thirdparty_newsletter": "NO",
-    "events_related_newsletter": "NO",
-}
-EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
+CUSTOMER = KATHERINE
+EXTRA = KATHERINE_EXTRA
 
 
 async def exercise(client: Client, make_cart) -> None:

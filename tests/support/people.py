@@ -1,4 +1,4 @@
-"""Fictional participants for the participants-info tests (one ticket each)."""
+"""Fictional people the tests fill forms with: participants (one ticket each) and customers."""
 
 from __future__ import annotations
 
@@ -22,3 +22,14 @@ TRAVELLER = {
     "nationality": "United States",
     "passport": "X1234567",
 }
+# A complete customer for a cart with the sandbox test activity (its answers: KATHERINE_EXTRA).
+KATHERINE = {
+    "firstname": "Katherine",
+    "lastname": "Johnson",
+    "email": "katherine.johnson@example.org",
+    "musement_newsletter": "NO",
+    "allow_profiling": "NO",
+    "thirdparty_newsletter": "NO",
+    "events_related_newsletter": "NO",
+}
+KATHERINE_EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
