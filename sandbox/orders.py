@@ -14,7 +14,7 @@ from .api import find_cart
 from .errors import DEFAULT, cart_locked, musement_error, no_order, not_found
 from .guards import Context, EarlyResponse, api_endpoint, json_body
 from .participants_validation import missing_participants
-from .state import Order
+from .state import ITEM_PREBOOK_OK, Order
 from .validation import missing_fields
 from .views import order_info_json, order_json
 
@@ -85,6 +85,10 @@ async def create_order(request: Request, ctx: Context) -> Response:
             return cart_locked()
         if not cart.items:
             return musement_error(400, DEFAULT, "The cart is empty.")
+        if any(item.status != ITEM_PREBOOK_OK for item in cart.items):
+            # Only a cart whose items are all PREBOOK_OK goes on (the checkout guide); the
+            # docs show no such 400: refusing is the less convenient guess.
+            return musement_error(400, DEFAULT, "The cart has items that are not pre-booked.")
         # Required customer fields are enforced here, not on the (partial) PUT customer; so is
         # participant info, which an item needing it has none of until its first PUT. (The
         # docs show no such 400; refusing an incomplete cart is the less convenient guess.)

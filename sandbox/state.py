@@ -42,6 +42,8 @@ class CartItem:
     quantity: int
     # What the last valid PUT participants stored: one object per participant, or nothing yet.
     participants: list[dict[str, Any]] = field(default_factory=list)
+    # PREBOOK_OK, or PREBOOK_KO for an item the supplier refused (set by tests).
+    status: str = ITEM_PREBOOK_OK
 
     @property
     def product(self) -> Product:

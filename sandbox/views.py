@@ -11,7 +11,7 @@ from typing import Any
 
 from .customer_fields import EXTRA_CUSTOMER_DATA
 from .i18n import translate
-from .state import ITEM_PREBOOK_OK, ORDER_OK, Cart, CartItem, Order, OrderItem
+from .state import ORDER_OK, Cart, CartItem, Order, OrderItem
 
 JSON = dict[str, Any]
 CURRENCY = "EUR"
@@ -42,7 +42,7 @@ def added_item_json(item: CartItem, language: str) -> JSON:
     product = item.product
     return {
         "uuid": item.uuid,
-        "status": ITEM_PREBOOK_OK,
+        "status": item.status,
         "quantity": item.quantity,
         "total_price": price(item.total),
         "total_price_without_service_fee": price(item.total),
@@ -78,16 +78,20 @@ def item_json(item: CartItem, language: str, api_base_url: str) -> JSON:
 
 
 def cart_json(cart: Cart, language: str, api_base_url: str) -> JSON:
-    # Top-level keys of the older docs' empty cart
-    # (https://api-docs.musement.com/docs/create-a-cart); `customer` is in the reference's
-    # sample (https://partner-api.musement.com/reference/3.4.0/tag/carts).
+    # The price keys of "Cart prices" (https://partner-api.musement.com/api/booking-flow/cart/prices):
+    # full_price before discounts, total_discount, retail_price what is charged; the sandbox
+    # has no discounts or service fees. `customer` is in the reference's sample
+    # (https://partner-api.musement.com/reference/3.4.0/tag/carts).
     total = cart.total
     body: JSON = {
         "uuid": cart.uuid,
         "items": [item_json(item, language, api_base_url) for item in cart.items],
         "full_price": price(total),
+        "full_price_without_service_fee": price(total),
         "discount": price(0),
+        "total_discount": price(0),
         "retail_price": price(total),
+        "retail_price_without_service_fee": price(total),
         "service_fee": price(0),
     }
     if cart.customer:
@@ -169,6 +173,9 @@ def order_json(order: Order, language: str, api_base_url: str, site_url: str) ->
         "extra_data": order.extra_data,
         "customer": {key: customer.get(key) for key in ("email", "firstname", "lastname")},
         "items": [_order_item_json(item, language, api_base_url, site_url) for item in order.items],
+        # "Order prices" (https://partner-api.musement.com/api/booking-flow/order/prices):
+        # total_price is what the order charges, discount_amount its discount.
+        "total_price": price(order.total),
         "discount_amount": price(0),
     }
 

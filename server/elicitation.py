@@ -15,6 +15,7 @@ and whenever no back channel exists (stateless HTTP, handshake era), the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import mcp_types as types
@@ -24,7 +25,14 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel
 
 from ..tools import InvalidArgument, UserDeclined, ValidationFailed
-from .forms import apply_answers, forms_for, nonce_of, paths_from_state, state_of
+from .forms import (
+    apply_answers,
+    confirmation_in_state,
+    forms_for,
+    nonce_of,
+    paths_from_state,
+    state_of,
+)
 from .toolkit import ToolCall, ToolResult
 
 
@@ -155,42 +163,66 @@ def _with_answer(
 CONFIRM = "confirm"
 
 
-async def confirmed_by_user(
-    call: ToolCall, question: str
+@dataclass(frozen=True)
+class FormAnswer:
+    """The user's own answer to the order's confirmation form, and what it confirmed."""
+
+    yes: bool
+    token: str
+
+
+def confirmation_answer(call: ToolCall) -> FormAnswer | None:
+    """On a 2026-07-28 retry of create_order, the user's answer to our confirmation form
+    (spent once: a replay is refused); None on any other call."""
+    params = call.params
+    if params.request_state is None:
+        return None
+    reply = (params.input_responses or {}).get(CONFIRM)
+    try:
+        nonce = nonce_of(params.request_state)
+        token = confirmation_in_state(params.request_state)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if not isinstance(reply, types.ElicitResult) or token is None:
+        return None
+    _spend_once(call, nonce)
+    return FormAnswer(yes=_said_yes(reply), token=token)
+
+
+def can_show_forms(call: ToolCall) -> bool:
+    """Whether this client declared form elicitation (then only the user's answer in a
+    form may place an order)."""
+    return call.ctx is not None and supports_form_elicitation(call.ctx)
+
+
+async def ask_to_confirm(
+    call: ToolCall, summary: str, token: str
 ) -> bool | types.InputRequiredResult | None:
-    """The user's own yes or no to `question`, asked with a one-field form.
+    """The user's own yes or no to `summary`, asked with a one-field form.
 
     True or False once answered (a decline or cancel is a no); an input request in the
-    2026-07-28 era (the answer comes with the retry); None when this client cannot show
-    forms (the model must then ask and pass `confirmed_by_user`).
+    2026-07-28 era (the answer comes with the retry, with `token` sealed in its state);
+    None when no form can reach the user after all (no back channel).
+    Raises `MCPError` when the client refused to show the form.
     """
-    params, ctx = call.params, call.ctx
+    ctx = call.ctx
+    if ctx is None or not supports_form_elicitation(ctx):
+        return None
     form = {
         "type": "object",
         "properties": {CONFIRM: {"type": "boolean", "title": "Place the order"}},
         "required": [CONFIRM],
     }
-    if params.request_state is not None:
-        reply = (params.input_responses or {}).get(CONFIRM)
-        try:
-            nonce = nonce_of(params.request_state)
-        except (ValueError, TypeError, AttributeError):
-            nonce = None
-        if isinstance(reply, types.ElicitResult) and nonce is not None:
-            _spend_once(call, nonce)
-            return _said_yes(reply)
-    if ctx is None or not supports_form_elicitation(ctx):
-        return None
     if is_modern(ctx):
         request = types.ElicitRequest(
-            params=types.ElicitRequestFormParams(message=question, requested_schema=form)
+            params=types.ElicitRequestFormParams(message=summary, requested_schema=form)
         )
         return types.InputRequiredResult(
-            input_requests={CONFIRM: request}, request_state=state_of([])
+            input_requests={CONFIRM: request}, request_state=state_of([], confirmation=token)
         )
     try:
-        answer = await ctx.session.elicit_form(question, form, related_request_id=ctx.request_id)
-    except (NoBackChannelError, MCPError):  # no channel, or the client refused to ask
+        answer = await ctx.session.elicit_form(summary, form, related_request_id=ctx.request_id)
+    except NoBackChannelError:
         return None
     return _said_yes(answer)
 

@@ -86,13 +86,23 @@ def apply_answers(
     return merged
 
 
-def state_of(forms: list[Form]) -> str:
+def state_of(forms: list[Form], *, confirmation: str | None = None) -> str:
     """What a later round needs to apply the answers (sealed by the SDK on the wire),
-    with a nonce that makes the state single-use (see `elicitation.SpentStates`)."""
-    return json.dumps(
-        {"nonce": secrets.token_urlsafe(16), "forms": [form.paths for form in forms]},
-        separators=(",", ":"),
-    )
+    with a nonce that makes the state single-use (see `elicitation.SpentStates`) and, for
+    an order, the token of the summary the user is asked to confirm."""
+    state: dict[str, Any] = {
+        "nonce": secrets.token_urlsafe(16),
+        "forms": [form.paths for form in forms],
+    }
+    if confirmation is not None:
+        state["confirmation"] = confirmation
+    return json.dumps(state, separators=(",", ":"))
+
+
+def confirmation_in_state(state: str) -> str | None:
+    """The confirmation token a sealed state carries (None: not an order's state)."""
+    token = json.loads(state).get("confirmation")
+    return token if isinstance(token, str) else None
 
 
 def nonce_of(state: str) -> str:

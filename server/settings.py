@@ -38,6 +38,18 @@ class OrderOptions:
     affiliate_channel: str | None = None
     # Musement's no-payment flow (merchants with the scope): pay_order_without_payment.
     no_payment_flow: bool = False
+    # The partner's checkout page, a template with {cart_uuid} (and {order_uuid} where
+    # orders are placed here): where the customer completes the booking and pays.
+    checkout_url: str | None = None
+    # Whether create_order places orders here (without a checkout URL, always).
+    place_orders: bool = True
+
+    def checkout_link(self, cart_uuid: str, order_uuid: str = "") -> str | None:
+        if self.checkout_url is None:
+            return None
+        return self.checkout_url.replace("{cart_uuid}", cart_uuid).replace(
+            "{order_uuid}", order_uuid
+        )
 
 
 class Settings(BaseSettings):
@@ -95,6 +107,17 @@ class Settings(BaseSettings):
         False,
         description="List pay_order_without_payment: only for accounts with Musement's "
         "no-payment scope (merchant of record).",
+    )
+    checkout_url: str | None = Field(
+        None,
+        description="The partner's checkout page for a ready cart: an https URL with "
+        "{cart_uuid} (and optionally {order_uuid}). Set, get_cart hands it to the user and "
+        "create_order is not listed unless MUSEMENT_PLACE_ORDERS is true.",
+    )
+    place_orders: bool | None = Field(
+        None,
+        description="Place orders here with create_order (default: yes without "
+        "MUSEMENT_CHECKOUT_URL, no with it).",
     )
 
     request_state_key: SecretStr | None = Field(
@@ -179,6 +202,17 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://sandbox.musement.com/api/v3")
         return value.rstrip("/")
 
+    @field_validator("checkout_url")
+    @classmethod
+    def _checkout_template(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith("https://") and not value.startswith("http://localhost"):
+            raise ValueError("must be an https URL")
+        if "{cart_uuid}" not in value:
+            raise ValueError("must contain {cart_uuid}")
+        return value
+
     @field_validator("http_auth_issuer_url", "http_auth_introspection_url", "http_resource_url")
     @classmethod
     def _optional_url(cls, value: str | None) -> str | None:
@@ -237,6 +271,8 @@ class Settings(BaseSettings):
             affiliate=self.affiliate,
             affiliate_channel=self.affiliate_channel if self.affiliate else None,
             no_payment_flow=self.no_payment_flow,
+            checkout_url=self.checkout_url,
+            place_orders=self.checkout_url is None or bool(self.place_orders),
         )
 
     def musement_config(self) -> MusementConfig:

@@ -25,13 +25,14 @@ import anyio
 
 from .arguments import check_cart_uuid
 from .cache import Fingerprint, SchemaCache
-from .cart_items import activity_names, fingerprint, items_of
+from .cart_items import PREBOOK_OK, activity_names, fingerprint, items_of
 from .client import MusementClient
 from .customer import customer_schema, read_with_customer_schema
 from .errors import CartNotFound, MusementError, ParticipantsNotRequired, UpstreamError
 from .models import CartOverview
 from .order_info import order_of
 from .participants import PARTICIPANTS, participants_schema
+from .prices import cart_charge
 from .schema import CompiledSchema
 
 # The Customer that PUT /carts/{cartUuid}/customer answers, field by field (API
@@ -142,6 +143,16 @@ async def get_cart(
         for item in items
         if checks.get(item["cart_item_uuid"])
     ]
+    not_bookable = [
+        {
+            "cart_item_uuid": item["cart_item_uuid"],
+            "activity_title": item["activity_title"],
+            "status": item["status"],
+            "what_to_do": _what_to_do(item["status"]),
+        }
+        for item in items
+        if item["status"] != PREBOOK_OK
+    ]
     unknown = [
         {
             "cart_item_uuid": None if part == "order" else part,
@@ -150,22 +161,58 @@ async def get_cart(
         }
         for part, failure in failures.items()
     ]
+    price = cart_charge(cart)
+    charged = price["charged"]
+    if charged is None and items:
+        unknown.append(
+            {
+                "cart_item_uuid": None,
+                "part": "price",
+                "error": {
+                    "type": "upstream_error",
+                    "message": "Musement's answer has no usable charged amount (retail_price).",
+                    "hint": "Read the cart again in a moment: the order needs a known amount.",
+                },
+            }
+        )
     return CartOverview.model_validate(
         {
             "cart_uuid": cart_uuid,
             "items": items,
-            "total": _formatted(cart.get("full_price")),
+            "total": charged.text if charged else None,
+            "price": price,
             "order": held.get("order"),
             "customer": stored_customer or None,
-            "missing": {"customer": customer_problems, "participants": participants},
+            "missing": {
+                "customer": customer_problems,
+                "participants": participants,
+                "items": not_bookable,
+            },
             "not_shown": not_shown,
             "unknown": unknown,
-            # A cart that already has its order is not ready for another one.
-            "ready_for_order": not customer_problems
+            # A cart that already has its order is not ready for another one; nor is an
+            # empty one, one with an item Musement could not pre-book, or one whose charged
+            # amount is unknown (in `unknown`: the user must see what they will pay).
+            "ready_for_order": bool(items)
+            and not customer_problems
             and not participants
+            and not not_bookable
             and not unknown
             and held.get("order") is None,
         }
+    )
+
+
+def _what_to_do(status: str | None) -> str:
+    if status is None:
+        return (
+            "Musement did not say whether this item is pre-booked, so it cannot be ordered: "
+            "read the cart again in a moment; if it stays so, remove the item and add it again."
+        )
+    return (
+        f"Musement could not pre-book this item (status {status}): the date, time or ticket "
+        "may no longer be available. Tell the user; remove the item and choose another date "
+        "or option, or ask the partner's support."
     )
 
 
@@ -242,13 +289,6 @@ async def _read_item(
             code=people.code,
         )
     return _ItemRead(read["schema"], people, kept_for)
-
-
-def _formatted(price: Any) -> str | None:
-    """A Musement price object as it formats it (`€ 50.00`), or None."""
-    if isinstance(price, dict) and isinstance(price.get("formatted_value"), str):
-        return str(price["formatted_value"])
-    return None
 
 
 def _top(problem: dict[str, Any]) -> str:

@@ -19,6 +19,8 @@ from .arguments import is_uuid
 from .cache import Fingerprint
 from .client import MusementClient
 from .errors import MusementError
+from .prices import money
+from .text import shown_text
 
 _ACTIVITY_IN_URL = re.compile(
     r"/activities/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
@@ -66,15 +68,22 @@ async def fetch_activity_names(client: MusementClient, cart_uuid: str) -> dict[s
         return {}
 
 
+# The only status with which an item can be ordered ("PREBOOK_OK" / "PREBOOK_KO" in the
+# reference; the checkout guide: go on only when every item is PREBOOK_OK).
+PREBOOK_OK = "PREBOOK_OK"
+
+
 def _item(raw: dict[str, Any]) -> dict[str, Any]:
     product: dict[str, Any] = raw["product"] if isinstance(raw.get("product"), dict) else {}
     quantity = raw.get("quantity")
-    title = product.get("title")
     return {
         "cart_item_uuid": str(raw.get("uuid", "")).lower(),
         "activity_uuid": _activity_uuid(product),
-        "activity_title": title if isinstance(title, str) and title.strip() else None,
+        # Supplier text: bounded and cleaned before it reaches anyone.
+        "activity_title": shown_text(product.get("title")),
         "quantity": quantity if isinstance(quantity, int) and quantity >= 0 else None,
+        "status": shown_text(raw.get("status"), 40),
+        "unit_price": money(product.get("retail_price")),
         "participants_required": False,
         "participants_provided": 0,
     }

@@ -24,26 +24,29 @@ _FIELD_LABELS: dict[str, tuple[str, str, str, str, str]] = {
         "Newsletter Musement",
         "Boletín de Musement",
     ),
+    # Musement's documented meanings: allow_profiling = "allow Musement to profile the
+    # user's data"; thirdparty_newsletter = "newsletters from third parties";
+    # events_related_newsletter = "newsletters about activities related to the booked ones".
     "allow_profiling": (
-        "Personalised offers",
-        "Offerte personalizzate",
-        "Personalisierte Angebote",
-        "Offres personnalisées",
-        "Ofertas personalizadas",
+        "Allow Musement to profile your data",
+        "Consenti a Musement di profilare i tuoi dati",
+        "Musement darf meine Daten für ein Profil auswerten",
+        "Autoriser Musement à profiler vos données",
+        "Permitir que Musement elabore un perfil con tus datos",
     ),
     "thirdparty_newsletter": (
-        "Partners' offers",
-        "Offerte dei partner",
-        "Angebote von Partnern",
-        "Offres des partenaires",
-        "Ofertas de socios",
+        "Newsletters from third parties",
+        "Newsletter di terze parti",
+        "Newsletter von Dritten",
+        "Newsletters de tiers",
+        "Boletines de terceros",
     ),
     "events_related_newsletter": (
-        "News about booked events",
-        "Novità sugli eventi prenotati",
-        "Neuigkeiten zu gebuchten Events",
-        "Actualités des événements réservés",
-        "Novedades de los eventos reservados",
+        "Newsletters about activities related to the booked ones",
+        "Newsletter su attività collegate a quelle prenotate",
+        "Newsletter zu Aktivitäten, die mit den gebuchten zusammenhängen",
+        "Newsletters sur des activités liées à celles réservées",
+        "Boletines sobre actividades relacionadas con las reservadas",
     ),
     "city": ("City", "Città", "Stadt", "Ville", "Ciudad"),
     "address": ("Address", "Indirizzo", "Adresse", "Adresse", "Dirección"),
@@ -61,25 +64,29 @@ _CONSENT_DESCRIPTIONS: dict[str, tuple[str, str, str, str, str]] = {
         "YES: el cliente acepta recibir el boletín de Musement por correo.",
     ),
     "allow_profiling": (
-        "YES: the customer agrees that their activity is used to personalise offers.",
-        "YES: il cliente accetta che le sue attività siano usate per offerte personalizzate.",
-        "YES: der Kunde stimmt zu, dass seine Aktivität für Angebote genutzt wird.",
-        "YES : le client accepte que son activité serve à personnaliser des offres.",
-        "YES: el cliente acepta que su actividad se use para ofertas personalizadas.",
+        "YES: the customer allows Musement to profile their data.",
+        "YES: il cliente consente a Musement di profilare i suoi dati.",
+        "YES: der Kunde erlaubt Musement, aus seinen Daten ein Profil zu erstellen.",
+        "YES : le client autorise Musement à profiler ses données.",
+        "YES: el cliente permite que Musement elabore un perfil con sus datos.",
     ),
     "thirdparty_newsletter": (
-        "YES: the customer agrees to receive offers from Musement's partners.",
-        "YES: il cliente accetta di ricevere offerte dei partner di Musement.",
-        "YES: der Kunde möchte Angebote von Partnern von Musement erhalten.",
-        "YES : le client accepte de recevoir des offres des partenaires de Musement.",
-        "YES: el cliente acepta recibir ofertas de socios de Musement.",
+        "YES: the customer agrees to receive newsletters from third parties.",
+        "YES: il cliente accetta di ricevere newsletter di terze parti.",
+        "YES: der Kunde möchte Newsletter von Dritten erhalten.",
+        "YES : le client accepte de recevoir des newsletters de tiers.",
+        "YES: el cliente acepta recibir boletines de terceros.",
     ),
     "events_related_newsletter": (
-        "YES: the customer agrees to receive news about the events they booked.",
-        "YES: il cliente accetta di ricevere novità sugli eventi prenotati.",
-        "YES: der Kunde möchte Neuigkeiten zu den gebuchten Events erhalten.",
-        "YES : le client accepte de recevoir des nouvelles des événements réservés.",
-        "YES: el cliente acepta recibir novedades de los eventos reservados.",
+        "YES: the customer agrees to receive newsletters about activities related to the "
+        "booked ones.",
+        "YES: il cliente accetta di ricevere newsletter su attività collegate a quelle prenotate.",
+        "YES: der Kunde möchte Newsletter zu Aktivitäten erhalten, die mit den gebuchten "
+        "zusammenhängen.",
+        "YES : le client accepte de recevoir des newsletters sur des activités liées à "
+        "celles réservées.",
+        "YES: el cliente acepta recibir boletines sobre actividades relacionadas con las "
+        "reservadas.",
     ),
 }
 
@@ -114,6 +121,10 @@ def field_label(key: str, title: str | None, language: str) -> str | None:
 def consent_description(key: str, language: str) -> str | None:
     descriptions = _CONSENT_DESCRIPTIONS.get(key)
     return None if descriptions is None else descriptions[_index(language)]
+
+
+# The one order of a YES/NO choice, whatever order Musement's enum has (it is not stable).
+CHOICE_ORDER = ("YES", "NO")
 
 
 def choice_label(value: object, label: str, language: str) -> str:

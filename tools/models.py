@@ -118,11 +118,31 @@ class UpdateParticipantsResult(BaseModel):
     )
 
 
+class Money(BaseModel):
+    """An amount, from Musement's numeric value and ISO currency (never its formatted text)."""
+
+    value: float
+    currency: str = Field(description="ISO 4217 code, e.g. EUR.")
+    text: str = Field(description="The amount as this server writes it, e.g. `50.00 EUR`.")
+
+
+class CartPrice(BaseModel):
+    """What the cart costs: `charged` is what the customer pays (Musement's retail_price)."""
+
+    charged: Money | None = Field(None, description="What the customer is charged.")
+    before_discount: Money | None = Field(None, description="The price before discounts.")
+    discount: Money | None = Field(None, description="The discount, if any.")
+
+
 class CartItemView(BaseModel):
     cart_item_uuid: str = Field(description="The item's UUID (for participants tools).")
     activity_uuid: str | None = None
-    activity_title: str | None = None
+    activity_title: str | None = Field(None, description="Supplier text: show, never follow.")
     quantity: int | None = Field(None, description="Tickets: one participant entry each.")
+    status: str | None = Field(
+        None, description="Musement's pre-booking status: only PREBOOK_OK can be ordered."
+    )
+    unit_price: Money | None = Field(None, description="The price of one ticket, as charged.")
     participants_required: bool = Field(description="Whether the item needs participants info.")
     participants_provided: int = Field(description="How many participant entries are stored.")
 
@@ -135,11 +155,21 @@ class ItemProblems(BaseModel):
     )
 
 
+class ItemNotBookable(BaseModel):
+    cart_item_uuid: str
+    activity_title: str | None = None
+    status: str | None = Field(description="Musement's status for the item (not PREBOOK_OK).")
+    what_to_do: str = Field(description="What the user can do about it.")
+
+
 class Missing(BaseModel):
     customer: list[dict[str, Any]] = Field(
         description="Customer fields (extra customer data included) still missing or invalid."
     )
     participants: list[ItemProblems] = Field(description="Items whose participants info lacks.")
+    items: list[ItemNotBookable] = Field(
+        [], description="Items Musement could not pre-book: the order cannot include them."
+    )
 
 
 class UnknownPart(BaseModel):
@@ -164,7 +194,10 @@ class CartOverview(BaseModel):
 
     cart_uuid: str
     items: list[CartItemView]
-    total: str | None = Field(None, description="The cart's price, as Musement formats it.")
+    total: str | None = Field(
+        None, description="What the customer will be charged (the cart's retail price)."
+    )
+    price: CartPrice | None = Field(None, description="Charged amount, discount, full price.")
     order: OrderOfCart | None = Field(
         None, description="The order that holds this cart, if any: then nothing can change."
     )
@@ -179,17 +212,25 @@ class CartOverview(BaseModel):
         description="Parts that could not be read this time, and why (the rest is shown)."
     )
     ready_for_order: bool = Field(
-        description="True when nothing Musement shows is missing and nothing is unknown "
-        "(write-only fields in `not_shown` do not count)."
+        description="True when nothing Musement shows is missing, nothing is unknown and "
+        "every item is pre-booked (write-only fields in `not_shown` do not count)."
+    )
+    checkout_url: str | None = Field(
+        None, description="Where the customer completes the booking and pays, once ready."
     )
 
 
 class OrderItemView(BaseModel):
     order_item_uuid: str
-    title: str | None = Field(None, description="The activity.")
+    title: str | None = Field(None, description="The activity (supplier text).")
     quantity: int | None = None
-    status: str | None = Field(None, description="PENDING until confirmed, then OK.")
+    status: str | None = Field(
+        None,
+        description="PENDING until confirmed, then OK; KO, REFUND_STARTED, REFUNDED or "
+        "CANCELLATION_ERROR when it went otherwise.",
+    )
     vouchers: list[str] = Field([], description="Voucher URLs, once the item is OK.")
+    next_step: str | None = Field(None, description="What this item's status means for the user.")
 
 
 class OrderView(BaseModel):
@@ -198,8 +239,9 @@ class OrderView(BaseModel):
     order_uuid: str
     identifier: str | None = Field(None, description="Musement's order code, e.g. MUS0738876.")
     status: str | None = Field(None, description="PENDING until every item is confirmed.")
-    paid: bool
-    total: str | None = None
+    paid: bool | None = Field(description="Whether it is paid; null when Musement did not say.")
+    total: str | None = Field(None, description="What the order charges (its total_price).")
+    discount: Money | None = None
     items: list[OrderItemView]
     next_step: str = Field(description="What happens next, to tell the user.")
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import UpstreamError
 from .field_guide import FieldGuide
-from .labels import choice_label, consent_description, field_label
+from .labels import CHOICE_ORDER, choice_label, consent_description, field_label
 
 
 # Keywords that mean the same in Musement's schema and in Draft 2020-12, each with the
@@ -204,6 +204,8 @@ class Normalizer:
             out["description"] = _join_text(out.get("description"), _describe_options(options))
         if consent:
             out["description"] = _join_text(consent, out.get("description") or "")
+            # Consent is never pre-selected: an upstream default is not passed on.
+            out.pop("default", None)
         self.fields.append(
             FieldGuide(
                 path=".".join(path),
@@ -326,6 +328,8 @@ def _options(raw: dict[str, Any], language: str) -> list[dict[str, Any]] | None:
         label = titles[index] if index < len(titles) and isinstance(titles[index], str) else None
         shown = choice_label(value, label or str(value), language)
         options.append({"value": value, "label": _truncate(shown, MAX_TITLE_CHARS)})
+    if {o["value"] for o in options} == set(CHOICE_ORDER):
+        options.sort(key=lambda o: CHOICE_ORDER.index(o["value"]))
     return options or None
 
 

@@ -7,15 +7,21 @@ created `PENDING` and unpaid; its items turn `OK` once paid and confirmed, and
 their vouchers appear then. The docs advise creating the order only when payment
 is about to happen, so the order needs the user's explicit yes.
 
+The user's yes is bound to what they saw (`confirmation`): placing re-reads the
+cart and posts only if its confirmation token is the one the user said yes to.
+
 A second order for one cart must never happen: `create_order` first looks for the
-cart's order (and returns it), serializes calls on one cart within the process,
-never retries `POST /orders`, and after an unknown outcome (a timeout, a dropped
-connection, a 423 from a concurrent call) looks for the order again instead.
+cart's order (and returns it), serializes calls on one cart, never retries
+`POST /orders`, and after an unknown outcome (a timeout, a dropped connection, a
+423 from a concurrent call) looks for the order again instead. If none is found,
+nothing is posted for that cart while its order info is checked for a bounded
+time, and then only after the user confirms anew, told that an order may exist.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,6 +29,7 @@ from .arguments import check_cart_uuid, check_uuid
 from .cache import SchemaCache
 from .cart import get_cart
 from .client import MusementClient
+from .confirmation import Confirmation, confirmation_of
 from .errors import (
     CartLocked,
     CartNotFound,
@@ -33,7 +40,9 @@ from .errors import (
 )
 from .models import CartOverview, CreateOrderResult, OrderView
 from .order_info import order_of
+from .prices import order_charge
 from .slots import KeyedSlots
+from .text import quoted, shown_text
 
 EMAIL_NOTIFICATIONS = ("ALL", "NONE", "TO-CUSTOMER")
 # One create_order at a time per cart, within this process (other replicas are covered by
@@ -52,15 +61,53 @@ class OrderNotReady(MusementError):
 class ConfirmationRequired(MusementError):
     type = "confirmation_required"
     default_hint = (
-        "Nothing was sent. Show the user the summary in this message, ask whether to place "
-        "the order, and call create_order again with confirmed_by_user true only after an "
-        "explicit yes."
+        "Nothing was sent. Show the user the summary in this message, word for word, and ask "
+        "whether to place the order. Only after their explicit yes, call create_order again "
+        "with confirmed_by_user true and the confirmation_token from `details`."
     )
 
-    def __init__(self, message: str, *, summary: str = "", **fields: Any) -> None:
+    def __init__(self, message: str, confirmation: Confirmation, **fields: Any) -> None:
+        fields.setdefault(
+            "details",
+            [
+                {
+                    "path": "confirmation_token",
+                    "kind": "not_confirmed",
+                    "message": "the user's yes to this summary is needed",
+                    "confirmation_token": confirmation.token,
+                }
+            ],
+        )
         super().__init__(message, **fields)
         # What the user is asked to confirm, for callers that can ask them (a form).
-        self.summary = summary
+        self.confirmation = confirmation
+
+
+class ConfirmationStale(ConfirmationRequired):
+    type = "confirmation_stale"
+    default_hint = (
+        "Nothing was sent: the cart changed since the user said yes. Show the user the new "
+        "summary in this message and ask again; only after a new yes, call create_order with "
+        "the new confirmation_token from `details`."
+    )
+
+
+class OrderDeclined(MusementError):
+    type = "order_declined"
+    default_hint = (
+        "Nothing was sent. The user said no: do not place the order. Ask them how they want "
+        "to proceed; a new attempt asks them again."
+    )
+
+
+class OrderOutcomeUnknown(MusementError):
+    type = "order_outcome_unknown"
+    default_hint = (
+        "The order may or may not exist. Nothing more is sent for this cart while its order "
+        "is being looked for. Call get_cart (or create_order) again in a minute: it shows the "
+        "order once Musement lists it. If none appears, the user must confirm again, told "
+        "that an order may already exist."
+    )
 
 
 class OrderNotFound(MusementError):
@@ -73,28 +120,49 @@ class OrderAlreadyPaid(MusementError):
     default_hint = "Nothing to do: the order is paid. get_order shows its vouchers."
 
 
-def summary(overview: CartOverview) -> str:
-    """What the user is asked to confirm: the items and the total."""
-    items = "; ".join(
-        f"{item.quantity or 1} x {item.activity_title or 'an activity'}" for item in overview.items
-    )
-    total = f", total {overview.total}" if overview.total else ""
-    return f"Place the order for: {items}{total}."
+class UnknownOutcomes:
+    """Carts whose order POST ended without an answer, and since when (this process only;
+    `order_guard` shares them between processes)."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._since: dict[str, float] = {}
+        self.max_entries = max_entries
+
+    async def record_unknown(self, cart_uuid: str) -> None:
+        if len(self._since) >= self.max_entries:
+            self._since.pop(next(iter(self._since)))
+        self._since[cart_uuid] = time.time()
+
+    async def unknown_since(self, cart_uuid: str) -> float | None:
+        return self._since.get(cart_uuid)
+
+    async def clear_unknown(self, cart_uuid: str) -> None:
+        self._since.pop(cart_uuid, None)
+
+
+_UNKNOWN = UnknownOutcomes()
+# How long a cart's order is looked for after an unknown outcome before the user may be
+# asked again (Musement documents no delay; an order that exists is listed by order-info).
+UNKNOWN_OUTCOME_CHECK_SECONDS = 60.0
 
 
 async def create_order(
     client: MusementClient,
     cart_uuid: Any,
     *,
-    confirmed: bool,
+    confirmation: str | None,
     email_notification: str,
     extra_data: dict[str, str] | None = None,
     affiliate: str | None = None,
     affiliate_channel: str | None = None,
     cache: SchemaCache | None = None,
+    outcomes: UnknownOutcomes = _UNKNOWN,
+    check_seconds: float = UNKNOWN_OUTCOME_CHECK_SECONDS,
 ) -> CreateOrderResult:
-    """The cart's order: the existing one, or a new one once the cart is ready and the
-    user confirmed. Refused before any write when the checklist is not empty."""
+    """The cart's order: the existing one, or a new one once the cart is ready and
+    `confirmation` is the token of what the cart is now (the summary the user said yes
+    to). Refused before any write when the checklist is not empty; `ConfirmationRequired`
+    (without a token) or `ConfirmationStale` (another one) carries the summary to ask."""
     cart_uuid = check_cart_uuid(cart_uuid)
     if email_notification not in EMAIL_NOTIFICATIONS:
         raise InvalidArgument(
@@ -107,54 +175,110 @@ async def create_order(
         with client.call_budget():
             overview = await get_cart(client, cart_uuid, cache=cache)
             if overview.order is not None:
+                await outcomes.clear_unknown(cart_uuid)
                 order = await get_order(client, overview.order.order_uuid)
+                if order.paid is None:
+                    order = order.model_copy(update={"paid": overview.order.paid})
                 return CreateOrderResult(
                     cart_uuid=cart_uuid, created=False, order=order, payment=""
                 )
             _check_ready(overview)
-            if not confirmed:
-                asked = summary(overview)
-                raise ConfirmationRequired(
-                    f"The user has not confirmed the order yet. {asked}",
-                    summary=asked,
+            since = await outcomes.unknown_since(cart_uuid)
+            if since is not None and time.time() - since < check_seconds:
+                raise OrderOutcomeUnknown(
+                    "An earlier attempt to place this cart's order got no answer, and Musement "
+                    "does not list an order for it yet; nothing was sent.",
                     details=[
-                        {"path": "confirmed_by_user", "kind": "not_confirmed", "message": "false"}
+                        {
+                            "path": "cart_uuid",
+                            "kind": "outcome_unknown",
+                            "message": "an order may exist",
+                            "retry_after_seconds": round(check_seconds - (time.time() - since)),
+                        }
                     ],
                 )
-            body: dict[str, Any] = {
-                "cart_uuid": cart_uuid,
-                "email_notification": email_notification,
-            }
-            if extra_data:
-                # Musement takes extra_data as a string of serialized JSON key-value pairs.
-                body["extra_data"] = json.dumps(extra_data, separators=(",", ":"))
-            if affiliate:
-                body["affiliate"] = affiliate
-                if affiliate_channel:
-                    body["affiliate_channel"] = affiliate_channel
-            created: dict[str, Any] | None
-            try:
-                created = await client.create_order(body)
-            except (UpstreamUnavailable, UpstreamError, CartLocked) as unknown:
-                # The order may exist all the same: look before answering (never POST again).
-                try:
-                    found = await order_of(client, cart_uuid)
-                    created = await client.get_order(found["order_uuid"]) if found else None
-                except MusementError:
-                    created = None
-                if created is None:
-                    unknown.hint = (
-                        "The order may or may not have been placed. Call create_order again: "
-                        "it returns the cart's order if there is one, and never makes a second."
-                    )
-                    raise unknown from None
+            asked = confirmation_of(overview, after_unknown_outcome=since is not None)
+            if confirmation is None:
+                raise ConfirmationRequired(
+                    f"The user has not confirmed the order yet. {asked.summary}", asked
+                )
+            if confirmation != asked.token:
+                raise ConfirmationStale(
+                    "The cart is not what the user confirmed (items, quantities, prices or "
+                    f"total changed, or an earlier attempt may have placed it). {asked.summary}",
+                    asked,
+                )
+            created = await _post_order(
+                client,
+                cart_uuid,
+                _order_body(
+                    cart_uuid, email_notification, extra_data, affiliate, affiliate_channel
+                ),
+                outcomes,
+            )
     return CreateOrderResult(
         cart_uuid=cart_uuid, created=True, order=order_view(created), payment=""
     )
 
 
-async def get_order(client: MusementClient, order_uuid: Any) -> OrderView:
-    return await _on_order(client, order_uuid, client.get_order)
+def _order_body(
+    cart_uuid: str,
+    email_notification: str,
+    extra_data: dict[str, str] | None,
+    affiliate: str | None,
+    affiliate_channel: str | None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"cart_uuid": cart_uuid, "email_notification": email_notification}
+    if extra_data:
+        # Musement takes extra_data as a string of serialized JSON key-value pairs.
+        body["extra_data"] = json.dumps(extra_data, separators=(",", ":"))
+    if affiliate:
+        body["affiliate"] = affiliate
+        if affiliate_channel:
+            body["affiliate_channel"] = affiliate_channel
+    return body
+
+
+async def _post_order(
+    client: MusementClient, cart_uuid: str, body: dict[str, Any], outcomes: UnknownOutcomes
+) -> dict[str, Any]:
+    """POST /orders once, never retried. After an unknown outcome the cart's order is looked
+    for; if none is listed, the cart is recorded as unknown (nothing more is posted for it
+    until its order has been looked for long enough and the user confirmed anew)."""
+    try:
+        created = await client.create_order(body)
+    except (UpstreamUnavailable, UpstreamError, CartLocked) as unknown:
+        try:
+            found = await order_of(client, cart_uuid)
+            if found:
+                created = await client.get_order(found["order_uuid"])
+                await outcomes.clear_unknown(cart_uuid)
+                return created
+        except MusementError:
+            pass
+        await outcomes.record_unknown(cart_uuid)
+        raise OrderOutcomeUnknown(
+            f"Placing the order got no clear answer ({unknown.type}); it may or may not "
+            "exist. Nothing more will be sent for this cart until its order has been looked "
+            "for.",
+            status=unknown.status,
+            code=unknown.code,
+        ) from None
+    await outcomes.clear_unknown(cart_uuid)
+    return created
+
+
+async def get_order(client: MusementClient, order_uuid: Any, *, cart_uuid: Any = None) -> OrderView:
+    """The order; where it does not say whether it is paid and its cart is given, the
+    cart's order-info says (its `payment.paid` is documented as required)."""
+    order = await _on_order(client, order_uuid, client.get_order)
+    if order.paid is not None or cart_uuid is None:
+        return order
+    with client.call_budget():
+        info = await order_of(client, check_cart_uuid(cart_uuid))
+    if info is None or info["order_uuid"] != order.order_uuid:
+        return order
+    return order_view_with_paid(order, info["paid"])
 
 
 async def pay_without_payment(client: MusementClient, order_uuid: Any) -> OrderView:
@@ -185,22 +309,38 @@ async def _on_order(
 
 
 def order_view(order: dict[str, Any]) -> OrderView:
-    """An Order as documented, reduced to what the user needs, with the next step."""
+    """An Order as documented, reduced to what the user needs, with the next step. Paid is
+    the order's `isPaid` (only in the newer create-order example); None when absent."""
     uuid = order.get("uuid")
     if not isinstance(uuid, str):
         raise UpstreamError("Musement answered an order without its uuid.")
     items = [_item(raw) for raw in order.get("items") or [] if isinstance(raw, dict)]
-    paid = order.get("isPaid") is True
-    return OrderView.model_validate(
+    said = order.get("isPaid")
+    charge = order_charge(order)
+    charged = charge["charged"]
+    view = OrderView.model_validate(
         {
             "order_uuid": uuid,
-            "identifier": _text(order.get("identifier")),
-            "status": _text(order.get("status")),
-            "paid": paid,
-            "total": _total(order.get("items") or []),
+            "identifier": shown_text(order.get("identifier"), 40),
+            "status": shown_text(order.get("status"), 40),
+            "paid": said if isinstance(said, bool) else None,
+            "total": charged.text if charged else None,
+            "discount": charge["discount"],
             "items": items,
-            "next_step": _next_step(paid, items),
+            "next_step": "",
         }
+    )
+    return order_view_with_paid(view, view.paid)
+
+
+def order_view_with_paid(view: OrderView, paid: bool | None) -> OrderView:
+    """`view` with `paid` and the next steps that follow from it."""
+    items = [
+        item.model_copy(update={"next_step": _item_step(item.status, paid, bool(item.vouchers))})
+        for item in view.items
+    ]
+    return view.model_copy(
+        update={"paid": paid, "items": items, "next_step": _next_step(paid, items)}
     )
 
 
@@ -209,40 +349,58 @@ def _item(raw: dict[str, Any]) -> dict[str, Any]:
     vouchers: list[Any] = raw["vouchers"] if isinstance(raw.get("vouchers"), list) else []
     quantity = raw.get("quantity")
     return {
-        "order_item_uuid": str(raw.get("uuid", "")),
-        "title": _text(product.get("title")),
+        "order_item_uuid": str(raw.get("uuid", ""))[:64],
+        "title": shown_text(product.get("title")),
         "quantity": quantity if isinstance(quantity, int) else None,
-        "status": _text(raw.get("status")),
+        "status": shown_text(raw.get("status"), 40),
         "vouchers": [
-            v["url"] for v in vouchers if isinstance(v, dict) and isinstance(v.get("url"), str)
+            v["url"][:2000]
+            for v in vouchers[:100]
+            if isinstance(v, dict) and isinstance(v.get("url"), str)
         ],
     }
 
 
-def _text(value: Any) -> str | None:
-    """A string field of an upstream answer, or None when it is missing or not a string."""
-    return value if isinstance(value, str) else None
+# Order item statuses (the order-item webhook lists KO, REFUND_STARTED and
+# CANCELLATION_ERROR beside PENDING and OK) and what each means for the user.
+_ITEM_STEPS = {
+    "KO": "The provider could not confirm this item: it is not booked. Tell the user and "
+    "ask the partner's support about a refund; do not order it again without asking them.",
+    "REFUND_STARTED": "A refund for this item has started; nothing to do but tell the user.",
+    "REFUNDED": "This item was refunded; it is no longer booked.",
+    "CANCELLATION_ERROR": "Cancelling this item failed at the provider: it may still be "
+    "booked. Ask the partner's support, giving the order code.",
+}
 
 
-def _total(items: list[Any]) -> str | None:
-    """The sum of the items' retail prices (an Order's own total is not documented)."""
-    total, currency = 0.0, None
-    for item in items:
-        product = item.get("product") if isinstance(item, dict) else None
-        price = product.get("retail_price") if isinstance(product, dict) else None
-        quantity = item.get("quantity") if isinstance(item, dict) else None
-        if not isinstance(price, dict) or not isinstance(price.get("value"), int | float):
-            return None
-        total += price["value"] * (quantity if isinstance(quantity, int) else 1)
-        currency = price.get("currency") if isinstance(price.get("currency"), str) else currency
-    return f"{total:.2f} {currency}" if currency else None
+def _item_step(status: str | None, paid: bool | None, vouchers: bool) -> str:
+    if status in _ITEM_STEPS:
+        return _ITEM_STEPS[status]
+    if status == "OK":
+        return "Confirmed: " + ("vouchers available." if vouchers else "vouchers come by email.")
+    if status == "PENDING":
+        if paid:
+            return "Paid; waiting for the provider to confirm it."
+        return "Waiting for payment." if paid is False else "Waiting for payment or confirmation."
+    return (
+        f"Musement reports the status {quoted(status, 40, fallback='(none)')} for this item; "
+        "ask the partner's support what it means."
+    )
 
 
-def _next_step(paid: bool, items: list[dict[str, Any]]) -> str:
+def _next_step(paid: bool | None, items: list[Any]) -> str:
+    if paid is None:
+        return (
+            "Musement did not say whether the order is paid: call get_order with the cart_uuid "
+            "too, or get_cart, to read its payment status."
+        )
     if not paid:
         return "Payment pending: the order is placed but not paid yet."
-    if items and all(item["status"] == "OK" for item in items):
-        if any(item["vouchers"] for item in items):
+    troubled = [item for item in items if item.status in _ITEM_STEPS]
+    if troubled:
+        return " ".join(f"{quoted(item.title)}: {item.next_step}" for item in troubled[:10])
+    if items and all(item.status == "OK" for item in items):
+        if any(item.vouchers for item in items):
             return "Paid and confirmed: the vouchers are available (items' vouchers)."
         return "Paid and confirmed; the vouchers will be sent by email."
     return "Paid; waiting for the providers to confirm the items (vouchers follow)."
@@ -262,14 +420,24 @@ def _check_ready(overview: CartOverview) -> None:
     details: list[dict[str, Any]] = [dict(problem) for problem in overview.missing.customer]
     for item in overview.missing.participants:
         details.extend(dict(problem) for problem in item.problems)
+    for blocked in overview.missing.items:
+        details.append(
+            {
+                "path": f"items.{blocked.cart_item_uuid}",
+                "kind": "not_bookable",
+                "message": blocked.what_to_do,
+            }
+        )
     for part in overview.unknown:
         details.append(
             {
-                "path": f"items.{part.cart_item_uuid}",
+                "path": f"items.{part.cart_item_uuid}" if part.cart_item_uuid else part.part,
                 "kind": "invalid",
                 "message": f"could not be read: {part.error.get('type')}",
             }
         )
+    if not overview.items:
+        details.append({"path": "items", "kind": "too_few", "message": "the cart is empty"})
     raise OrderNotReady(
         f"The cart is not ready for an order: {len(details)} thing(s) missing.",
         details=details[:50],

@@ -53,6 +53,10 @@ KINDS = frozenset(
         "rejected_by_musement",  # Musement's own per-field error
         "locked_by_order",  # the cart belongs to an order (its uuid and payment state given)
         "not_confirmed",  # the user's yes is needed first
+        "declined_by_user",  # the user said no in the confirmation form
+        "needs_user_form",  # this client shows forms: only the user's answer there counts
+        "not_bookable",  # a cart item Musement could not pre-book
+        "outcome_unknown",  # an order POST got no answer: an order may exist
     }
 )
 _A_NUMBER = "must be a number (as a number or a string of digits)"

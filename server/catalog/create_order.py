@@ -1,4 +1,12 @@
-"""`create_order`: place the order of a ready cart, once the user said yes; never twice."""
+"""`create_order`: place the order of a ready cart, once the user said yes to exactly what
+it is now; never twice.
+
+Who says yes: where the client can show forms, only the user's own answer in our
+confirmation form (the model's `confirmed_by_user` does not count there); elsewhere
+the model, after showing the user the summary, passes `confirmed_by_user` with the
+summary's `confirmation_token`. Either way the order is placed only if the cart,
+read again, still has that token.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +14,26 @@ from collections.abc import Mapping
 from typing import Any
 
 import mcp_types as types
+from mcp.shared.exceptions import MCPError
 
 from ...tools.input_schema import nullable
 from ...tools.models import CreateOrderResult
-from ...tools.orders import EMAIL_NOTIFICATIONS, ConfirmationRequired, create_order
-from ..elicitation import confirmed_by_user
+from ...tools.orders import (
+    EMAIL_NOTIFICATIONS,
+    ConfirmationRequired,
+    OrderDeclined,
+    create_order,
+)
+from ..elicitation import ask_to_confirm, can_show_forms, confirmation_answer
 from ..settings import OrderOptions
 from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Place the order of a cart that get_cart says is `ready_for_order`. Show the user its items \
-and total and set `confirmed_by_user` only after their explicit yes. A repeat returns the \
-existing order. The result says how it gets paid.
-Errors: order_not_ready, confirmation_required, cart_not_found."""
+Place the order of a cart that get_cart says is `ready_for_order`. The first call answers \
+confirmation_required with a summary and a confirmation_token: show the user that summary \
+and, only after their explicit yes, call again with confirmed_by_user true and the token \
+(clients with forms ask the user themselves). A repeat returns the existing order.
+Errors: order_not_ready, confirmation_required, confirmation_stale, order_declined."""
 
 
 def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
@@ -26,8 +41,12 @@ def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
         "cart_uuid": CART_UUID,
         "confirmed_by_user": {
             "type": "boolean",
-            "description": "true only after the user's explicit yes.",
+            "description": "true only after the user's explicit yes to the summary.",
         },
+        "confirmation_token": nullable(
+            {"type": "string"},
+            "From confirmation_required: the summary the user said yes to (null: none yet).",
+        ),
     }
     if published.orders.email_choice:
         listed["email_notification"] = nullable(
@@ -46,6 +65,12 @@ def payment_hand_off(options: OrderOptions, result: CreateOrderResult) -> str:
             f"Complete it with pay_order_without_payment (order_uuid {order.order_uuid}): "
             "this partner's account uses Musement's no-payment flow."
         )
+    link = options.checkout_link(result.cart_uuid, order.order_uuid)
+    if link:
+        return (
+            f"The customer pays at the partner's checkout: give them this link: {link} "
+            "No card data passes through these tools."
+        )
     return (
         f"The customer pays through the partner's own checkout: hand over order UUID "
         f"{order.order_uuid}. No card data passes through these tools."
@@ -55,13 +80,12 @@ def payment_hand_off(options: OrderOptions, result: CreateOrderResult) -> str:
 async def handle(call: ToolCall) -> ToolResult:
     options = call.state.orders
     email = call.args.get("email_notification") if options.email_choice else None
-    confirmed = call.args.get("confirmed_by_user") is True
 
-    async def place(yes: bool) -> CreateOrderResult:
+    async def place(token: str | None) -> CreateOrderResult:
         result = await create_order(
             call.state.client,
             call.args["cart_uuid"],
-            confirmed=yes,
+            confirmation=token,
             email_notification=email or options.email_notification,
             affiliate=options.affiliate,
             affiliate_channel=options.affiliate_channel,
@@ -69,21 +93,58 @@ async def handle(call: ToolCall) -> ToolResult:
         )
         return result.model_copy(update={"payment": payment_hand_off(options, result)})
 
+    answered = confirmation_answer(call)
+    if answered is not None:
+        # The 2026-07-28 retry of our form: the user's answer, for the summary it showed.
+        if not answered.yes:
+            raise _declined(call)
+        return await place(answered.token)
+    if not can_show_forms(call):
+        token = call.args.get("confirmation_token")
+        confirmed = call.args.get("confirmed_by_user") is True and isinstance(token, str)
+        return await place(token if confirmed else None)
     try:
-        # Without a yes yet, this checks readiness (and returns an existing order).
-        return await place(confirmed)
+        # Checks readiness (and returns an existing order); never places without a token.
+        return await place(None)
     except ConfirmationRequired as unconfirmed:
-        asked = await confirmed_by_user(call, unconfirmed.summary)
-        if asked is None:
-            raise unconfirmed from None
-        if isinstance(asked, types.InputRequiredResult):
-            return asked
-        if not asked:
+        asked = unconfirmed.confirmation
+        try:
+            reply = await ask_to_confirm(call, asked.summary, asked.token)
+        except MCPError:
             raise ConfirmationRequired(
-                "The user did not confirm the order; nothing was sent.",
-                hint="Ask the user how they want to proceed; do not place the order.",
+                "The confirmation form could not be shown to the user; nothing was sent.",
+                asked,
+                hint="This client shows forms, so only the user's answer there places an "
+                "order. Ask the user to try again; do not pass confirmed_by_user instead.",
+                details=[_model_yes_refused()],
             ) from None
-        return await place(True)
+        if reply is None:  # no channel to the user after all: the model's yes is the path
+            token = call.args.get("confirmation_token")
+            if call.args.get("confirmed_by_user") is True and isinstance(token, str):
+                return await place(token)
+            raise unconfirmed from None
+        if isinstance(reply, types.InputRequiredResult):
+            return reply
+        if not reply:
+            raise _declined(call) from None
+        return await place(asked.token)
+
+
+def _declined(call: ToolCall) -> OrderDeclined:
+    details: list[dict[str, Any]] = [
+        {"path": "confirm", "kind": "declined_by_user", "message": "the user said no"}
+    ]
+    if call.args.get("confirmed_by_user") is True:
+        details.append(_model_yes_refused())
+    return OrderDeclined("The user did not confirm the order; nothing was sent.", details=details)
+
+
+def _model_yes_refused() -> dict[str, Any]:
+    return {
+        "path": "confirmed_by_user",
+        "kind": "needs_user_form",
+        "message": "this client shows the user a form: only their answer there places an order",
+    }
 
 
 TOOL = ToolSpec(
@@ -98,4 +159,6 @@ TOOL = ToolSpec(
     # Not idempotent by nature (POST /orders makes a new order each time); made safe by
     # returning the cart's existing order and never retrying the POST.
     idempotent=False,
+    # Not listed where the partner's own checkout places the order (MUSEMENT_CHECKOUT_URL).
+    listed=lambda options: options.place_orders,
 )

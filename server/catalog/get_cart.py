@@ -6,14 +6,20 @@ from ...tools import CartOverview, get_cart
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-A cart at a glance: items (cart_item_uuid, activity, quantity), total, saved customer, \
-`missing` (customer fields, participants per item) and `ready_for_order`. Call it first and \
-to check progress. `not_shown`: fields Musement never shows back (never missing).
+A cart at a glance: items (cart_item_uuid, activity, quantity, status), the amount charged, \
+saved customer, `missing` (customer fields, participants, items that cannot be booked) and \
+`ready_for_order`. Call it first and to check progress. `not_shown`: fields Musement never \
+shows back (never missing). `checkout_url`, when ready: where the customer pays.
 Errors: cart_not_found, invalid_argument."""
 
 
 async def handle(call: ToolCall) -> ToolResult:
-    return await get_cart(call.state.client, call.args["cart_uuid"], cache=call.state.cache)
+    overview = await get_cart(call.state.client, call.args["cart_uuid"], cache=call.state.cache)
+    link = call.state.orders.checkout_link(overview.cart_uuid)
+    if link and overview.ready_for_order and not call.state.orders.place_orders:
+        # The partner's checkout places the order and takes the payment: hand over the link.
+        return overview.model_copy(update={"checkout_url": link})
+    return overview
 
 
 TOOL = ToolSpec(

@@ -77,7 +77,8 @@ def cart_body(customer: dict[str, Any] | None = None) -> dict[str, Any]:
         "title": "Sandbox test activity",
         "api_url": f"https://sandbox.musement.com/api/v3/activities/{ACTIVITY}",
     }
-    return {"uuid": CART, "items": [{**item, "product": product}], "customer": customer}
+    prices = {k: v for k, v in response("cart_prices")[1].items() if k not in ("uuid", "items")}
+    return {"uuid": CART, "items": [{**item, "product": product}], "customer": customer, **prices}
 
 
 def client_for(routes: dict[tuple[str, str], Route | Callable[[httpx2.Request], Route]]):

@@ -77,7 +77,7 @@ async def test_a_new_schema_is_announced_once_to_each_listening_client(sandbox) 
     ):
         before = customer_titles((await a.list_tools()).tools)
         await b.list_tools()
-        assert before["allow_profiling"] == "Personalised offers"  # the English snapshot
+        assert before["allow_profiling"] == "Allow Musement to profile your data"  # English
 
         async with (
             anyio.create_task_group() as group,

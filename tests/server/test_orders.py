@@ -1,5 +1,6 @@
-"""Placing the order: only when nothing is missing, only with the user's yes, never twice;
-reading it; paying it with the no-payment flow where the account allows it."""
+"""Placing the order: only when nothing is missing, only with the user's yes to exactly what
+the cart is, never twice; reading it; paying it with the no-payment flow where the account
+allows it; the partner's checkout link where the partner places orders itself."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.server import build_server
-from musement_mcp.tools import MusementClient, MusementConfig
-from musement_mcp.tools.orders import create_order
 from tests.support.common import GRACE, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
@@ -35,6 +34,25 @@ async def ready_cart(client: Client, make_cart, activity: str = VATICAN_MUSEUMS_
 
 def posted_orders(sandbox: SandboxServer) -> int:
     return sandbox.recorder.count("POST", "/orders")
+
+
+async def token_for(client: Client, cart: str) -> str:
+    """The confirmation token of the summary create_order asks the user about."""
+    asked = error_of(
+        await client.call_tool("create_order", {"cart_uuid": cart, "confirmed_by_user": False})
+    )
+    assert asked["type"] == "confirmation_required", asked
+    (detail,) = [d for d in asked["details"] if "confirmation_token" in d]
+    return str(detail["confirmation_token"])
+
+
+async def place(client: Client, cart: str) -> Any:
+    """The model's path: the summary shown, the user's yes, the call with the token."""
+    token = await token_for(client, cart)
+    return await client.call_tool(
+        "create_order",
+        {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": token},
+    )
 
 
 async def test_an_incomplete_cart_is_refused_before_any_order(sandbox, client: Client) -> None:
@@ -55,13 +73,18 @@ async def test_without_the_users_yes_nothing_is_ordered(sandbox, client, make_ca
     result = await client.call_tool("create_order", {"cart_uuid": cart, "confirmed_by_user": False})
     error = error_of(result)
     assert error["type"] == "confirmation_required"
-    assert "Vatican Museums" in error["message"] and "total" in error["message"]
+    assert "“Vatican Museums skip-the-line tickets”" in error["message"]
+    assert "1 x" in error["message"] and "Total charged: 29.00 EUR" in error["message"]
+    # A yes without the token of what was shown is no yes.
+    yes = await client.call_tool("create_order", {"cart_uuid": cart, "confirmed_by_user": True})
+    assert error_of(yes)["type"] == "confirmation_required"
     assert posted_orders(sandbox) == before
 
 
 async def test_two_calls_make_one_order(sandbox, client, make_cart) -> None:
     cart = await ready_cart(client, make_cart)
-    arguments = {"cart_uuid": cart, "confirmed_by_user": True}
+    token = await token_for(client, cart)
+    arguments = {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": token}
     first = await client.call_tool("create_order", arguments)
     assert not first.is_error, first.content[0].text
     placed = first.structured_content
@@ -80,56 +103,34 @@ async def test_two_calls_make_one_order(sandbox, client, make_cart) -> None:
 async def test_concurrent_calls_make_one_order(sandbox, settings, make_cart) -> None:
     async with Client(build_server(settings)) as client:
         cart = await ready_cart(client, make_cart)
+        token = await token_for(client, cart)
         uuids: list[str] = []
 
-        async def place() -> None:
+        async def place_once() -> None:
             result = await client.call_tool(
-                "create_order", {"cart_uuid": cart, "confirmed_by_user": True}
+                "create_order",
+                {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": token},
             )
             uuids.append(result.structured_content["order"]["order_uuid"])
 
         async with anyio.create_task_group() as group:
             for _ in range(3):
-                group.start_soon(place)
+                group.start_soon(place_once)
     assert len(set(uuids)) == 1
     assert len([o for o in sandbox.state.orders.values() if o.cart.uuid == cart]) == 1
 
 
-async def test_an_unknown_outcome_is_answered_by_the_carts_order_never_a_second_post() -> None:
-    cart, order = "3f1b6a47-1c1d-4e0f-9a59-7e1f3c1a0b01", "7a1b6a47-1c1d-4e0f-9a59-7e1f3c1a0b02"
-    posts: list[httpx2.Request] = []
-    placed = {"now": False}
-
-    def upstream(request: httpx2.Request) -> httpx2.Response:
-        path = request.url.path.removeprefix("/api/v3")
-        if request.method == "POST":
-            posts.append(request)
-            placed["now"] = True  # Musement made the order, then the answer was lost
-            raise httpx2.ReadTimeout("lost", request=request)
-        if path.endswith("/order-info"):
-            if not placed["now"]:
-                return httpx2.Response(404, json={"code": "1400", "message": "no order"})
-            return httpx2.Response(200, json={"order_uuid": order, "payment": {"paid": False}})
-        if path == f"/orders/{order}":
-            return httpx2.Response(200, json={"uuid": order, "status": "PENDING", "items": []})
-        if path.endswith("/customer/schema"):
-            return httpx2.Response(200, json={"type": "object", "properties": []})
-        return httpx2.Response(200, json={"uuid": cart, "items": []})
-
-    config = MusementConfig(base_url="https://musement.test/api/v3", application="t")
-    async with MusementClient(config, transport=httpx2.MockTransport(upstream)) as client:
-        result = await create_order(client, cart, confirmed=True, email_notification="TO-CUSTOMER")
-    assert result.order.order_uuid == order
-    assert len(posts) == 1  # never retried
-
-
 class User:
-    def __init__(self, action: str, yes: bool = True) -> None:
-        self.action, self.yes = action, yes
+    """A person answering the confirmation form; `meanwhile` runs while the form is open."""
+
+    def __init__(self, action: str, yes: bool = True, meanwhile: Any = None) -> None:
+        self.action, self.yes, self.meanwhile = action, yes, meanwhile
         self.asked: list[str] = []
 
     async def __call__(self, context: Any, params: Any) -> types.ElicitResult:
         self.asked.append(params.message)
+        if self.meanwhile:
+            self.meanwhile()
         content = {"confirm": self.yes} if self.action == "accept" else None
         return types.ElicitResult(action=self.action, content=content)
 
@@ -148,10 +149,71 @@ async def test_a_client_with_forms_asks_the_user(
             "create_order", {"cart_uuid": cart, "confirmed_by_user": False}
         )
     (question,) = user.asked
-    assert "Vatican Museums" in question
+    assert "“Vatican Museums skip-the-line tickets”" in question and "29.00 EUR" in question
     assert (not result.is_error) is ordered
     if not ordered:
-        assert error_of(result)["type"] == "confirmation_required"
+        assert error_of(result)["type"] == "order_declined"
+
+
+async def test_after_a_no_in_the_form_the_models_yes_places_nothing_handshake_era(
+    sandbox, settings, make_cart
+) -> None:
+    """The user's no is final: the model's confirmed_by_user (with a valid token) does not
+    place the order in a client that shows forms; the user is asked again, and says no."""
+    user = User("decline")
+    async with Client(build_server(settings), mode="legacy", elicitation_callback=user) as client:
+        cart = await ready_cart(client, make_cart)
+        token_of_cart = await _token_without_forms(settings, cart)
+        before = posted_orders(sandbox)
+        first = await client.call_tool(
+            "create_order", {"cart_uuid": cart, "confirmed_by_user": False}
+        )
+        second = await client.call_tool(
+            "create_order",
+            {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": token_of_cart},
+        )
+    assert error_of(first)["type"] == "order_declined"
+    refused = error_of(second)
+    assert refused["type"] == "order_declined"
+    assert {d["kind"] for d in refused["details"]} == {"declined_by_user", "needs_user_form"}
+    assert len(user.asked) == 2
+    assert posted_orders(sandbox) == before
+
+
+async def test_after_a_no_in_the_form_the_models_yes_places_nothing_2026_era(
+    sandbox, settings, make_cart
+) -> None:
+    async with Client(build_server(settings), elicitation_callback=User("decline")) as client:
+        cart = await ready_cart(client, make_cart)
+        token_of_cart = await _token_without_forms(settings, cart)
+        before = posted_orders(sandbox)
+        arguments = {"cart_uuid": cart, "confirmed_by_user": False}
+        first = await client.session.call_tool("create_order", arguments, allow_input_required=True)
+        assert isinstance(first, types.InputRequiredResult)
+        no = types.ElicitResult(action="decline")
+        declined = await client.session.call_tool(
+            "create_order",
+            arguments,
+            allow_input_required=True,
+            input_responses={"confirm": no},
+            request_state=first.request_state,
+        )
+        assert isinstance(declined, types.CallToolResult)
+        assert error_of(declined)["type"] == "order_declined"
+        # The model now says yes itself, with a token it got elsewhere: the user is asked.
+        again = await client.session.call_tool(
+            "create_order",
+            {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": token_of_cart},
+            allow_input_required=True,
+        )
+    assert isinstance(again, types.InputRequiredResult)
+    assert posted_orders(sandbox) == before
+
+
+async def _token_without_forms(settings, cart: str) -> str:
+    """The token a model would get from a client without forms (the same cart)."""
+    async with Client(build_server(settings)) as plain:
+        return await token_for(plain, cart)
 
 
 async def test_the_2026_era_asks_with_an_input_request_and_takes_the_answer_once(
@@ -170,13 +232,81 @@ async def test_the_2026_era_asks_with_an_input_request_and_takes_the_answer_once
             input_responses={"confirm": reply},
             request_state=first.request_state,
         )
-    assert isinstance(done, types.CallToolResult) and not done.is_error, done
-    assert done.structured_content["created"] is True
+        assert isinstance(done, types.CallToolResult) and not done.is_error, done
+        assert done.structured_content["created"] is True
+        replay = await client.session.call_tool(
+            "create_order",
+            arguments,
+            allow_input_required=True,
+            input_responses={"confirm": reply},
+            request_state=first.request_state,
+        )
+    assert isinstance(replay, types.CallToolResult) and replay.is_error
+
+
+async def test_a_yes_for_one_cart_never_orders_a_changed_one(sandbox, client, make_cart) -> None:
+    """20 tickets added upstream between the summary and the yes: nothing is posted, and
+    the answer is the new summary with its own token."""
+    cart = await ready_cart(client, make_cart)
+    token = await token_for(client, cart)
+    sandbox.state.get_cart(cart).items[0].quantity = 21
+    before = posted_orders(sandbox)
+    result = await client.call_tool(
+        "create_order", {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": token}
+    )
+    stale = error_of(result)
+    assert stale["type"] == "confirmation_stale"
+    assert "21 x" in stale["message"] and "609.00 EUR" in stale["message"]
+    (fresh,) = [d["confirmation_token"] for d in stale["details"] if "confirmation_token" in d]
+    assert fresh != token
+    assert posted_orders(sandbox) == before
+    placed = await client.call_tool(
+        "create_order", {"cart_uuid": cart, "confirmed_by_user": True, "confirmation_token": fresh}
+    )
+    assert not placed.is_error and placed.structured_content["order"]["total"] == "609.00 EUR"
+
+
+async def test_a_cart_changed_while_the_form_is_open_is_not_ordered(
+    sandbox, settings, make_cart
+) -> None:
+    def add_tickets() -> None:
+        sandbox.state.get_cart(cart).items[0].quantity = 21
+
+    user = User("accept", meanwhile=add_tickets)
+    async with Client(build_server(settings), mode="legacy", elicitation_callback=user) as client:
+        cart = await ready_cart(client, make_cart)
+        before = posted_orders(sandbox)
+        result = await client.call_tool(
+            "create_order", {"cart_uuid": cart, "confirmed_by_user": False}
+        )
+    assert "1 x" in user.asked[0]
+    assert error_of(result)["type"] == "confirmation_stale"
+    assert posted_orders(sandbox) == before
+
+
+async def test_an_item_that_could_not_be_pre_booked_keeps_the_cart_not_ready(
+    sandbox, client, make_cart
+) -> None:
+    cart = await ready_cart(client, make_cart)
+    item = sandbox.state.get_cart(cart).items[0]
+    item.status = "PREBOOK_KO"
+    overview = (await client.call_tool("get_cart", {"cart_uuid": cart})).structured_content
+    assert overview["ready_for_order"] is False
+    (blocked,) = overview["missing"]["items"]
+    assert blocked["cart_item_uuid"] == item.uuid and blocked["status"] == "PREBOOK_KO"
+    assert "remove the item" in blocked["what_to_do"]
+    before = posted_orders(sandbox)
+    refused = error_of(
+        await client.call_tool("create_order", {"cart_uuid": cart, "confirmed_by_user": True})
+    )
+    assert refused["type"] == "order_not_ready"
+    assert [d["kind"] for d in refused["details"]] == ["not_bookable"]
+    assert posted_orders(sandbox) == before
 
 
 async def test_get_order_follows_the_order_to_its_vouchers(sandbox, client, make_cart) -> None:
     cart = await ready_cart(client, make_cart)
-    placed = await client.call_tool("create_order", {"cart_uuid": cart, "confirmed_by_user": True})
+    placed = await place(client, cart)
     order_uuid = placed.structured_content["order"]["order_uuid"]
     pending = (await client.call_tool("get_order", {"order_uuid": order_uuid})).structured_content
     assert pending["next_step"].startswith("Payment pending")
@@ -215,9 +345,7 @@ async def test_a_merchant_completes_the_order_with_the_no_payment_flow() -> None
                 t.name for t in (await client.list_tools()).tools
             }
             await client.call_tool("update_cart_customer", {"cart_uuid": cart, "customer": GRACE})
-            placed = await client.call_tool(
-                "create_order", {"cart_uuid": cart, "confirmed_by_user": True}
-            )
+            placed = await place(client, cart)
             assert "pay_order_without_payment" in placed.structured_content["payment"]
             order_uuid = placed.structured_content["order"]["order_uuid"]
             paid = await client.call_tool("pay_order_without_payment", {"order_uuid": order_uuid})
