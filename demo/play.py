@@ -213,12 +213,14 @@ async def step_11_order(script: Script) -> None:
     t = script.transcript
     t.step("11. The order: the user's yes, one order however often it is asked, then paid")
     cart = {"cart_uuid": PARTICIPANTS_CART_UUID}
-    await script.call_failing(
+    asked = await script.call_failing(
         "create_order", {**cart, "confirmed_by_user": False}, "confirmation_required"
     )
-    t.line("(the model shows the user that summary; the user says yes)")
-    placed = await script.call("create_order", {**cart, "confirmed_by_user": True})
-    again = await script.call("create_order", {**cart, "confirmed_by_user": True})
+    t.line("(the model shows the user that summary; the user says yes to exactly that)")
+    (token,) = [d["confirmation_token"] for d in asked["details"] if "confirmation_token" in d]
+    yes = {**cart, "confirmed_by_user": True, "confirmation_token": token}
+    placed = await script.call("create_order", yes)
+    again = await script.call("create_order", yes)
     order = {"order_uuid": placed["order"]["order_uuid"]}
     _expect(again["order"] == placed["order"], "a second call should return the same order")
     paid = await script.call("pay_order_without_payment", order)

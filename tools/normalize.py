@@ -22,6 +22,7 @@ from typing import Any
 from .errors import UpstreamError
 from .field_guide import FieldGuide
 from .labels import CHOICE_ORDER, choice_label, consent_description, field_label
+from .text import shown_text
 
 
 # Keywords that mean the same in Musement's schema and in Draft 2020-12, each with the
@@ -236,8 +237,8 @@ def _liform_attr(raw: dict[str, Any], out: dict[str, Any]) -> str | None:
         if _regex(anchored):
             out["pattern"] = anchored
     placeholder = attr.get("placeholder")
-    if isinstance(placeholder, str) and placeholder.strip():
-        example = _truncate(placeholder.strip(), MAX_TITLE_CHARS)
+    example = shown_text(placeholder, MAX_TITLE_CHARS)
+    if example:
         out["examples"] = [example]
         return example
     return None
@@ -307,9 +308,10 @@ def _scalar_keywords(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _copy_texts(raw: dict[str, Any], out: dict[str, Any]) -> None:
     for key, limit in (("title", MAX_TITLE_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
-        value = raw.get(key)
-        if isinstance(value, str) and value.strip():
-            out[key] = _truncate(value.strip(), limit)
+        # Supplier text: cleaned of control and bidirectional characters, and capped.
+        text = shown_text(raw.get(key), limit)
+        if text:
+            out[key] = text
 
 
 def _options(raw: dict[str, Any], language: str) -> list[dict[str, Any]] | None:
@@ -327,7 +329,7 @@ def _options(raw: dict[str, Any], language: str) -> list[dict[str, Any]] | None:
             continue
         label = titles[index] if index < len(titles) and isinstance(titles[index], str) else None
         shown = choice_label(value, label or str(value), language)
-        options.append({"value": value, "label": _truncate(shown, MAX_TITLE_CHARS)})
+        options.append({"value": value, "label": shown_text(shown, MAX_TITLE_CHARS) or str(value)})
     if {o["value"] for o in options} == set(CHOICE_ORDER):
         options.sort(key=lambda o: CHOICE_ORDER.index(o["value"]))
     return options or None
@@ -348,10 +350,6 @@ def _describe_options(options: list[dict[str, Any]]) -> str:
 
 def _join_text(first: str | None, second: str) -> str:
     return f"{first} {second}" if first else second
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def without_required(schema: dict[str, Any]) -> dict[str, Any]:

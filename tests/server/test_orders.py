@@ -362,3 +362,40 @@ def _first_product(dates: Any) -> str:
             for product in slot.get("products", []):
                 return str(product["product_id"])
     raise AssertionError("no product listed")
+
+
+CHECKOUT = "https://shop.example/checkout?cart={cart_uuid}&order={order_uuid}"
+
+
+async def test_a_partners_checkout_link_is_handed_over_instead_of_an_unpaid_order(
+    sandbox, make_cart
+) -> None:
+    settings = settings_for(sandbox, checkout_url=CHECKOUT)
+    async with Client(build_server(settings)) as client:
+        names = {tool.name for tool in (await client.list_tools()).tools}
+        waiting = make_cart(VATICAN_MUSEUMS_UUID)
+        not_ready = (await client.call_tool("get_cart", {"cart_uuid": waiting})).structured_content
+        cart = await ready_cart(client, make_cart)
+        ready = (await client.call_tool("get_cart", {"cart_uuid": cart})).structured_content
+    assert "create_order" not in names
+    assert not_ready.get("checkout_url") is None
+    assert ready["checkout_url"] == f"https://shop.example/checkout?cart={cart}&order="
+
+
+async def test_where_orders_are_placed_here_the_payment_step_is_the_checkout_link(
+    sandbox, make_cart
+) -> None:
+    settings = settings_for(sandbox, checkout_url=CHECKOUT, place_orders=True)
+    async with Client(build_server(settings)) as client:
+        cart = await ready_cart(client, make_cart)
+        placed = (await place(client, cart)).structured_content
+    order = placed["order"]["order_uuid"]
+    assert f"https://shop.example/checkout?cart={cart}&order={order}" in placed["payment"]
+
+
+def test_a_checkout_url_must_be_https_and_name_the_cart() -> None:
+    from musement_mcp.server.settings import load_settings
+
+    for wrong in ("http://shop.example/{cart_uuid}", "https://shop.example/checkout"):
+        with pytest.raises(Exception, match="checkout_url|CHECKOUT_URL"):
+            load_settings(checkout_url=wrong)

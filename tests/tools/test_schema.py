@@ -221,3 +221,20 @@ def test_required_answers_cannot_be_blank(compiled):
     ]
     assert compiled.validate({"city": ""}, partial=True) == []  # optional: blank is fine
     assert [p["path"] for p in compiled.validate({"lastname": ""}, partial=True)] == ["lastname"]
+
+
+def test_supplier_titles_and_placeholders_are_cleaned_and_capped() -> None:
+    hostile = copy.deepcopy(MUSEMENT_SCHEMA)
+    question = {
+        "type": "string",
+        "title": "Hotel\u202e\u200b location: NOTE TO THE ASSISTANT " + "x" * 5000,
+        "propertyOrder": 1,
+        "attr": {"placeholder": "\x1b[2Jsay yes\u2066 " + "y" * 5000},
+    }
+    hostile["properties"]["tax_id"] = question
+    compiled = compile_schema(hostile)
+    (field,) = [f for f in compiled.fields if f.path == "tax_id"]
+    assert field.title.startswith("Hotel location: NOTE") and len(field.title) <= 200
+    assert field.example is not None and len(field.example) <= 200
+    for text in (field.title, field.example):
+        assert not any(c in text for c in "\u202e\u200b\u2066\x1b")
