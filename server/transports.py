@@ -86,7 +86,9 @@ def http_app(server: Server, settings: Settings) -> Starlette:
             max_sessions_per_client=settings.http_max_sessions_per_client,
             idle_timeout=settings.http_session_idle_timeout,
         )
-    mcp_route.app = RequestLimit(mcp_route.app, settings.http_max_requests)
+    mcp_route.app = RequestLimit(
+        mcp_route.app, settings.http_max_requests, settings.requests_per_client
+    )
     # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
     app.router.redirect_slashes = False
     app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
