@@ -179,6 +179,19 @@ class Settings(BaseSettings):
         le=3600,
         description="Seconds a positive token introspection answer is reused (0: never).",
     )
+    http_auth_introspection_timeout: float = Field(
+        5.0,
+        gt=0,
+        le=300,
+        description="Seconds a token introspection may take; then the token is refused (401).",
+    )
+    http_auth_max_introspections: int = Field(
+        16,
+        ge=1,
+        le=1000,
+        description="Token introspections in flight at once; beyond, a request waits briefly, "
+        "then is answered 503.",
+    )
 
     @field_validator("base_url")
     @classmethod
