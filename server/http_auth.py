@@ -5,7 +5,9 @@ Two verifiers for the SDK's token-verifier hook:
   integration, e.g. one for n8n, one for the support console);
 - `IntrospectionTokenVerifier`: OAuth resource-server mode, asking the
   authorization server about each token (RFC 7662 introspection); the server
-  then also publishes its protected-resource metadata (RFC 9728).
+  then also publishes its protected-resource metadata (RFC 9728). Bad tokens cannot
+  amplify: refusals are cached briefly, introspections are bounded, and a cached token
+  never waits behind them; `IntrospectionBusyGuard` answers 503 when they stay saturated.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import logging
 import math
 import time
 from collections import OrderedDict
+from typing import Any
 
+import anyio
 import httpx2
 from mcp.server.auth.provider import AccessToken, TokenVerifier
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger("musement_mcp.auth")
 
@@ -37,13 +43,24 @@ class StaticTokenVerifier(TokenVerifier):
         return None
 
 
+class IntrospectionBusy(Exception):
+    """No introspection slot came free in time: the token may be good, so it is not refused
+    as bad (401); `IntrospectionBusyGuard` answers 503 instead."""
+
+
 class IntrospectionTokenVerifier(TokenVerifier):
     """Asks an RFC 7662 introspection endpoint whether a token is active.
 
     Positive answers are reused for `cache_ttl` seconds (never past the token's `exp`),
     for at most `cache_size` tokens, so a busy client does not cost one introspection per
-    request; refusals are never cached. A token whose `exp` is not a number (a JSON number
-    or a string of one; never a boolean) is refused.
+    request; refusals by the endpoint are reused for `refusal_ttl` seconds, for at most
+    `refusal_cache_size` tokens (a failed call is not an answer, and is never reused). A token
+    whose `exp` is not a number (a JSON number or a string of one; never a boolean) is refused.
+
+    Unknown tokens cannot crowd out known ones: both caches are read before anything waits,
+    at most `max_concurrent` introspections run at once, over one HTTP client (built on first
+    use, closed by `aclose`), and a token that finds no slot within `queue_wait` seconds gets
+    `IntrospectionBusy`. Caches are keyed by the token's SHA-256, never by its text.
     """
 
     def __init__(
@@ -54,14 +71,26 @@ class IntrospectionTokenVerifier(TokenVerifier):
         timeout: float = 5.0,
         cache_ttl: float = 60.0,
         cache_size: int = 1024,
+        refusal_ttl: float = 10.0,
+        refusal_cache_size: int = 4096,
+        max_concurrent: int = 16,
+        queue_wait: float = 2.0,
     ) -> None:
         self.introspection_url = introspection_url
         self.resource_url = resource_url
         self.timeout = timeout
         self.cache_ttl = cache_ttl
         self.cache_size = cache_size
+        self.refusal_ttl = refusal_ttl
+        self.refusal_cache_size = refusal_cache_size
+        self.max_concurrent = max_concurrent
+        self.queue_wait = queue_wait
         # sha256(token) -> (reuse until, answer); oldest first, so eviction pops the front.
         self._cache: OrderedDict[bytes, tuple[float, AccessToken]] = OrderedDict()
+        # sha256(token) -> refused until (monotonic); oldest first.
+        self._refused: OrderedDict[bytes, float] = OrderedDict()
+        self._slots = anyio.Semaphore(max_concurrent)
+        self._http: httpx2.AsyncClient | None = None
 
     async def verify_token(self, token: str) -> AccessToken | None:
         key = hashlib.sha256(token.encode()).digest()
@@ -72,8 +101,15 @@ class IntrospectionTokenVerifier(TokenVerifier):
                 self._cache.move_to_end(key)
                 return known
             del self._cache[key]
-        access = await self._introspect(token)
-        if access is not None and self.cache_ttl > 0:
+        if self._refused_recently(key):
+            return None
+        claims = await self._introspect(token)
+        if claims is None:
+            return None  # no answer: asked again next time
+        access = self._access(token, claims)
+        if access is None:
+            self._remember_refusal(key)
+        elif self.cache_ttl > 0:
             until = time.time() + self.cache_ttl
             if access.expires_at is not None:
                 until = min(until, access.expires_at)
@@ -82,13 +118,58 @@ class IntrospectionTokenVerifier(TokenVerifier):
                 self._cache.popitem(last=False)
         return access
 
-    async def _introspect(self, token: str) -> AccessToken | None:
+    async def aclose(self) -> None:
+        """Close the HTTP client (at shutdown); a later introspection builds a new one."""
+        if self._http is not None:
+            http, self._http = self._http, None
+            await http.aclose()
+
+    def _refused_recently(self, key: bytes) -> bool:
+        until = self._refused.get(key)
+        if until is None:
+            return False
+        if time.monotonic() < until:
+            return True
+        del self._refused[key]
+        return False
+
+    def _remember_refusal(self, key: bytes) -> None:
+        if self.refusal_ttl <= 0:
+            return
+        self._refused[key] = time.monotonic() + self.refusal_ttl
+        self._refused.move_to_end(key)
+        while len(self._refused) > self.refusal_cache_size:
+            self._refused.popitem(last=False)
+
+    def _client(self) -> httpx2.AsyncClient:
+        if self._http is None:
+            # One client for every introspection: building one loads the CA bundle (~20 ms
+            # of CPU on the event loop), and its pool keeps connections to the endpoint.
+            self._http = httpx2.AsyncClient(
+                timeout=self.timeout,
+                limits=httpx2.Limits(
+                    max_connections=self.max_concurrent,
+                    max_keepalive_connections=self.max_concurrent,
+                ),
+            )
+        return self._http
+
+    async def _introspect(self, token: str) -> dict[str, Any] | None:
+        """The endpoint's claims about `token`, or None if it gave no usable answer."""
+        acquired = False
+        with anyio.move_on_after(self.queue_wait):
+            await self._slots.acquire()
+            acquired = True
+        if not acquired:
+            logger.warning("token introspection busy: %d in flight", self.max_concurrent)
+            raise IntrospectionBusy
         try:
-            async with httpx2.AsyncClient(timeout=self.timeout) as http:
-                response = await http.post(self.introspection_url, data={"token": token})
+            response = await self._client().post(self.introspection_url, data={"token": token})
         except httpx2.HTTPError as exc:
             logger.warning("token introspection failed: %s", type(exc).__name__)
             return None
+        finally:
+            self._slots.release()
         if response.status_code != 200:
             logger.warning("token introspection answered HTTP %s", response.status_code)
             return None
@@ -96,7 +177,11 @@ class IntrospectionTokenVerifier(TokenVerifier):
             claims = response.json()
         except ValueError:
             return None
-        if not isinstance(claims, dict) or claims.get("active") is not True:
+        return claims if isinstance(claims, dict) else None
+
+    def _access(self, token: str, claims: dict[str, Any]) -> AccessToken | None:
+        """What the claims grant, or None if they refuse the token."""
+        if claims.get("active") is not True:
             return None
         audience = claims.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
@@ -118,6 +203,27 @@ class IntrospectionTokenVerifier(TokenVerifier):
             resource=self.resource_url if self.resource_url in audiences else None,
             subject=claims.get("sub") if isinstance(claims.get("sub"), str) else None,
         )
+
+
+class IntrospectionBusyGuard:
+    """Outside the SDK's bearer auth: a request whose token could not be checked because
+    every introspection slot stayed taken is answered 503 with `Retry-After`, not 401 (a
+    client told 401 would drop a token that may be good)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except IntrospectionBusy:
+            # Raised while authenticating: nothing has been answered yet.
+            busy = PlainTextResponse(
+                "Too many token checks in progress; retry shortly.",
+                status_code=503,
+                headers={"Retry-After": "1"},
+            )
+            await busy(scope, receive, send)
 
 
 def numeric_date(value: object) -> float | None:

@@ -11,7 +11,9 @@
   that have sent nothing yet, so a flood of them would get every real request a 503;
   `RequestLimit` counts requests instead, and the read deadlines bound the connections.
 - `RequestLimit`: requests to `/mcp` in flight at once (open event streams included), beyond
-  which a request is answered 503: it bounds the request bodies held in memory together.
+  which a request is answered 503: it bounds the request bodies held in memory together; and
+  a client with a token gets its share of them and no more (429), so one client's open
+  streams or slow bodies cannot lock the others out.
 - `HostGuard`: the `Host` check before routing, so nothing (not even a redirect naming the
   requested host) is answered to a name that is not allowed; the probes stay open.
 - `SessionLimits`: in front of the SDK's `/mcp` endpoint when sessions are kept: a request
@@ -219,18 +221,34 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 class RequestLimit:
     """In front of the SDK's `/mcp` endpoint (inside bearer auth): answers 503 to a request
-    beyond `max_requests` in flight. With auth on, only authenticated requests count (the
-    others are refused for their token before their bodies are read), so clients without a
-    token cannot fill the server."""
+    beyond `max_requests` in flight, and 429 to one whose client (token or OAuth principal)
+    already has `max_per_client` in flight. With auth on, only authenticated requests count
+    (the others are refused for their token before their bodies are read), so clients without
+    a token cannot fill the server. Without auth, clients cannot be told apart (addresses are
+    not trusted: a proxy's is everyone's), so only the global limit applies."""
 
-    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+    def __init__(self, app: ASGIApp, max_requests: int, max_per_client: int | None = None) -> None:
         self.app = app
         self.max_requests = max_requests
+        self.max_per_client = max_per_client or max_requests
         self.in_flight = 0
+        self._per_client: Counter[Hashable] = Counter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or _unauthenticated(scope):
             await self.app(scope, receive, send)
+            return
+        user = scope.get("user")
+        client = _principal(user) if isinstance(user, AuthenticatedUser) else None
+        # The share first: a client over it is told so (429), not that the server is busy.
+        if client is not None and self._per_client[client] >= self.max_per_client:
+            logger.warning("refused a request: its client has %d in flight", self.max_per_client)
+            message = (
+                f"Too many requests in flight for this client (the limit is "
+                f"{self.max_per_client} per client, open event streams included). Close "
+                "streams no longer used, or retry shortly."
+            )
+            await _refuse(scope, receive, send, status=429, message=message, retry_after="1")
             return
         if self.in_flight >= self.max_requests:
             logger.warning("refused a request: %d requests in flight", self.in_flight)
@@ -242,10 +260,16 @@ class RequestLimit:
             await busy(scope, receive, send)
             return
         self.in_flight += 1
+        if client is not None:
+            self._per_client[client] += 1
         try:
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
+            if client is not None:
+                self._per_client[client] -= 1
+                if self._per_client[client] <= 0:
+                    del self._per_client[client]
 
 
 # The Host check, before routing ------------------------------------------------------------
@@ -383,14 +407,23 @@ class SessionLimits:
         self, scope: Scope, receive: Receive, send: Send, *, status: int, message: str
     ) -> None:
         logger.warning("refused a new session: %s", "server full" if status == 503 else "client")
-        body = {"jsonrpc": "2.0", "id": None, "error": {"code": -32000, "message": message}}
-        response = Response(
-            json.dumps(body),
-            status_code=status,
-            media_type="application/json",
-            headers={"Retry-After": self.retry_after},
+        await _refuse(
+            scope, receive, send, status=status, message=message, retry_after=self.retry_after
         )
-        await response(scope, receive, send)
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, *, status: int, message: str, retry_after: str
+) -> None:
+    """A refusal as a JSON-RPC error (what MCP clients show), with `Retry-After`."""
+    body = {"jsonrpc": "2.0", "id": None, "error": {"code": -32000, "message": message}}
+    response = Response(
+        json.dumps(body),
+        status_code=status,
+        media_type="application/json",
+        headers={"Retry-After": retry_after},
+    )
+    await response(scope, receive, send)
 
 
 def _unauthenticated(scope: Scope) -> bool:

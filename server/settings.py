@@ -188,11 +188,32 @@ class Settings(BaseSettings):
         le=100_000,
         description="Requests to /mcp in flight at once (open event streams too); beyond, 503.",
     )
+    http_max_requests_per_client: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="Requests to /mcp in flight per authenticated client (token or OAuth "
+        "principal), open event streams too; beyond, 429. Default: a quarter of "
+        "MUSEMENT_HTTP_MAX_REQUESTS.",
+    )
     http_auth_cache_ttl: float = Field(
         60.0,
         ge=0,
         le=3600,
         description="Seconds a positive token introspection answer is reused (0: never).",
+    )
+    http_auth_introspection_timeout: float = Field(
+        5.0,
+        gt=0,
+        le=300,
+        description="Seconds a token introspection may take; then the token is refused (401).",
+    )
+    http_auth_max_introspections: int = Field(
+        16,
+        ge=1,
+        le=1000,
+        description="Token introspections in flight at once; beyond, a request waits briefly, "
+        "then is answered 503.",
     )
 
     @field_validator("base_url")
@@ -259,6 +280,13 @@ class Settings(BaseSettings):
         if not self.request_state_key:
             return []
         return split_list(self.request_state_key.get_secret_value())
+
+    @property
+    def requests_per_client(self) -> int:
+        """One client's share of the requests in flight: what is set, else a quarter of all
+        (so one token's streams and slow bodies leave room for at least three others)."""
+        share = self.http_max_requests_per_client or max(1, self.http_max_requests // 4)
+        return min(share, self.http_max_requests)
 
     @property
     def oauth_resource_server(self) -> bool:

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .http_auth import IntrospectionTokenVerifier, StaticTokenVerifier
+from .http_auth import IntrospectionBusyGuard, IntrospectionTokenVerifier, StaticTokenVerifier
 from .http_limits import HostGuard, RequestLimit, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
 from .stdio_pipes import event_loop_stdio
@@ -86,9 +86,13 @@ def http_app(server: Server, settings: Settings) -> Starlette:
             max_sessions_per_client=settings.http_max_sessions_per_client,
             idle_timeout=settings.http_session_idle_timeout,
         )
-    mcp_route.app = RequestLimit(mcp_route.app, settings.http_max_requests)
+    mcp_route.app = RequestLimit(
+        mcp_route.app, settings.http_max_requests, settings.requests_per_client
+    )
     # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
     app.router.redirect_slashes = False
+    if isinstance(verifier, IntrospectionTokenVerifier):
+        app.add_middleware(IntrospectionBusyGuard)  # outside the SDK's bearer auth
     app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
     session_manager_lifespan = app.router.lifespan_context
 
@@ -100,6 +104,8 @@ def http_app(server: Server, settings: Settings) -> Starlette:
                 yield state
             finally:
                 serving["now"] = False
+                if isinstance(verifier, IntrospectionTokenVerifier):
+                    await verifier.aclose()
 
     app.router.lifespan_context = lifespan
     return app
@@ -127,7 +133,9 @@ def _auth(settings: Settings, host: str) -> tuple[AuthSettings | None, TokenVeri
         verifier = IntrospectionTokenVerifier(
             settings.http_auth_introspection_url,
             resource_url=settings.http_resource_url,
+            timeout=settings.http_auth_introspection_timeout,
             cache_ttl=settings.http_auth_cache_ttl,
+            max_concurrent=settings.http_auth_max_introspections,
         )
         auth = AuthSettings(
             issuer_url=AnyHttpUrl(settings.http_auth_issuer_url or ""),

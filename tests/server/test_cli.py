@@ -81,6 +81,18 @@ def test_flags_override_the_environment(monkeypatch) -> None:
         load_settings(currency="euro")
 
 
+def test_a_clients_share_of_requests_in_flight_defaults_to_a_quarter(monkeypatch) -> None:
+    assert load_settings().requests_per_client == 64  # of 256
+    monkeypatch.setenv("MUSEMENT_HTTP_MAX_REQUESTS", "20")
+    assert load_settings().requests_per_client == 5
+    monkeypatch.setenv("MUSEMENT_HTTP_MAX_REQUESTS", "2")
+    assert load_settings().requests_per_client == 1
+    monkeypatch.setenv("MUSEMENT_HTTP_MAX_REQUESTS_PER_CLIENT", "8")
+    assert load_settings().requests_per_client == 2  # never more than all of them
+    monkeypatch.setenv("MUSEMENT_HTTP_MAX_REQUESTS", "20")
+    assert load_settings().requests_per_client == 8
+
+
 @pytest.mark.process
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "musement-mcp"

@@ -13,13 +13,14 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx2
 import pytest
 import uvicorn
 from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
 from starlette.responses import PlainTextResponse
 
 from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
@@ -97,11 +98,13 @@ def read_until_closed(sock: socket.socket) -> tuple[bytes, float]:
     return received, time.monotonic() - started
 
 
-def request_head(url: str, content_length: int) -> bytes:
+def request_head(url: str, content_length: int, token: str | None = None) -> bytes:
     host = url.removeprefix("http://")
+    authorization = f"Authorization: Bearer {token}\r\n" if token else ""
     return (
         f"POST /mcp HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-        f"Accept: application/json, text/event-stream\r\nContent-Length: {content_length}\r\n\r\n"
+        f"Accept: application/json, text/event-stream\r\nContent-Length: {content_length}\r\n"
+        f"{authorization}\r\n"
     ).encode()
 
 
@@ -370,3 +373,60 @@ async def test_sessions_are_counted_per_principal_across_concurrent_opens(sandbo
             )
         codes = sorted(a.status_code for a in answers)
         assert codes.count(200) <= 3 and set(codes) <= {200, 429, 503}, codes
+
+
+# --- Requests in flight: a share per client ---------------------------------------------------
+
+
+async def test_one_token_holding_streams_and_slow_bodies_leaves_room_for_another(sandbox) -> None:
+    """Token A holds its share of the requests in flight with `subscriptions/listen` streams
+    and a body it never finishes: A's next request is refused (429), token B still gets in."""
+    body = json.dumps(INITIALIZE_REQUEST).encode()
+    # Stateless (as in production): no session share in the way, only the requests in flight.
+    limits = {"http_max_requests": 6, "http_max_requests_per_client": 3, "http_stateless": True}
+    with mcp_server(sandbox, http_auth_tokens=f"{TOKEN_A},{TOKEN_B}", **limits) as url:
+        async with (
+            contextlib.AsyncExitStack() as held,
+            httpx2.AsyncClient(timeout=PATIENCE) as http,
+        ):
+
+            async def initialize(token: str) -> httpx2.Response:
+                headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}"}
+                return await http.post(url + "/mcp", json=INITIALIZE_REQUEST, headers=headers)
+
+            for _ in range(2):
+                client = await held.enter_async_context(mcp_client(url, TOKEN_A))
+                await held.enter_async_context(client.listen(tools_list_changed=True))
+            slow = held.enter_context(open_socket(url))
+            slow.sendall(request_head(url, len(body), token=TOKEN_A) + body[:10])
+            started = time.monotonic()
+            while (refused := await initialize(TOKEN_A)).status_code != 429:
+                assert refused.status_code == 200, refused.status_code
+                assert time.monotonic() - started < PATIENCE, "token A was never held to a share"
+                await asyncio.sleep(0.05)
+            assert refused.headers["retry-after"] == "1"
+            assert "this client" in refused.json()["error"]["message"]
+            # Token B gets in, for a session and a tool call, while A's share stays taken.
+            assert (await initialize(TOKEN_B)).status_code == 200
+            async with mcp_client(url, TOKEN_B) as client:
+                result = await client.call_tool(
+                    "get_customer_schema", {"cart_uuid": BASE_CART_UUID}
+                )
+                assert not result.is_error
+            assert (await initialize(TOKEN_A)).status_code == 429
+        # A's streams and its slow body have gone: its share is free again.
+        started = time.monotonic()
+        while post_initialize(url, TOKEN_A).status_code != 200:
+            assert time.monotonic() - started < PATIENCE, "token A's requests that left still count"
+            time.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def mcp_client(url: str, token: str) -> AsyncIterator[Client]:
+    """A real MCP client (2026-07-28 era where the server speaks it) with a bearer token."""
+    async with httpx2.AsyncClient(
+        headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
+    ) as http:
+        transport = streamable_http_client(url + "/mcp", http_client=http)
+        async with Client(transport, mode="auto") as client:
+            yield client

@@ -3,6 +3,7 @@ graceful shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 import time
@@ -75,13 +76,19 @@ def test_the_command_line_refuses_a_short_token_with_exit_2(monkeypatch, capsys)
 
 
 class AuthorizationServer:
-    """What the introspection endpoint knows, and how often it was asked."""
+    """What the introspection endpoint knows, how often it was asked, over how many
+    connections, and how many questions it had at once. Tokens starting with `held-` are
+    answered (inactive) only once `release` is set, or dropped when their asker gives up."""
 
     def __init__(self) -> None:
         self.url = ""
         self.audiences: dict[str, str] = {"other-audience": "https://elsewhere.example/mcp"}
         self.expiry: dict[str, object] = {}  # token -> the `exp` claim, as sent
         self.calls = 0
+        self.connections: set[tuple[str, int]] = set()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.release = threading.Event()
 
 
 @pytest.fixture
@@ -91,7 +98,20 @@ def introspection() -> Iterator[AuthorizationServer]:
 
     async def introspect(request: Request) -> JSONResponse:
         known.calls += 1
+        if request.client is not None:
+            known.connections.add((request.client.host, request.client.port))
+        known.in_flight += 1
+        known.max_in_flight = max(known.max_in_flight, known.in_flight)
+        try:
+            return await answer(request)
+        finally:
+            known.in_flight -= 1
+
+    async def answer(request: Request) -> JSONResponse:
         token = (await request.form()).get("token")
+        if isinstance(token, str) and token.startswith("held-"):
+            while not known.release.is_set() and not await request.is_disconnected():
+                await anyio.sleep(0.01)
         if token not in known.audiences:
             return JSONResponse({"active": False})
         claims = {
@@ -107,12 +127,17 @@ def introspection() -> Iterator[AuthorizationServer]:
 
     port = free_port()
     app = Starlette(routes=[Route("/introspect", introspect, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    # Kept-alive connections are kept long: a new connection then means a new client.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, timeout_keep_alive=120
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, what="the authorization server", alive=thread.is_alive)
     known.url = f"http://127.0.0.1:{port}"
     yield known
+    known.release.set()
     server.should_exit = True
     thread.join(timeout=5)
 
@@ -123,6 +148,7 @@ def authorization_server(introspection) -> tuple[str, dict[str, str]]:
 
 
 RESOURCE = "http://127.0.0.1:8000/mcp"
+PATIENCE = 120.0  # a bound on waiting for an outcome, never a tuned deadline
 
 
 def verifier_for(known: AuthorizationServer, **options: float) -> IntrospectionTokenVerifier:
@@ -173,15 +199,42 @@ async def test_introspection_answers_are_cached_briefly(introspection) -> None:
     for _ in range(5):
         assert await verifier.verify_token("token") is not None
     assert introspection.calls == 1
-    # A refusal is never cached: the next try asks again.
-    assert await verifier.verify_token("unknown") is None
-    assert await verifier.verify_token("unknown") is None
-    assert introspection.calls == 3
+    # A refusal is reused too, briefly: a token sent again and again is asked about once.
+    for _ in range(5):
+        assert await verifier.verify_token("unknown") is None
+    assert introspection.calls == 2
     # Without a cache, every request asks.
-    uncached = verifier_for(introspection, cache_ttl=0)
+    uncached = verifier_for(introspection, cache_ttl=0, refusal_ttl=0)
     for _ in range(2):
         assert await uncached.verify_token("token") is not None
-    assert introspection.calls == 5
+        assert await uncached.verify_token("unknown") is None
+    assert introspection.calls == 6
+    await verifier.aclose()
+    await uncached.aclose()
+
+
+async def test_an_endpoint_that_fails_is_asked_again(introspection) -> None:
+    """A failed call is no refusal: it is not remembered."""
+    introspection.audiences["token"] = RESOURCE
+    verifier = IntrospectionTokenVerifier(
+        introspection.url + "/nowhere", resource_url=RESOURCE, refusal_ttl=60
+    )
+    for _ in range(2):
+        assert await verifier.verify_token("token") is None
+    assert introspection.calls == 0  # 404 before the endpoint
+    verifier.introspection_url = introspection.url + "/introspect"
+    assert await verifier.verify_token("token") is not None
+    await verifier.aclose()
+
+
+async def test_the_refusal_cache_is_bounded(introspection) -> None:
+    verifier = verifier_for(introspection, refusal_cache_size=2)
+    for token in ("one", "two", "three", "three", "two"):
+        assert await verifier.verify_token(token) is None
+    assert introspection.calls == 3
+    assert await verifier.verify_token("one") is None  # evicted, asked again
+    assert introspection.calls == 4
+    await verifier.aclose()
 
 
 async def test_a_cached_answer_never_outlives_the_token(introspection) -> None:
@@ -228,6 +281,67 @@ async def test_oauth_resource_server_mode(sandbox, authorization_server) -> None
         # A token issued for another resource is refused (RFC 8707 audience).
         assert post_initialize(url, Authorization="Bearer other-audience").status_code == 401
         assert await schema_call(url, "good-token")
+
+
+async def test_bad_tokens_cannot_crowd_out_a_cached_one(sandbox, introspection) -> None:
+    """Random tokens cost one bounded introspection each, over one HTTP client, and a
+    request with a cached token is answered while they are all stuck."""
+    port = free_port()
+    resource = f"http://127.0.0.1:{port}/mcp"
+    introspection.audiences["good-token"] = resource
+    bound = 4
+    env = {
+        "MUSEMENT_HTTP_AUTH_ISSUER_URL": introspection.url,
+        "MUSEMENT_HTTP_AUTH_INTROSPECTION_URL": introspection.url + "/introspect",
+        "MUSEMENT_HTTP_RESOURCE_URL": resource,
+        "MUSEMENT_HTTP_AUTH_MAX_INTROSPECTIONS": str(bound),
+        # Held introspections stay held until released: no timer decides the outcome.
+        "MUSEMENT_HTTP_AUTH_INTROSPECTION_TIMEOUT": "300",
+    }
+    with serve_http(sandbox, env=env, port=port) as (url, _):
+        assert post_initialize(url, Authorization="Bearer good-token").status_code == 200
+        # Unknown tokens one after another: each asked about once, over one kept connection.
+        for n in range(20):
+            assert post_initialize(url, Authorization=f"Bearer unknown-{n}").status_code == 401
+        assert introspection.calls == 21
+        assert len(introspection.connections) <= 2, "a new HTTP client per introspection"
+        # A refused token sent again is refused from the cache.
+        assert post_initialize(url, Authorization="Bearer unknown-0").status_code == 401
+        assert introspection.calls == 21
+
+        async with httpx2.AsyncClient(timeout=PATIENCE) as http:
+
+            async def initialize(token: str) -> httpx2.Response:
+                headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}"}
+                return await http.post(url + "/mcp", json=INITIALIZE_REQUEST, headers=headers)
+
+            flood = [asyncio.create_task(initialize(f"held-{n}")) for n in range(40)]
+            started = time.monotonic()
+            while introspection.in_flight < bound:
+                assert time.monotonic() - started < PATIENCE, "the flood never reached the endpoint"
+                await asyncio.sleep(0.02)
+            good = await initialize("good-token")
+            assert good.status_code == 200
+            assert introspection.in_flight == bound  # answered while every slot was stuck
+            # Those that found no slot are told to come back (503), not that their token is bad.
+            while not any(task.done() for task in flood):
+                assert time.monotonic() - started < PATIENCE, "nobody waiting was turned away"
+                await asyncio.sleep(0.02)
+            turned_away = [task.result() for task in flood if task.done()]
+            assert all(a.status_code == 503 and a.headers["retry-after"] for a in turned_away)
+            assert introspection.in_flight == bound
+            introspection.release.set()
+            answers = await asyncio.gather(*flood)
+        assert introspection.max_in_flight <= bound
+        assert len(introspection.connections) <= bound + 2
+        codes = sorted(a.status_code for a in answers)
+        # Held ones are refused (401) once answered; the rest found no slot in time (503).
+        assert codes.count(401) >= bound and set(codes) <= {401, 503}, codes
+        print(
+            f"introspections at once: {introspection.max_in_flight} (bound {bound}); "
+            f"connections: {len(introspection.connections)}; answers: "
+            f"{codes.count(401)}x401 {codes.count(503)}x503"
+        )
 
 
 async def test_named_hosts_and_origins_are_allowed(sandbox) -> None:
