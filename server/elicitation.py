@@ -27,6 +27,11 @@ from ..tools import InvalidArgument, UserDeclined, ValidationFailed
 from .forms import apply_answers, forms_for, nonce_of, paths_from_state, state_of
 from .toolkit import ToolCall, ToolResult
 
+# How long a spent form state is remembered: the SDK's request-state TTL (a state cannot be
+# opened after it; RequestStateSecurity's default, which app.py keeps), plus clock skew
+# between replicas.
+SPENT_STATE_TTL = 600.0 + 60.0
+
 
 async def with_user_answers(
     call: ToolCall,
@@ -45,7 +50,7 @@ async def with_user_answers(
     try:
         return await update(argument)
     except ValidationFailed as failure:
-        completed = answered(call, failure.payload)
+        completed = await answered(call, failure.payload)
         if completed is not None:
             return await update(from_form(completed))
         asked = await ask_user(call.ctx, failure)
@@ -69,11 +74,11 @@ def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
-def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
+async def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
     """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call.
 
     A state is answered once: a replay of it (the same forms, other answers) raises
-    `InvalidArgument` (see `SpentStates`)."""
+    `InvalidArgument` (see `_spend_once`)."""
     params = call.params
     if params.request_state is None or not isinstance(payload, dict):
         return None
@@ -86,7 +91,7 @@ def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
     answers = [responses.get(_key(index)) for index in range(len(forms))]
     if not all(isinstance(answer, types.ElicitResult) for answer in answers):
         return None
-    _spend_once(call, nonce)
+    await _spend_once(call, nonce)
     completed: dict[str, Any] = payload
     for paths, answer in zip(forms, answers, strict=True):
         assert isinstance(answer, types.ElicitResult)  # checked above
@@ -125,9 +130,15 @@ async def ask_user(
     return payload
 
 
-def _spend_once(call: ToolCall, nonce: str) -> None:
-    """A form's answers count once (see `SpentStates`): a replay is refused."""
-    if not call.state.spent_states.spend(nonce):
+async def _spend_once(call: ToolCall, nonce: str) -> None:
+    """A form's answers count once: a replay is refused.
+
+    The SDK seals a state and binds it to the tool, its arguments, the principal and the
+    server, for its TTL; it does not make it single-use. Answering a state twice (the same
+    forms with other answers) is refused here, through the order guard: per process, or
+    across replicas with MUSEMENT_REDIS_URL.
+    """
+    if not await call.state.guard.spend(nonce, SPENT_STATE_TTL):
         raise InvalidArgument(
             "These form answers were already used: a form's answers count once.",
             hint="Call the tool again without requestState; the user will be asked again.",
@@ -177,7 +188,7 @@ async def confirmed_by_user(
         except (ValueError, TypeError, AttributeError):
             nonce = None
         if isinstance(reply, types.ElicitResult) and nonce is not None:
-            _spend_once(call, nonce)
+            await _spend_once(call, nonce)
             return _said_yes(reply)
     if ctx is None or not supports_form_elicitation(ctx):
         return None

@@ -88,7 +88,7 @@ def apply_answers(
 
 def state_of(forms: list[Form]) -> str:
     """What a later round needs to apply the answers (sealed by the SDK on the wire),
-    with a nonce that makes the state single-use (see `elicitation.SpentStates`)."""
+    with a nonce that makes the state single-use (see `elicitation._spend_once`)."""
     return json.dumps(
         {"nonce": secrets.token_urlsafe(16), "forms": [form.paths for form in forms]},
         separators=(",", ":"),

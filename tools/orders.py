@@ -32,13 +32,13 @@ from .errors import (
     UpstreamUnavailable,
 )
 from .models import CartOverview, CreateOrderResult, OrderView
+from .order_guard import MemoryOrderGuard, OrderGuard
 from .order_info import order_of
-from .slots import KeyedSlots
 
 EMAIL_NOTIFICATIONS = ("ALL", "NONE", "TO-CUSTOMER")
-# One create_order at a time per cart, within this process (other replicas are covered by
-# looking for the cart's order first and after an unknown outcome).
-_PLACING = KeyedSlots(1)
+# One create_order at a time per cart: within this process unless the caller passes a shared
+# guard (MUSEMENT_REDIS_URL: every worker and replica).
+_PLACING = MemoryOrderGuard()
 
 
 class OrderNotReady(MusementError):
@@ -92,6 +92,7 @@ async def create_order(
     affiliate: str | None = None,
     affiliate_channel: str | None = None,
     cache: SchemaCache | None = None,
+    guard: OrderGuard | None = None,
 ) -> CreateOrderResult:
     """The cart's order: the existing one, or a new one once the cart is ready and the
     user confirmed. Refused before any write when the checklist is not empty."""
@@ -103,7 +104,7 @@ async def create_order(
                 {"path": "email_notification", "kind": "not_allowed", "message": "not allowed"}
             ],
         )
-    async with _PLACING.hold(cart_uuid):
+    async with (guard or _PLACING).placing(cart_uuid, wait=client.config.call_budget):
         with client.call_budget():
             overview = await get_cart(client, cart_uuid, cache=cache)
             if overview.order is not None:

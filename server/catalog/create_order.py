@@ -66,6 +66,7 @@ async def handle(call: ToolCall) -> ToolResult:
             affiliate=options.affiliate,
             affiliate_channel=options.affiliate_channel,
             cache=call.state.cache,
+            guard=call.state.guard,
         )
         return result.model_copy(update={"payment": payment_hand_off(options, result)})
 
