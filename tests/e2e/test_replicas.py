@@ -59,6 +59,7 @@ from tests.support.conformance import MUST_PASS, run_conformance, scenario_resul
 from tests.support.elicitation import FROM_MODEL, User, answers
 from tests.support.load import MISSING_CART, run_load
 from tests.support.node import require_node
+from tests.support.orders import confirmed_arguments
 from tests.support.redis import run_redis
 
 NGINX = nginx_binary()
@@ -491,14 +492,6 @@ def unshared_cluster(
         yield cluster
 
 
-def confirmation_token(result: types.CallToolResult) -> str | None:
-    """The token a `confirmation_required` error offers in its details, if it offers one."""
-    for detail in error_of(result)["details"]:
-        if isinstance(detail, dict) and isinstance(detail.get("confirmation_token"), str):
-            return str(detail["confirmation_token"])
-    return None
-
-
 @dataclass
 class OrderRace:
     """24 clients place one cart's order at once, each after its own confirmation step."""
@@ -552,16 +545,8 @@ async def race_for_one_order(cluster: Cluster) -> OrderRace:
     async def one_client(index: int) -> None:
         nonlocal ready
         async with Client(cluster.url, mode="auto" if index % 2 else "legacy") as client:
-            # Today `confirmed_by_user: true` places the order; with confirmation tokens, the
-            # unconfirmed call's error offers one, and the confirmed call passes it.
-            asked = await client.call_tool(
-                "create_order", {"cart_uuid": cart, "confirmed_by_user": False}
-            )
-            assert error_of(asked)["type"] == "confirmation_required", asked.content[0].text
-            arguments: dict[str, Any] = {"cart_uuid": cart, "confirmed_by_user": True}
-            token = confirmation_token(asked)
-            if token is not None:
-                arguments["confirmation_token"] = token
+            # The unconfirmed call first (it offers a confirmation token, once they exist).
+            arguments = await confirmed_arguments(client, cart)
             ready += 1
             await go.wait()
             results.append(await client.call_tool("create_order", arguments))
