@@ -27,7 +27,9 @@ Musement documents it (the pages are cited next to the code; docs/MUSEMENT_API.m
 - `POST /orders`: `{"cart_uuid", "email_notification"?, "extra_data"? (a JSON string),
   "affiliate"?, "affiliate_channel"?}`; needs the required customer fields and participant info
   (errors on `items.<cartItemUuid>.participants[i].field`); the order is PENDING and unpaid, and
-  it locks its cart (423 "-1" "Cart is already connected to order with state 'closed'")
+  it locks its cart (423 "-1" "Cart is already connected to order with state 'closed'"); with
+  `pending_orders_lock_cart=False` (`--pending-orders-unlocked`) only a paid order does, so an
+  unpaid cart may get several orders and order-info names the newest
 - `GET /orders/{orderUuid}`, `GET /carts/{cartUuid}/order-info` (`{order_uuid, payment: {paid,
   status}}`; 404 "1400" "Cart does not have an associated order")
 - `POST /payments/no/payment` `{"uuid"}`: pays a zero-priced order, or any order when the sandbox

@@ -39,6 +39,7 @@ def create_app(
     expires_in: float = DEFAULT_EXPIRES_IN,
     no_payment_scope: bool = False,
     latency: float = 0.0,
+    pending_orders_lock_cart: bool = True,
 ) -> Starlette:
     """A fresh, freshly seeded sandbox app; its parts are at `app.state.sandbox`.
 
@@ -46,8 +47,10 @@ def create_app(
     With `faults=True`, the fault middleware and the /__sandbox admin endpoints are installed.
     With `no_payment_scope=True`, POST /payments/no/payment completes orders of any price.
     With `latency`, every API request waits that many seconds first (`sandbox.latency`).
+    With `pending_orders_lock_cart=False`, only a paid order locks its cart: a second
+    POST /orders for a cart whose order is still PENDING makes a second order.
     """
-    state = SandboxState()
+    state = SandboxState(pending_orders_lock_cart=pending_orders_lock_cart)
     seed(state)
     sandbox = Sandbox(
         state=state,

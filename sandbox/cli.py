@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="wait this long before answering each API request (a far-away Musement)",
     )
+    parser.add_argument(
+        "--pending-orders-unlocked",
+        action="store_true",
+        help="leave a cart open while its order is PENDING (unpaid): a second POST /orders "
+        "makes a second order (Musement's reference does not say which it does)",
+    )
     return parser
 
 
@@ -64,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             client_secret=args.client_secret,
             no_payment_scope=args.no_payment_scope,
             latency=max(args.latency, 0.0),
+            pending_orders_lock_cart=not args.pending_orders_unlocked,
         )
     except OSError as exc:
         print(f"cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
@@ -78,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             print("  bearer tokens required: POST /login with the given client credentials")
         if args.no_payment_scope:
             print("  no-payment scope: POST /payments/no/payment completes any order")
+        if args.pending_orders_unlocked:
+            print("  pending orders leave their cart unlocked: a cart may get several orders")
         if args.latency > 0:
             print(f"  added latency: {args.latency * 1000:.0f} ms per API request")
         print("Press Ctrl-C to stop.", flush=True)

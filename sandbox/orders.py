@@ -69,7 +69,8 @@ def _bad_request(message: str) -> EarlyResponse:
 async def create_order(request: Request, ctx: Context) -> Response:
     """POST /orders answers "a new order": PENDING, isPaid false, its items PENDING
     (https://partner-api.musement.com/api/partner/booking-flow/order/create). The order locks
-    its cart (see `SandboxState.is_locked`); it is paid with POST /payments/no/payment or, for
+    its cart unless the sandbox runs with `pending_orders_lock_cart=False`, and then only
+    once paid (see `SandboxState.is_locked`); it is paid with POST /payments/no/payment or, for
     tests, the admin endpoint."""
     body = await json_body(request, default={})
     cart_uuid = body.get("cart_uuid") if isinstance(body, dict) else None

@@ -38,6 +38,7 @@ class SandboxServer:
         expires_in: float = DEFAULT_EXPIRES_IN,
         no_payment_scope: bool = False,
         latency: float = 0.0,
+        pending_orders_lock_cart: bool = True,
         graceful_timeout: int = 1,
     ) -> None:
         self.app: Starlette = create_app(
@@ -47,6 +48,7 @@ class SandboxServer:
             expires_in=expires_in,
             no_payment_scope=no_payment_scope,
             latency=latency,
+            pending_orders_lock_cart=pending_orders_lock_cart,
         )
         # Bound here, not by uvicorn, so the port is known before the server starts.
         family = socket.AF_INET6 if ":" in host else socket.AF_INET

@@ -110,8 +110,10 @@ class Order:
 
 
 class SandboxState:
-    def __init__(self) -> None:
+    def __init__(self, *, pending_orders_lock_cart: bool = True) -> None:
         self.lock = threading.RLock()
+        # False: only a paid order locks its cart (see `is_locked`).
+        self.pending_orders_lock_cart = pending_orders_lock_cart
         self.carts: dict[str, Cart] = {}
         self.orders: dict[str, Order] = {}
         self._order_numbers = itertools.count(1)
@@ -141,9 +143,17 @@ class SandboxState:
         template filled with the order's state, and the docs advise creating an order only when
         payment is about to happen. So the sandbox takes the less convenient reading: any order
         locks its cart (still answering the documented message, 'closed' included).
+
+        With `pending_orders_lock_cart=False`, the other reading of that documented unknown:
+        a PENDING, unpaid order leaves its cart open, so a second POST /orders makes a second
+        order (the cart then names the newest). It is the least convenient plausible choice
+        for a client that must never place two orders, which is what it is there to test.
         """
         with self.lock:
-            return self.order_of(cart) is not None
+            order = self.order_of(cart)
+            if order is None:
+                return False
+            return self.pending_orders_lock_cart or order.paid
 
     def add_item(
         self, cart: Cart, product_id: str, quantity: int, item_uuid: str | None = None

@@ -22,6 +22,7 @@ from mcp.server.subscriptions import ListenHandler
 
 from ..tools import MusementClient, MusementError, SchemaCache, get_customer_schema
 from ..tools.client import EarlyLogin
+from ..tools.order_guard import guard_for, lease_for
 from . import guidance
 from .elicitation import is_modern
 from .live_tools import LiveTools
@@ -102,10 +103,17 @@ class MusementMCPServer(Server[ServerState]):
     @asynccontextmanager
     async def _lifespan(self, _: Server[ServerState]) -> AsyncIterator[ServerState]:
         config = self.settings.musement_config()
+        redis_url = self.settings.redis_url
         async with (
             MusementClient(
                 config, transport=self.upstream_transport, early_login=self.early_login
             ) as client,
+            # The order lock, unknown outcomes and spent form states: shared through Redis
+            # when configured (a lock outlives one call's budget), else this process's own.
+            guard_for(
+                redis_url.get_secret_value() if redis_url else None,
+                lease=lease_for(config.call_budget),
+            ) as guard,
             anyio.create_task_group() as ahead,
         ):
             # A login costs a round trip to Musement: pay it now, not in the first call.
@@ -114,6 +122,7 @@ class MusementMCPServer(Server[ServerState]):
                 yield ServerState(
                     client=client,
                     cache=SchemaCache(self.settings.schema_ttl),
+                    guard=guard,
                     orders=self.settings.order_options(),
                 )
             finally:

@@ -4,8 +4,9 @@
 
 Every setting comes from `MUSEMENT_*` environment variables, so each worker
 builds the same server. Several workers need `MUSEMENT_HTTP_STATELESS=true`
-(implied by `MUSEMENT_HTTP_WORKERS` > 1) and, for elicitation on the
-2026-07-28 era, a shared `MUSEMENT_REQUEST_STATE_KEY`.
+(implied by `MUSEMENT_HTTP_WORKERS` > 1), for elicitation on the
+2026-07-28 era a shared `MUSEMENT_REQUEST_STATE_KEY`, and for one order per cart a
+shared `MUSEMENT_REDIS_URL` (docs/DEPLOYMENT.md).
 """
 
 from __future__ import annotations

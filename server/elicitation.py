@@ -35,6 +35,11 @@ from .forms import (
 )
 from .toolkit import ToolCall, ToolResult
 
+# How long a spent form state is remembered: the SDK's request-state TTL (a state cannot be
+# opened after it; RequestStateSecurity's default, which app.py keeps), plus clock skew
+# between replicas.
+SPENT_STATE_TTL = 600.0 + 60.0
+
 
 async def with_user_answers(
     call: ToolCall,
@@ -53,7 +58,7 @@ async def with_user_answers(
     try:
         return await update(argument)
     except ValidationFailed as failure:
-        completed = answered(call, failure.payload)
+        completed = await answered(call, failure.payload)
         if completed is not None:
             return await update(from_form(completed))
         asked = await ask_user(call.ctx, failure)
@@ -77,11 +82,11 @@ def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
-def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
+async def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
     """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call.
 
     A state is answered once: a replay of it (the same forms, other answers) raises
-    `InvalidArgument` (see `SpentStates`)."""
+    `InvalidArgument` (see `_spend_once`)."""
     params = call.params
     if params.request_state is None or not isinstance(payload, dict):
         return None
@@ -94,7 +99,7 @@ def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
     answers = [responses.get(_key(index)) for index in range(len(forms))]
     if not all(isinstance(answer, types.ElicitResult) for answer in answers):
         return None
-    _spend_once(call, nonce)
+    await _spend_once(call, nonce)
     completed: dict[str, Any] = payload
     for paths, answer in zip(forms, answers, strict=True):
         assert isinstance(answer, types.ElicitResult)  # checked above
@@ -133,9 +138,15 @@ async def ask_user(
     return payload
 
 
-def _spend_once(call: ToolCall, nonce: str) -> None:
-    """A form's answers count once (see `SpentStates`): a replay is refused."""
-    if not call.state.spent_states.spend(nonce):
+async def _spend_once(call: ToolCall, nonce: str) -> None:
+    """A form's answers count once: a replay is refused.
+
+    The SDK seals a state and binds it to the tool, its arguments, the principal and the
+    server, for its TTL; it does not make it single-use. Answering a state twice (the same
+    forms with other answers) is refused here, through the order guard: per process, or
+    across replicas with MUSEMENT_REDIS_URL.
+    """
+    if not await call.state.guard.spend(nonce, SPENT_STATE_TTL):
         raise InvalidArgument(
             "These form answers were already used: a form's answers count once.",
             hint="Call the tool again without requestState; the user will be asked again.",
@@ -171,7 +182,7 @@ class FormAnswer:
     token: str
 
 
-def confirmation_answer(call: ToolCall) -> FormAnswer | None:
+async def confirmation_answer(call: ToolCall) -> FormAnswer | None:
     """On a 2026-07-28 retry of create_order, the user's answer to our confirmation form
     (spent once: a replay is refused); None on any other call."""
     params = call.params
@@ -185,7 +196,7 @@ def confirmation_answer(call: ToolCall) -> FormAnswer | None:
         return None
     if not isinstance(reply, types.ElicitResult) or token is None:
         return None
-    _spend_once(call, nonce)
+    await _spend_once(call, nonce)
     return FormAnswer(yes=_said_yes(reply), token=token)
 
 

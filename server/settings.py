@@ -10,6 +10,7 @@ from these fields (`FLAGS` lists the settings that have a flag).
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -124,6 +125,13 @@ class Settings(BaseSettings):
         None,
         description="Key(s) sealing elicitation request state, comma-separated, each at least "
         "32 characters; the first seals, all unseal. Share it among replicas.",
+    )
+
+    redis_url: SecretStr | None = Field(
+        None,
+        description="Redis shared by every worker and replica for the order lock, unknown "
+        "order outcomes and spent form states (redis://, rediss:// or unix://; needs the "
+        "redis extra). Without it each process keeps its own.",
     )
 
     # Streamable HTTP only.
@@ -241,6 +249,16 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        # The URL may carry a password: the message never repeats it.
+        if not re.match(r"(rediss?|unix)://", value.get_secret_value()):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
     @field_validator("market")
     @classmethod
     def _market(cls, value: str) -> str:
@@ -287,6 +305,11 @@ class Settings(BaseSettings):
         (so one token's streams and slow bodies leave room for at least three others)."""
         share = self.http_max_requests_per_client or max(1, self.http_max_requests // 4)
         return min(share, self.http_max_requests)
+
+    @property
+    def may_have_replicas(self) -> bool:
+        """Whether several processes may serve (workers, or stateless replicas)."""
+        return self.http_workers > 1 or self.http_stateless
 
     @property
     def oauth_resource_server(self) -> bool:
@@ -354,6 +377,11 @@ def load_settings(**overrides: Any) -> Settings:
             )
     if any(len(key) < 32 for key in settings.request_state_keys):
         raise SettingsError("MUSEMENT_REQUEST_STATE_KEY: each key needs at least 32 characters.")
+    if settings.redis_url is not None and importlib.util.find_spec("redis") is None:
+        raise SettingsError(
+            "MUSEMENT_REDIS_URL is set but the redis package is not installed: "
+            "pip install 'musement-mcp[redis]'."
+        )
     if bool(settings.client_id) != bool(settings.client_secret):
         raise SettingsError(
             "MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET go together: set both or neither."

@@ -8,7 +8,6 @@ declarations; nothing else names a tool.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,45 +17,19 @@ from mcp.server.context import ServerRequestContext
 from pydantic import BaseModel
 
 from ..tools import CompiledSchema, MusementClient, SchemaCache
+from ..tools.order_guard import MemoryOrderGuard, OrderGuard
 from .settings import OrderOptions
-
-
-class SpentStates:
-    """Nonces of 2026-07-28 form states already answered, until they expire.
-
-    The SDK seals a state and binds it to the tool, its arguments, the principal and
-    the server, for its TTL; it does not make it single-use. Answering a state twice
-    (the same forms with other answers) is refused here. The record is per process:
-    a replay that reaches another replica is not caught, which grants nothing the same
-    client could not do by calling the tool directly with those values.
-    """
-
-    def __init__(self, ttl: float = 600.0, max_entries: int = 10_000) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self._spent: dict[str, float] = {}
-
-    def spend(self, nonce: str) -> bool:
-        """True the first time a nonce is answered; False for a replay."""
-        now = time.monotonic()
-        if self._spent.get(nonce, 0.0) > now:
-            return False
-        if len(self._spent) >= self.max_entries:
-            self._spent = {n: t for n, t in self._spent.items() if t > now}
-            while len(self._spent) >= self.max_entries:
-                self._spent.pop(next(iter(self._spent)))
-        self._spent[nonce] = now + self.ttl
-        return True
 
 
 @dataclass
 class ServerState:
-    """What every call shares: one pooled Musement client, the schema cache, the form
-    states already answered, and the order settings."""
+    """What every call shares: one pooled Musement client, the schema cache, the order
+    guard (the per-cart placing lock and the form states already answered: per process,
+    or shared through Redis) and the order settings."""
 
     client: MusementClient
     cache: SchemaCache
-    spent_states: SpentStates = field(default_factory=SpentStates)
+    guard: OrderGuard = field(default_factory=MemoryOrderGuard)
     orders: OrderOptions = field(default_factory=OrderOptions)
 
 

@@ -151,6 +151,15 @@ def _auth(settings: Settings, host: str) -> tuple[AuthSettings | None, TokenVeri
     return None, None
 
 
+# Said once at start when several processes may serve and nothing is shared between them.
+NOT_SHARED_WARNING = (
+    "several workers or stateless replicas without MUSEMENT_REDIS_URL: the order lock, "
+    "unknown order outcomes and spent form states are per process, not shared; an upstream "
+    "that does not lock a cart while its order is pending can then take two orders for one "
+    "cart (docs/DEPLOYMENT.md, 'One order per cart')"
+)
+
+
 def serve_http(settings: Settings, app: Starlette | str) -> None:
     """Serve `app` (or, with several workers, the factory named by `app`) with uvicorn."""
     host, port = settings.http_host, settings.http_port
@@ -161,6 +170,8 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
             "stateless without MUSEMENT_REQUEST_STATE_KEY: replicas behind a load balancer "
             "will refuse each other's elicitation retries"
         )
+    if settings.may_have_replicas and settings.redis_url is None:
+        logger.warning(NOT_SHARED_WARNING)
     logger.info(
         "serving Streamable HTTP",
         extra={"url": f"http://{host}:{port}{MCP_PATH}", "workers": settings.http_workers},

@@ -17,6 +17,7 @@ from musement_mcp.sandbox import SandboxServer, product_id_of
 from musement_mcp.server import Settings, build_server
 from tests.support.common import ERAS, TEST_APPLICATION, settings_for
 from tests.support.node import HttpServers, require_node
+from tests.support.redis import redis_server  # noqa: F401  (a fixture: a real redis-server)
 
 # Test categories left out of the default (fast) run: each also carries `slow`, and
 # pyproject's addopts deselect `slow`. `pytest -m ''` runs everything, as CI does.

@@ -145,6 +145,33 @@ class UpstreamUnavailable(MusementError):
     default_hint = "Musement did not answer in time or is down. Try again in a moment."
 
 
+class OrderBusy(MusementError):
+    """Another call (in this process or another replica) holds the cart's placing lock."""
+
+    type = "order_busy"
+    default_hint = (
+        "Another call is placing this cart's order right now. Call get_cart in a moment: "
+        "it shows the order once placed."
+    )
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        # A conflict with a call in flight, as HTTP would say it; nothing was sent.
+        fields.setdefault("status", 409)
+        super().__init__(message, **fields)
+
+
+class OrderLockUnavailable(UpstreamUnavailable):
+    """The shared store of the order lock (Redis) did not answer: no order is placed
+    without the lock, so nothing was sent to Musement."""
+
+    type = "order_lock_unavailable"
+    default_hint = (
+        "Nothing was sent to Musement: this server's order lock store is unreachable. "
+        "Try again in a moment; if it persists, the server's operator must fix its "
+        "MUSEMENT_REDIS_URL store."
+    )
+
+
 class UpstreamError(MusementError):
     type = "upstream_error"
     default_hint = "Musement answered in an unexpected way. Try again; report it if it persists."

@@ -39,15 +39,15 @@ from .errors import (
     UpstreamUnavailable,
 )
 from .models import CartOverview, CreateOrderResult, OrderView
+from .order_guard import MemoryOrderGuard, OrderGuard
 from .order_info import order_of
 from .prices import order_charge
-from .slots import KeyedSlots
 from .text import quoted, shown_text
 
 EMAIL_NOTIFICATIONS = ("ALL", "NONE", "TO-CUSTOMER")
-# One create_order at a time per cart, within this process (other replicas are covered by
-# looking for the cart's order first and after an unknown outcome).
-_PLACING = KeyedSlots(1)
+# One create_order at a time per cart: within this process unless the caller passes a shared
+# guard (MUSEMENT_REDIS_URL: every worker and replica).
+_PLACING = MemoryOrderGuard()
 
 
 class OrderNotReady(MusementError):
@@ -120,27 +120,6 @@ class OrderAlreadyPaid(MusementError):
     default_hint = "Nothing to do: the order is paid. get_order shows its vouchers."
 
 
-class UnknownOutcomes:
-    """Carts whose order POST ended without an answer, and since when (this process only;
-    `order_guard` shares them between processes)."""
-
-    def __init__(self, max_entries: int = 10_000) -> None:
-        self._since: dict[str, float] = {}
-        self.max_entries = max_entries
-
-    async def record_unknown(self, cart_uuid: str) -> None:
-        if len(self._since) >= self.max_entries:
-            self._since.pop(next(iter(self._since)))
-        self._since[cart_uuid] = time.time()
-
-    async def unknown_since(self, cart_uuid: str) -> float | None:
-        return self._since.get(cart_uuid)
-
-    async def clear_unknown(self, cart_uuid: str) -> None:
-        self._since.pop(cart_uuid, None)
-
-
-_UNKNOWN = UnknownOutcomes()
 # How long a cart's order is looked for after an unknown outcome before the user may be
 # asked again (Musement documents no delay; an order that exists is listed by order-info).
 UNKNOWN_OUTCOME_CHECK_SECONDS = 60.0
@@ -156,7 +135,7 @@ async def create_order(
     affiliate: str | None = None,
     affiliate_channel: str | None = None,
     cache: SchemaCache | None = None,
-    outcomes: UnknownOutcomes = _UNKNOWN,
+    guard: OrderGuard | None = None,
     check_seconds: float = UNKNOWN_OUTCOME_CHECK_SECONDS,
 ) -> CreateOrderResult:
     """The cart's order: the existing one, or a new one once the cart is ready and
@@ -171,7 +150,9 @@ async def create_order(
                 {"path": "email_notification", "kind": "not_allowed", "message": "not allowed"}
             ],
         )
-    async with _PLACING.hold(cart_uuid):
+    # Outcomes are kept with the lock: a shared guard shares both between processes.
+    outcomes = guard or _PLACING
+    async with outcomes.placing(cart_uuid, wait=client.config.call_budget):
         with client.call_budget():
             overview = await get_cart(client, cart_uuid, cache=cache)
             if overview.order is not None:
@@ -240,7 +221,7 @@ def _order_body(
 
 
 async def _post_order(
-    client: MusementClient, cart_uuid: str, body: dict[str, Any], outcomes: UnknownOutcomes
+    client: MusementClient, cart_uuid: str, body: dict[str, Any], outcomes: OrderGuard
 ) -> dict[str, Any]:
     """POST /orders once, never retried. After an unknown outcome the cart's order is looked
     for; if none is listed, the cart is recorded as unknown (nothing more is posted for it

@@ -31,11 +31,15 @@ class KeyedSlots:
         self._slots[key] = (slot, users + 1)
         try:
             try:
-                wait = None if deadline is None else max(deadline - anyio.current_time(), 0)
-                with anyio.fail_after(wait):
-                    await slot.acquire()
-            except TimeoutError as exc:
-                raise WaitedTooLong(key) from exc
+                # A free slot is taken even when the deadline has passed (no wait at all).
+                slot.acquire_nowait()
+            except anyio.WouldBlock:
+                try:
+                    wait = None if deadline is None else max(deadline - anyio.current_time(), 0)
+                    with anyio.fail_after(wait):
+                        await slot.acquire()
+                except TimeoutError as exc:
+                    raise WaitedTooLong(key) from exc
             try:
                 yield
             finally:

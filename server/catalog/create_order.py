@@ -90,10 +90,11 @@ async def handle(call: ToolCall) -> ToolResult:
             affiliate=options.affiliate,
             affiliate_channel=options.affiliate_channel,
             cache=call.state.cache,
+            guard=call.state.guard,
         )
         return result.model_copy(update={"payment": payment_hand_off(options, result)})
 
-    answered = confirmation_answer(call)
+    answered = await confirmation_answer(call)
     if answered is not None:
         # The 2026-07-28 retry of our form: the user's answer, for the summary it showed.
         if not answered.yes:

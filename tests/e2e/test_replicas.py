@@ -17,20 +17,26 @@ its own prefix in a temp dir). Everything below goes through nginx:
   answers updates slowly so that some are surely in flight on it. A call in flight on it at
   that moment may fail (nginx does not replay a POST already sent; at most one per client);
   every call issued after nginx has marked it failed must succeed; no acknowledged update may
-  be lost; once restarted, nginx takes it back. `pytest -s` prints the figures.
+  be lost; once restarted, nginx takes it back. `pytest -s` prints the figures;
+- one order per cart: against a sandbox whose PENDING orders leave their cart open, 24
+  concurrent create_order calls for one cart through replicas sharing a redis-server
+  (MUSEMENT_REDIS_URL) make exactly one order and one `created: true`; the same race on
+  replicas without Redis is run and its figures printed (`pytest -s`), not asserted.
 
 Skips only when there is no nginx binary (the conformance test also needs Node, as in
-tests/e2e/test_conformance.py).
+tests/e2e/test_conformance.py; the order tests, redis-server).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -44,13 +50,17 @@ from musement_mcp.sandbox import (
     EXTRA_DATA_CART_UUID,
     LOCKED_CART_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
+    VATICAN_MUSEUMS_UUID,
     SandboxServer,
+    product_id_of,
 )
-from tests.support.common import TEST_APPLICATION, error_of
+from tests.support.common import GRACE, TEST_APPLICATION, error_of
 from tests.support.conformance import MUST_PASS, run_conformance, scenario_results
 from tests.support.elicitation import FROM_MODEL, User, answers
 from tests.support.load import MISSING_CART, run_load
 from tests.support.node import require_node
+from tests.support.orders import confirmed_arguments
+from tests.support.redis import run_redis
 
 NGINX = nginx_binary()
 pytestmark = [
@@ -428,3 +438,178 @@ async def test_failover_when_a_replica_dies_mid_load(cluster: Cluster, make_cart
                 await client.list_tools()
                 await anyio.sleep(0.1)
     assert Counter(final_upstream(e) for e in new_entries(cluster, revived))[victim.address]
+
+
+# --- one order per cart across replicas ------------------------------------------------------
+#
+# A sandbox whose PENDING orders leave their cart open (Musement's reference does not say they
+# lock it), so nothing upstream stops a second order: only the replicas' shared order guard
+# (MUSEMENT_REDIS_URL, a redis-server started here) does. POST /orders answers slowly, so that
+# calls on other replicas surely look for the cart's order while the first one is being placed.
+
+ORDER_CALLS = 24
+POST_ORDER_DELAY = 0.3
+
+
+@pytest.fixture(scope="module")
+def unlocked_sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(faults=True, pending_orders_lock_cart=False) as server:
+        server.faults.delay("POST", "/orders", POST_ORDER_DELAY, times=None)
+        yield server
+
+
+@contextlib.contextmanager
+def cluster_on(
+    sandbox: SandboxServer, work: Path, env: dict[str, str] | None = None
+) -> Iterator[Cluster]:
+    assert NGINX is not None
+    env = {"MUSEMENT_REQUEST_STATE_KEY": SHARED_KEY, "MUSEMENT_LOG_LEVEL": "INFO", **(env or {})}
+    with start_replicas(
+        sandbox.base_url, REPLICAS, work, application=TEST_APPLICATION, env=env
+    ) as replicas:
+        upstreams = [r.address for r in replicas]
+        with run_nginx(NGINX, work / "nginx", upstreams) as balancer:
+            yield Cluster(sandbox, replicas, balancer)
+
+
+@pytest.fixture(scope="module")
+def redis_cluster(
+    unlocked_sandbox: SandboxServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
+    """Three replicas sharing one redis-server (MUSEMENT_REDIS_URL), behind nginx."""
+    work = tmp_path_factory.mktemp("replicas-redis")
+    with run_redis(work / "redis") as redis:
+        with cluster_on(unlocked_sandbox, work, {"MUSEMENT_REDIS_URL": redis.url}) as cluster:
+            yield cluster
+
+
+@pytest.fixture(scope="module")
+def unshared_cluster(
+    unlocked_sandbox: SandboxServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
+    """The same, without MUSEMENT_REDIS_URL: each replica has its own order guard."""
+    with cluster_on(unlocked_sandbox, tmp_path_factory.mktemp("replicas-unshared")) as cluster:
+        yield cluster
+
+
+@dataclass
+class OrderRace:
+    """24 clients place one cart's order at once, each after its own confirmation step."""
+
+    cart: str
+    results: list[types.CallToolResult]
+    orders_upstream: int  # the cart's orders in the sandbox
+    posts: int  # POST /orders the sandbox received during the race
+    # create_order calls per replica, from nginx's access log: the 2026-07-28 era's only
+    # (they name their method in a header nginx logs; the handshake era's do not).
+    served_by: Counter[str]
+
+    def created(self) -> list[dict[str, Any]]:
+        return [
+            r.structured_content
+            for r in self.results
+            if not r.is_error and r.structured_content and r.structured_content["created"]
+        ]
+
+    def figures(self) -> dict[str, Any]:
+        errors = Counter(error_of(r)["type"] for r in self.results if r.is_error)
+        return {
+            "orders_upstream": self.orders_upstream,
+            "posts": self.posts,
+            "created_true": len(self.created()),
+            "created_false": sum(
+                1 for r in self.results if not r.is_error and not r.structured_content["created"]
+            ),
+            "errors": dict(errors),
+            "replicas": dict(self.served_by),
+        }
+
+
+async def race_for_one_order(cluster: Cluster) -> OrderRace:
+    sandbox = cluster.sandbox
+    async with Client(cluster.url, mode="auto") as client:
+        cart = sandbox.state.create_cart().uuid
+        sandbox.state.add_item(
+            sandbox.state.carts[cart], product_id_of(VATICAN_MUSEUMS_UUID), quantity=1
+        )
+        saved = await client.call_tool(
+            "update_cart_customer", {"cart_uuid": cart, "customer": GRACE}
+        )
+        assert not saved.is_error, saved.content[0].text
+    posts_before = sandbox.recorder.count("POST", "/orders")
+    before = len(cluster.balancer.access_entries())
+    results: list[types.CallToolResult] = []
+    go = anyio.Event()
+    ready = 0
+
+    async def one_client(index: int) -> None:
+        nonlocal ready
+        async with Client(cluster.url, mode="auto" if index % 2 else "legacy") as client:
+            # The unconfirmed call first (it offers a confirmation token, once they exist).
+            arguments = await confirmed_arguments(client, cart)
+            ready += 1
+            await go.wait()
+            results.append(await client.call_tool("create_order", arguments))
+
+    with anyio.fail_after(120):  # a safety net, not a measure
+        async with anyio.create_task_group() as group:
+            for index in range(ORDER_CALLS):
+                group.start_soon(one_client, index)
+            while ready < ORDER_CALLS:
+                await anyio.sleep(0.01)
+            go.set()  # every confirmed call at once
+    calls = [
+        e
+        for e in new_entries(cluster, before)
+        if e["mcp_method"] == "tools/call" and e["mcp_name"] == "create_order"
+    ]
+    orders = [o for o in sandbox.state.orders.values() if o.cart.uuid == cart]
+    return OrderRace(
+        cart=cart,
+        results=results,
+        orders_upstream=len(orders),
+        posts=sandbox.recorder.count("POST", "/orders") - posts_before,
+        served_by=Counter(final_upstream(e) for e in calls),
+    )
+
+
+@pytest.mark.anyio
+async def test_replicas_sharing_redis_place_one_order_for_a_cart(redis_cluster: Cluster) -> None:
+    race = await race_for_one_order(redis_cluster)
+    print("with MUSEMENT_REDIS_URL:", json.dumps(race.figures()))
+    assert len(race.results) == ORDER_CALLS
+    # The calls really were spread over the replicas.
+    assert len(race.served_by) == REPLICAS, race.served_by
+    assert (race.orders_upstream, race.posts) == (1, 1), race.figures()
+    (created,) = race.created()
+    order_uuid = created["order"]["order_uuid"]
+    assert redis_cluster.sandbox.state.carts[race.cart].order_uuid == order_uuid
+    for result in race.results:
+        if result.is_error:
+            # Waiting too long for the lock is allowed; anything else is not.
+            assert error_of(result)["type"] == "order_busy", result.content[0].text
+        else:
+            assert result.structured_content["order"]["order_uuid"] == order_uuid
+    # Nothing to warn about: the replicas share their order guard.
+    for replica in redis_cluster.replicas:
+        assert not any(
+            "MUSEMENT_REDIS_URL" in str(record.get("msg")) for record in replica.log_records()
+        )
+
+
+@pytest.mark.anyio
+async def test_replicas_without_redis_are_not_guarded(unshared_cluster: Cluster) -> None:
+    """What MUSEMENT_REDIS_URL prevents, shown: each replica serializes only its own calls,
+    so up to one order per replica. Whether the race is lost on a given run depends on
+    timing, so the counts are printed (`pytest -s`), not asserted; the warning is."""
+    race = await race_for_one_order(unshared_cluster)
+    print("without MUSEMENT_REDIS_URL:", json.dumps(race.figures()))
+    assert len(race.results) == ORDER_CALLS
+    assert 1 <= race.orders_upstream <= REPLICAS
+    for replica in unshared_cluster.replicas:
+        warned = [
+            record
+            for record in replica.log_records()
+            if record.get("level") == "warning" and "MUSEMENT_REDIS_URL" in str(record.get("msg"))
+        ]
+        assert warned, "a stateless replica without Redis must say what is not shared"

@@ -735,6 +735,33 @@ def test_any_order_locks_its_cart_with_the_documented_423(api: httpx2.Client) ->
     assert api.get(f"/carts/{cart_uuid}").json()["customer"]["firstname"] == "Grace"
 
 
+def test_with_pending_orders_unlocked_a_cart_takes_a_second_order() -> None:
+    """The other reading of the undocumented PENDING lock: an unpaid order leaves its cart
+    open, a second POST /orders makes a second order, and order-info names the newest; once
+    paid, the cart is locked as before."""
+    with (
+        SandboxServer(pending_orders_lock_cart=False) as unlocked,
+        client_for(unlocked) as client,
+    ):
+        cart_uuid = ready_cart(client, VATICAN_MUSEUMS_UUID)
+        first = place_order(client, cart_uuid)
+        assert client.put(f"/carts/{cart_uuid}/customer", json={"firstname": "Ada"}).is_success
+        second = place_order(client, cart_uuid)
+        assert first["uuid"] != second["uuid"]
+        assert first["identifier"] != second["identifier"]
+        assert second["status"] == "PENDING" and second["isPaid"] is False
+        info = client.get(f"/carts/{cart_uuid}/order-info").json()
+        assert info == {
+            "order_uuid": second["uuid"],
+            "payment": {"paid": False, "status": "created"},
+        }
+        # Both orders exist; paying the newest locks the cart.
+        assert client.get(f"/orders/{first['uuid']}").json()["uuid"] == first["uuid"]
+        unlocked.close_order(second["uuid"])
+        again = client.post("/orders", json={"cart_uuid": cart_uuid})
+        assert again.status_code == 423 and again.json() == LOCKED_BODY
+
+
 def test_a_cart_without_an_order_has_no_order_info(api: httpx2.Client) -> None:
     response = api.get(f"/carts/{BASE_CART_UUID}/order-info")
     assert response.status_code == 404

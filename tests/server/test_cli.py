@@ -93,6 +93,28 @@ def test_a_clients_share_of_requests_in_flight_defaults_to_a_quarter(monkeypatch
     assert load_settings().requests_per_client == 8
 
 
+def test_the_redis_url_is_a_secret_checked_for_its_scheme(monkeypatch) -> None:
+    monkeypatch.setenv("MUSEMENT_REDIS_URL", "http://:hunter2@redis.internal:6379/0")
+    with pytest.raises(SettingsError, match="MUSEMENT_REDIS_URL") as bad:
+        load_settings()
+    assert "hunter2" not in str(bad.value)
+    monkeypatch.setenv("MUSEMENT_REDIS_URL", "rediss://:hunter2@redis.internal:6380/0")
+    settings = load_settings()
+    assert settings.redis_url is not None and "hunter2" not in repr(settings)
+    monkeypatch.setenv("MUSEMENT_REDIS_URL", "")
+    assert load_settings().redis_url is None
+
+
+def test_several_processes_without_redis_are_told_what_is_not_shared() -> None:
+    from musement_mcp.server.transports import NOT_SHARED_WARNING
+
+    assert not load_settings().may_have_replicas
+    assert load_settings(http_stateless=True).may_have_replicas
+    assert load_settings(http_workers=4).may_have_replicas
+    for unshared in ("order lock", "unknown order outcomes", "spent form states"):
+        assert unshared in NOT_SHARED_WARNING
+
+
 @pytest.mark.process
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "musement-mcp"

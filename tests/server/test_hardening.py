@@ -22,7 +22,6 @@ from musement_mcp.sandbox import (
     SANDBOX_TEST_ACTIVITY_UUID,
 )
 from musement_mcp.server import build_server
-from musement_mcp.server.toolkit import SpentStates
 from musement_mcp.tools import (
     InvalidArgument,
     MusementClient,
@@ -31,6 +30,7 @@ from musement_mcp.tools import (
     update_cart_customer,
 )
 from musement_mcp.tools.client import PER_CART_CONCURRENCY
+from musement_mcp.tools.order_guard import MemoryOrderGuard
 from tests.support.common import GRACE, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
@@ -217,11 +217,12 @@ async def test_one_slow_cart_cannot_take_the_pool_from_another() -> None:
         released.set()
 
 
-def test_a_form_state_is_answered_once() -> None:
-    spent = SpentStates(ttl=600)
-    assert spent.spend("nonce-1") is True
-    assert spent.spend("nonce-1") is False
-    assert spent.spend("nonce-2") is True
+async def test_a_form_state_is_answered_once() -> None:
+    # The server's default guard (tests/tools/test_order_guard.py covers the Redis one too).
+    spent = MemoryOrderGuard()
+    assert await spent.spend("nonce-1", 600) is True
+    assert await spent.spend("nonce-1", 600) is False
+    assert await spent.spend("nonce-2", 600) is True
 
 
 async def test_replayed_form_answers_are_refused(sandbox, make_cart) -> None:

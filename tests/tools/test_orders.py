@@ -15,11 +15,11 @@ import pytest
 
 from musement_mcp.tools import MusementClient, MusementConfig
 from musement_mcp.tools.cart import get_cart
+from musement_mcp.tools.order_guard import MemoryOrderGuard
 from musement_mcp.tools.orders import (
     ConfirmationRequired,
     ConfirmationStale,
     OrderOutcomeUnknown,
-    UnknownOutcomes,
     create_order,
     get_order,
     order_view,
@@ -157,22 +157,22 @@ async def test_an_unknown_outcome_stops_every_post_until_the_user_confirms_anew(
         raise httpx2.ReadTimeout("lost", request=request)
 
     client, sent = upstream(post=lost)
-    outcomes = UnknownOutcomes()
+    guard = MemoryOrderGuard()
     async with client:
         with pytest.raises(ConfirmationRequired) as asked:
             await create_order(
-                client, CART, confirmation=None, email_notification="NONE", outcomes=outcomes
+                client, CART, confirmation=None, email_notification="NONE", guard=guard
             )
         token = asked.value.confirmation.token
         with pytest.raises(OrderOutcomeUnknown):
             await create_order(
-                client, CART, confirmation=token, email_notification="NONE", outcomes=outcomes
+                client, CART, confirmation=token, email_notification="NONE", guard=guard
             )
         assert posts(sent) == 1
         # A retry with the same yes, while the order is looked for: nothing is posted.
         with pytest.raises(OrderOutcomeUnknown) as waiting:
             await create_order(
-                client, CART, confirmation=token, email_notification="NONE", outcomes=outcomes
+                client, CART, confirmation=token, email_notification="NONE", guard=guard
             )
         assert "retry_after_seconds" in waiting.value.details[0]
         # Looked for long enough: the old yes is not enough; the new summary warns.
@@ -182,7 +182,7 @@ async def test_an_unknown_outcome_stops_every_post_until_the_user_confirms_anew(
                 CART,
                 confirmation=token,
                 email_notification="NONE",
-                outcomes=outcomes,
+                guard=guard,
                 check_seconds=0,
             )
         assert "may create a second order" in anew.value.confirmation.summary
@@ -201,11 +201,11 @@ async def test_an_order_that_appears_after_an_unknown_outcome_is_returned_not_ma
         return 200, {"order_uuid": ORDER, "payment": {"paid": False, "status": "created"}}
 
     client, sent = upstream(post=lost, order_info=info)
-    outcomes = UnknownOutcomes()
+    guard = MemoryOrderGuard()
     async with client:
         with pytest.raises(ConfirmationRequired) as asked:
             await create_order(
-                client, CART, confirmation=None, email_notification="NONE", outcomes=outcomes
+                client, CART, confirmation=None, email_notification="NONE", guard=guard
             )
         with pytest.raises(OrderOutcomeUnknown):
             await create_order(
@@ -213,13 +213,13 @@ async def test_an_order_that_appears_after_an_unknown_outcome_is_returned_not_ma
                 CART,
                 confirmation=asked.value.confirmation.token,
                 email_notification="NONE",
-                outcomes=outcomes,
+                guard=guard,
             )
         found["now"] = True  # Musement lists the order a moment later
         result = await create_order(
-            client, CART, confirmation=None, email_notification="NONE", outcomes=outcomes
+            client, CART, confirmation=None, email_notification="NONE", guard=guard
         )
     assert result.created is False and result.order.order_uuid == ORDER
     assert result.order.paid is False
     assert posts(sent) == 1
-    assert await outcomes.unknown_since(CART) is None
+    assert await guard.unknown_since(CART) is None
