@@ -399,3 +399,29 @@ def test_a_checkout_url_must_be_https_and_name_the_cart() -> None:
     for wrong in ("http://shop.example/{cart_uuid}", "https://shop.example/checkout"):
         with pytest.raises(Exception, match="checkout_url|CHECKOUT_URL"):
             load_settings(checkout_url=wrong)
+
+
+async def test_a_cart_changed_before_the_2026_retry_is_not_ordered(
+    sandbox, settings, make_cart
+) -> None:
+    """The summary's token travels sealed in the form's state: a retry whose cart changed
+    meanwhile is refused with the new summary."""
+    async with Client(build_server(settings), elicitation_callback=User("accept")) as client:
+        cart = await ready_cart(client, make_cart)
+        arguments = {"cart_uuid": cart, "confirmed_by_user": False}
+        first = await client.session.call_tool("create_order", arguments, allow_input_required=True)
+        assert isinstance(first, types.InputRequiredResult)
+        sandbox.state.get_cart(cart).items[0].quantity = 21
+        before = posted_orders(sandbox)
+        yes = types.ElicitResult(action="accept", content={"confirm": True})
+        done = await client.session.call_tool(
+            "create_order",
+            arguments,
+            allow_input_required=True,
+            input_responses={"confirm": yes},
+            request_state=first.request_state,
+        )
+    assert isinstance(done, types.CallToolResult)
+    stale = error_of(done)
+    assert stale["type"] == "confirmation_stale" and "21 x" in stale["message"]
+    assert posted_orders(sandbox) == before
