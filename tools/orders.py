@@ -372,8 +372,8 @@ def _item_step(status: str | None, paid: bool | None, vouchers: bool) -> str:
 def _next_step(paid: bool | None, items: list[Any]) -> str:
     if paid is None:
         return (
-            "Musement did not say whether the order is paid: call get_order with the cart_uuid "
-            "too, or get_cart, to read its payment status."
+            "Musement did not say whether the order is paid: get_cart on its cart shows the "
+            "payment status."
         )
     if not paid:
         return "Payment pending: the order is placed but not paid yet."

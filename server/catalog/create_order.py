@@ -29,11 +29,10 @@ from ..settings import OrderOptions
 from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-Place the order of a cart that get_cart says is `ready_for_order`. The first call answers \
-confirmation_required with a summary and a confirmation_token: show the user that summary \
-and, only after their explicit yes, call again with confirmed_by_user true and the token \
-(clients with forms ask the user themselves). A repeat returns the existing order.
-Errors: order_not_ready, confirmation_required, confirmation_stale, order_declined."""
+Place the order of a ready cart (get_cart). The first call gives confirmation_required with a \
+summary and confirmation_token: show the user the summary; only after their explicit yes, \
+call again with confirmed_by_user true and the token.
+Errors: order_not_ready, confirmation_stale, order_declined."""
 
 
 def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
@@ -41,11 +40,11 @@ def arguments(published: Published) -> Mapping[str, dict[str, Any]]:
         "cart_uuid": CART_UUID,
         "confirmed_by_user": {
             "type": "boolean",
-            "description": "true only after the user's explicit yes to the summary.",
+            "description": "true only after the user's explicit yes.",
         },
         "confirmation_token": nullable(
             {"type": "string"},
-            "From confirmation_required: the summary the user said yes to (null: none yet).",
+            "From confirmation_required (null: none yet).",
         ),
     }
     if published.orders.email_choice:

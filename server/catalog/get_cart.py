@@ -6,10 +6,9 @@ from ...tools import CartOverview, get_cart
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-A cart at a glance: items (cart_item_uuid, activity, quantity, status), the amount charged, \
-saved customer, `missing` (customer fields, participants, items that cannot be booked) and \
-`ready_for_order`. Call it first and to check progress. `not_shown`: fields Musement never \
-shows back (never missing). `checkout_url`, when ready: where the customer pays.
+A cart at a glance: items (cart_item_uuid, activity, tickets, status), the amount charged, \
+saved customer, `missing` (customer fields, participants, unbookable items) and \
+`ready_for_order` (then `checkout_url`, where set). Call it first and to check progress.
 Errors: cart_not_found, invalid_argument."""
 
 

@@ -74,8 +74,10 @@ TOOL_NAMES = [
 ]
 UPDATE_TOOLS = {"update_cart_customer", "update_participants"}
 # Budgets (issue 15): get_customer_schema on the four-activity cart, the model-facing list.
+# The list's was 6000; issue 23 added create_order's confirmation_token and the consent labels'
+# documented meanings (5994 → 6215 bytes), so it is 6300 until issue 27 trims the list.
 SCHEMA_TOKEN_BUDGET = 1000
-TOOL_LIST_BYTE_BUDGET = 6000
+TOOL_LIST_BYTE_BUDGET = 6300
 
 
 @pytest.fixture(scope="module")
