@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +26,11 @@ from .problems import Problem, problem, problems_of
 
 # At most this many problems are gathered and reported for one payload.
 MAX_PROBLEMS = 50
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# RFC 5321 caps a forward path at 256 octets, so an address at 254 characters; bounding
+# first keeps every check below linear and small whatever the client sends.
+MAX_EMAIL_CHARS = 254
+# ISO 8601 with offset and fractions fits in far less; longer is not a date-time.
+MAX_DATE_TIME_CHARS = 64
 
 
 @dataclass
@@ -175,12 +178,25 @@ def format_checker() -> FormatChecker:
 
     # jsonschema's own email check only looks for an "@".
     @checker.checks("email")
-    def is_email(value: object) -> bool:
-        return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
+    def check_email(value: object) -> bool:
+        return not isinstance(value, str) or is_email(value)
 
     # jsonschema checks date-time only with an optional extra installed.
     @checker.checks("date-time", raises=ValueError)
     def is_date_time(value: object) -> bool:
-        return not isinstance(value, str) or bool(datetime.fromisoformat(value))
+        if not isinstance(value, str):
+            return True
+        return len(value) <= MAX_DATE_TIME_CHARS and bool(datetime.fromisoformat(value))
 
     return checker
+
+
+def is_email(value: str) -> bool:
+    """`local@domain.tld`: one "@", no white space, a dot inside the domain; at most 254
+    characters. The same verdict as the pattern `[^@\\s]+@[^@\\s]+\\.[^@\\s]+` matched whole,
+    reached in one pass: that pattern backtracks quadratically on a long run of dots
+    (60,000 of them held the event loop for 40 s)."""
+    if len(value) > MAX_EMAIL_CHARS or any(char.isspace() for char in value):
+        return False
+    local, at, domain = value.partition("@")
+    return bool(local) and bool(at) and "@" not in domain and "." in domain[1:-1]
