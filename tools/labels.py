@@ -116,9 +116,29 @@ def consent_description(key: str, language: str) -> str | None:
     return None if descriptions is None else descriptions[_index(language)]
 
 
+def unchecked_pattern_note(language: str) -> str:
+    """The field guide's note on an answer whose supplier format rule is not checked here."""
+    return _UNCHECKED_PATTERN[_index(language)]
+
+
 def choice_label(value: object, label: str, language: str) -> str:
     """A human label for a YES/NO choice whose label only repeats its value."""
     labels = _CHOICES.get(str(value))
     if labels is None or label != str(value):
         return label
     return labels[_index(language)]
+
+
+# A supplier's `attr.pattern` that RE2 cannot run is not enforced (tools.patterns).
+_UNCHECKED_PATTERN = (
+    "The supplier's format for this answer is not checked before sending; "
+    "Musement may still refuse it.",
+    "Il formato del fornitore per questa risposta non viene verificato prima dell'invio; "
+    "Musement potrebbe rifiutarla.",
+    "Das Format des Anbieters für diese Antwort wird vor dem Senden nicht geprüft; "
+    "Musement kann sie trotzdem ablehnen.",
+    "Le format du fournisseur pour cette réponse n'est pas vérifié avant l'envoi ; "
+    "Musement peut encore la refuser.",
+    "El formato del proveedor para esta respuesta no se comprueba antes del envío; "
+    "Musement aún puede rechazarla.",
+)
