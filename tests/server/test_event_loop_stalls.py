@@ -55,10 +55,12 @@ async def loop_stalls(
         # From one answer to the next: a call sent during a stall waits for it to end.
         nonlocal slowest
         last = time.perf_counter()
-        while not done.is_set():
+        while True:  # one more answer once `call` is done: a stall may have just ended
             await other.list_tools()
             now = time.perf_counter()
             slowest, last = max(slowest, now - last), now
+            if done.is_set():
+                break
             await anyio.sleep(TICK)
 
     async with Client(server) as hostile, Client(server) as other:
