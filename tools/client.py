@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import ssl
 import threading
 import time
@@ -34,6 +33,7 @@ from .errors import (
     UpstreamError,
     UpstreamUnavailable,
 )
+from .redaction import redact
 from .retry import RetryPolicy, call_budget, current_deadline
 from .slots import KeyedSlots, WaitedTooLong
 
@@ -523,8 +523,8 @@ class _Answer:
         value of `sent` (the request body), even when the upstream quotes it back."""
         status = self.status
         code, message, errors = self.error_fields()
-        # Redacted whole, then cut: a value split by the cut would escape redaction.
-        said = redact(message, sent)[:500] if message else self.reason or "no message"
+        # `redact` cuts too, and sees to it that a value split by the cut is not shown.
+        said = redact(message, sent, 500) if message else self.reason or "no message"
         if status == 404:
             return CartNotFound(f"Musement has no such cart: {said}", status=status, code=code)
         if status == 423:
@@ -577,42 +577,9 @@ def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
             if isinstance(path, str) and path and isinstance(message, str):
                 details.append(
                     {
-                        "path": redact(path, sent)[:200],
+                        "path": redact(path, sent, 200),
                         "kind": "rejected_by_musement",
-                        "message": redact(message, sent)[:500],
+                        "message": redact(message, sent, 500),
                     }
                 )
     return details
-
-
-_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+")
-_LONG_NUMBER = re.compile(r"\+?\d[\d .\-]{5,}\d")
-REDACTED = "[redacted]"
-
-
-def redact(text: str, sent: Any) -> str:
-    """`text` without any value of the request body `sent`, nor anything shaped like
-    an email address or a phone number: an upstream that quotes the request back
-    must not put the customer's data into a model-facing message."""
-    for value in sorted(_leaf_texts(sent), key=len, reverse=True):
-        text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
-    text = _EMAIL_LIKE.sub(REDACTED, text)
-    return _LONG_NUMBER.sub(REDACTED, text)
-
-
-def _leaf_texts(value: Any) -> set[str]:
-    """Every string and number in a JSON value, as text (short ones excepted: "NO" or
-    "1" would blank out ordinary words)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, str | int | float) and not isinstance(node, bool):
-            text = str(node).strip()
-            if len(text) >= 3:
-                found.add(text)
-    return found

@@ -12,11 +12,12 @@ jsonschema would refuse is accepted here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from jsonschema import FormatChecker
+
+from .patterns import linear_pattern
 
 Check = Callable[[Any], bool]
 
@@ -70,7 +71,10 @@ def _keyword(
         allowed = tuple(value)
         return lambda v: any(type(v) is type(a) and v == a for a in allowed)
     if key == "pattern":
-        regex = re.compile(value)
+        # Never Python's backtracking `re` on a supplier's pattern (`patterns`).
+        regex = linear_pattern(value) if isinstance(value, str) else None
+        if regex is None:
+            return None
         return lambda v: not isinstance(v, str) or regex.search(v) is not None
     if key == "format":
         return lambda v: formats.conforms(v, value)

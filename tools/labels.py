@@ -123,6 +123,11 @@ def consent_description(key: str, language: str) -> str | None:
     return None if descriptions is None else descriptions[_index(language)]
 
 
+def unchecked_pattern_note(language: str) -> str:
+    """The field guide's note on an answer whose supplier format rule is not checked here."""
+    return _UNCHECKED_PATTERN[_index(language)]
+
+
 # The one order of a YES/NO choice, whatever order Musement's enum has (it is not stable).
 CHOICE_ORDER = ("YES", "NO")
 
@@ -133,3 +138,18 @@ def choice_label(value: object, label: str, language: str) -> str:
     if labels is None or label != str(value):
         return label
     return labels[_index(language)]
+
+
+# A supplier's `attr.pattern` that RE2 cannot run is not enforced (tools.patterns).
+_UNCHECKED_PATTERN = (
+    "The supplier's format for this answer is not checked before sending; "
+    "Musement may still refuse it.",
+    "Il formato del fornitore per questa risposta non viene verificato prima dell'invio; "
+    "Musement potrebbe rifiutarla.",
+    "Das Format des Anbieters für diese Antwort wird vor dem Senden nicht geprüft; "
+    "Musement kann sie trotzdem ablehnen.",
+    "Le format du fournisseur pour cette réponse n'est pas vérifié avant l'envoi ; "
+    "Musement peut encore la refuser.",
+    "El formato del proveedor para esta respuesta no se comprueba antes del envío; "
+    "Musement aún puede rechazarla.",
+)

@@ -21,7 +21,14 @@ from typing import Any
 
 from .errors import UpstreamError
 from .field_guide import FieldGuide
-from .labels import CHOICE_ORDER, choice_label, consent_description, field_label
+from .labels import (
+    CHOICE_ORDER,
+    choice_label,
+    consent_description,
+    field_label,
+    unchecked_pattern_note,
+)
+from .patterns import MAX_PATTERN_CHARS, NOT_BLANK, NUMERIC_STRING, is_linear
 from .text import shown_text
 
 
@@ -38,13 +45,8 @@ def _number(value: Any) -> bool:
 
 
 def _regex(value: Any) -> bool:
-    if not isinstance(value, str) or len(value) > 500:
-        return False
-    try:
-        re.compile(value)
-    except re.error:
-        return False
-    return True
+    """A pattern kept only if RE2 runs it (`patterns`): none is ever run by `re`."""
+    return isinstance(value, str) and len(value) <= MAX_PATTERN_CHARS and is_linear(value)
 
 
 def _scalar(value: Any) -> bool:
@@ -71,8 +73,6 @@ _SCALAR_KEYWORDS: dict[str, Callable[[Any], bool]] = {
 _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-]{1,100}", re.ASCII)
 EXTRA_CUSTOMER_DATA = "extra_customer_data"
-NUMERIC_STRING = r"^-?[0-9]+(\.[0-9]+)?$"
-NOT_BLANK = r"\S"
 
 MAX_DEPTH = 8
 MAX_PROPERTIES = 5000
@@ -198,7 +198,10 @@ class Normalizer:
                 out["items"]["enum"] = [o["value"] for o in options]
         elif options:
             out["enum"] = [o["value"] for o in options]
-        example = _liform_attr(raw, out)
+        example, unchecked = _liform_attr(raw, out)
+        # The field guide only (the published schema is unchanged): the supplier's format
+        # rule was not checked here, so Musement may still refuse the answer.
+        note = unchecked_pattern_note(self.language) if unchecked else None
         if required:
             _refuse_blank(out, musement_type)
         if options:
@@ -218,30 +221,33 @@ class Normalizer:
                 group=group,
                 multiple=multiple,
                 example=example,
-                description=consent,
+                description=_join_text(consent, note) if note else consent,
             )
         )
         return out
 
 
-def _liform_attr(raw: dict[str, Any], out: dict[str, Any]) -> str | None:
+def _liform_attr(raw: dict[str, Any], out: dict[str, Any]) -> tuple[str | None, bool]:
     """Liform's `attr`, the form widget's HTML attributes: `attr.pattern` (an HTML
-    pattern, matched whole) is enforced, `attr.placeholder` becomes the field's example.
-    Returns the example."""
+    pattern, matched whole) is enforced when RE2 can run it, `attr.placeholder` becomes
+    the field's example. Returns the example, and whether a pattern was left unchecked."""
     attr = raw.get("attr")
     if not isinstance(attr, dict):
-        return None
+        return None, False
+    unchecked = False
     pattern = attr.get("pattern")
     if "pattern" not in out and isinstance(pattern, str) and pattern:
         anchored = f"^(?:{pattern})$"
         if _regex(anchored):
             out["pattern"] = anchored
+        else:
+            unchecked = True
     placeholder = attr.get("placeholder")
     example = shown_text(placeholder, MAX_TITLE_CHARS)
     if example:
         out["examples"] = [example]
-        return example
-    return None
+        return example, unchecked
+    return None, unchecked
 
 
 def _refuse_blank(out: dict[str, Any], musement_type: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from .normalize import NOT_BLANK, NUMERIC_STRING
+from .patterns import NOT_BLANK, NUMERIC_STRING
 
 Problem = dict[str, Any]
 OptionsAt = Callable[[str], list[dict[str, Any]] | None]
