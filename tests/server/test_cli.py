@@ -41,7 +41,7 @@ def test_demo_plays_the_customer_step() -> None:
         "cart_not_found (HTTP 404, code 1400)",
         "invalid_argument",
         "[form shown to the user]",
-        "Musement newsletter (No / Yes): the user picks NO",
+        "Musement newsletter (Yes / No): the user picks NO",
         "saved after the user's answers",
         "participants for 2 item(s); ready for the order: False",
         "← saved: Ada, Charles",
