@@ -23,10 +23,17 @@ def build_customer_schema(cart: Cart, language: str) -> JSON:
     for order, base_field in enumerate(BASE_FIELDS, start=1):
         properties[base_field.key] = _base_property(base_field, order, language)
     required = [f.key for f in BASE_FIELDS if f.required]
+    order = len(BASE_FIELDS)
+    for key, custom in cart.custom_base_fields.items():
+        if key in properties:
+            properties[key] = {**properties[key], **custom}
+        else:
+            order += 1
+            properties[key] = {**custom, "propertyOrder": order}
 
     activities = extra_data_activities(cart)
     if activities:
-        extra = _extra_customer_data(activities, len(BASE_FIELDS) + 1, language)
+        extra = _extra_customer_data(activities, order + 1, language)
         properties[EXTRA_CUSTOMER_DATA] = extra
         if extra.get("required"):
             required.append(EXTRA_CUSTOMER_DATA)

@@ -67,6 +67,10 @@ class Cart:
     # The market's country at the last customer update; Musement derives `country` itself.
     customer_country: Country | None = None
     order_uuid: str | None = None
+    # What a partner's setup adds to this cart's customer form (set by tests): by key, the
+    # served property, merged into a standard base field's or a field of its own (asked
+    # after the standard ones, optional, text written and never echoed).
+    custom_base_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def item(self, item_uuid: str) -> CartItem | None:
         return next((item for item in self.items if item.uuid == item_uuid), None)

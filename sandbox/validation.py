@@ -61,6 +61,12 @@ def validate_update(body: Any, cart: Cart) -> tuple[dict[str, Any], list[FieldEr
             clean[key] = _extra_data(value, cart, errors)
             continue
         base_field = BASE_FIELDS_BY_KEY.get(key)
+        if base_field is None and key in cart.custom_base_fields:
+            try:
+                clean[key] = _custom_value(cart.custom_base_fields[key], value)
+            except _Invalid as invalid:
+                errors.append(FieldError(key, invalid.message))
+            continue
         if base_field is None:
             errors.append(FieldError(key, EXTRA_FIELD))
             continue
@@ -111,6 +117,16 @@ def _base_value(kind: BaseKind, enum: tuple[str, ...], value: Any, required: boo
     if kind is BaseKind.EMAIL and not is_email(value):
         raise _Invalid(BAD_EMAIL)
     if kind is BaseKind.YES_NO and value not in enum:
+        raise _Invalid(BAD_CHOICE)
+    return value
+
+
+def _custom_value(prop: dict[str, Any], value: Any) -> str:
+    """A field a partner's setup added: text, one of its choices when it has some."""
+    if not isinstance(value, str):
+        raise _Invalid(NOT_STRING)
+    choices = prop.get("enum")
+    if isinstance(choices, list) and value not in choices:
         raise _Invalid(BAD_CHOICE)
     return value
 

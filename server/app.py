@@ -64,7 +64,7 @@ class MusementMCPServer(Server[ServerState]):
         self.early_login = early_login
         self.upstream_transport = upstream_transport
         self.stateless_http = stateless_http
-        self.live = LiveTools(settings.order_options())
+        self.live = LiveTools(settings.order_options(), settings.language)
         self.runner = ToolRunner(self.live)
         super().__init__(
             "musement-mcp",

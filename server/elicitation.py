@@ -28,10 +28,12 @@ from ..tools import InvalidArgument, UserDeclined, ValidationFailed
 from .forms import (
     apply_answers,
     confirmation_in_state,
+    entered_in,
     forms_for,
     nonce_of,
     paths_from_state,
     state_of,
+    without_entered_values,
 )
 from .toolkit import ToolCall, ToolResult
 
@@ -47,26 +49,31 @@ async def with_user_answers(
     argument: Any,
     *,
     from_form: Callable[[dict[str, Any]], Any] = lambda completed: completed,
+    shown_at: str = "",
 ) -> ToolResult:
     """`update(argument)`; when it fails validation, the user may be asked to complete it.
 
     The domain call parses and validates `argument`; its `ValidationFailed` carries the
     validated payload, which the user's answers complete (`from_form` turns a completed
     payload back into the argument). On a 2026-07-28 retry the same arguments fail the
-    same way, and the answers the retry carries are applied.
+    same way, and the answers the retry carries are applied. What the user entered is
+    saved and not shown to the model: the result names those fields (`shown_at` is where
+    the payload is in the result) without their values.
     """
     try:
         return await update(argument)
     except ValidationFailed as failure:
-        completed = await answered(call, failure.payload)
-        if completed is not None:
-            return await update(from_form(completed))
-        asked = await ask_user(call.ctx, failure)
-        if asked is None:
-            raise
-        if isinstance(asked, types.InputRequiredResult):
-            return asked
-        return await update(from_form(asked))
+        entered: dict[str, Any] = {}
+        completed = await answered(call, failure.payload, entered)
+        if completed is None:
+            asked = await ask_user(call.ctx, failure, entered)
+            if asked is None:
+                raise
+            if isinstance(asked, types.InputRequiredResult):
+                return asked
+            completed = asked
+        result = await update(from_form(completed))
+        return without_entered_values(result, entered, root=shown_at, sent=argument)
 
 
 def is_modern(ctx: ServerRequestContext[Any]) -> bool:
@@ -82,8 +89,9 @@ def supports_form_elicitation(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
-async def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
-    """On a 2026-07-28 retry, `payload` with the user's answers; None on a first call.
+async def answered(call: ToolCall, payload: Any, entered: dict[str, Any]) -> dict[str, Any] | None:
+    """On a 2026-07-28 retry, `payload` with the user's answers (also put in `entered`, by
+    path); None on a first call.
 
     A state is answered once: a replay of it (the same forms, other answers) raises
     `InvalidArgument` (see `_spend_once`)."""
@@ -103,14 +111,15 @@ async def answered(call: ToolCall, payload: Any) -> dict[str, Any] | None:
     completed: dict[str, Any] = payload
     for paths, answer in zip(forms, answers, strict=True):
         assert isinstance(answer, types.ElicitResult)  # checked above
-        completed = _with_answer(completed, paths, answer)
+        completed = _with_answer(completed, paths, answer, entered)
     return completed
 
 
 async def ask_user(
-    ctx: ServerRequestContext[Any] | None, failure: ValidationFailed
+    ctx: ServerRequestContext[Any] | None, failure: ValidationFailed, entered: dict[str, Any]
 ) -> dict[str, Any] | types.InputRequiredResult | None:
-    """The payload completed by the user, a 2026 input request, or None (cannot ask)."""
+    """The payload completed by the user (their answers also put in `entered`, by path), a
+    2026 input request, or None (cannot ask)."""
     if ctx is None or failure.schema is None or not supports_form_elicitation(ctx):
         return None
     forms = forms_for(failure.details, failure.schema, failure.payload)
@@ -134,7 +143,7 @@ async def ask_user(
             )
         except (NoBackChannelError, MCPError):  # no channel, or the client refused to ask
             return None
-        payload = _with_answer(payload, form.paths, answer)
+        payload = _with_answer(payload, form.paths, answer, entered)
     return payload
 
 
@@ -158,7 +167,10 @@ def _key(index: int) -> str:
 
 
 def _with_answer(
-    payload: dict[str, Any], paths: dict[str, str], answer: types.ElicitResult
+    payload: dict[str, Any],
+    paths: dict[str, str],
+    answer: types.ElicitResult,
+    entered: dict[str, Any],
 ) -> dict[str, Any]:
     if answer.action == "decline":
         raise UserDeclined("The user declined to give the requested details; nothing was sent.")
@@ -168,6 +180,7 @@ def _with_answer(
             hint="Nothing was sent to Musement. Ask the user whether to continue; "
             "do not fill in their details yourself.",
         )
+    entered.update(entered_in(paths, answer.content))
     return apply_answers(payload, paths, answer.content)
 
 

@@ -21,6 +21,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..tools import CompiledSchema, FieldGuide
 
 MAX_FORM_FIELDS = 40
@@ -84,6 +86,88 @@ def apply_answers(
         else:
             target[name] = value
     return merged
+
+
+def entered_in(paths: dict[str, str], content: dict[str, Any] | None) -> dict[str, Any]:
+    """What the user entered (`apply_answers` writes the same), by concrete path."""
+    return {
+        paths[key]: value
+        for key, value in (content or {}).items()
+        if key in paths and value is not None and value != ""
+    }
+
+
+# What a result shows in place of a value the user typed into a form: the model never saw
+# it (a phone, a passport number), and a result is read by the model.
+ENTERED = "[entered by the user]"
+
+
+def without_entered_values(
+    result: BaseModel, entered: dict[str, Any], *, root: str = "", sent: Any = None
+) -> BaseModel:
+    """`result` with the user's form answers replaced by `ENTERED` and their paths listed in
+    `entered_by_user`. A path of the payload is `root` + path in the result; an entered text
+    found elsewhere in it (an upstream may echo a value in another place) is replaced too,
+    unless the model itself sent that text."""
+    if not entered:
+        return result
+    data = result.model_dump(mode="json", by_alias=True)
+    for path in entered:
+        _replace_at(data, f"{root}.{path}" if root else path)
+    model_said = _texts(sent)
+    # Short texts (YES, NO) are shown only where the user put them: elsewhere they are words.
+    hidden = {
+        value
+        for value in entered.values()
+        if isinstance(value, str) and len(value.strip()) >= 3 and value not in model_said
+    }
+    data = _replace_texts(data, hidden)
+    data["entered_by_user"] = sorted(entered)
+    return type(result).model_validate(data)
+
+
+def _replace_at(data: Any, path: str) -> None:
+    *parents, name = path.split(".")
+    node = data
+    for part in parents:
+        node = _step(node, part)
+        if node is None:
+            return
+    if isinstance(node, dict) and name in node:
+        node[name] = ENTERED
+    elif isinstance(node, list) and name.isdigit() and int(name) < len(node):
+        node[int(name)] = ENTERED
+
+
+def _step(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return None
+
+
+def _replace_texts(node: Any, hidden: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {key: _replace_texts(value, hidden) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_replace_texts(value, hidden) for value in node]
+    return ENTERED if isinstance(node, str) and node in hidden else node
+
+
+def _texts(value: Any) -> set[str]:
+    """Every string in a JSON value (a loop: the model's arguments may nest deep)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.add(node)
+    return found
 
 
 def state_of(forms: list[Form], *, confirmation: str | None = None) -> str:

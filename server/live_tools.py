@@ -2,10 +2,12 @@
 
 `tools/list` starts from the bundled snapshot, so it never waits for the
 network. Each schema the API returns may refine the input schema of
-`update_cart_customer`: a base field the snapshot lacks, localized titles, new
-choices. Fields are only ever added, never dropped, so the list cannot flap
-between carts. The list is one object for the whole server: every connection
-sees the same tools at any moment. A change is announced on both channels:
+`update_cart_customer`: a base field the snapshot lacks, new choices. Fields are
+only ever added, never dropped, so the list cannot flap between carts; and the
+list is ours and bounded (`generic_customer_schema`): a few other fields at most,
+described in our words in the server's language, never in upstream text. The
+list is one object for the whole server: every connection sees the same tools at
+any moment. A change is announced on both channels:
 `notifications/tools/list_changed` to handshake-era sessions, and a
 `ToolsListChanged` event to 2026-07-28 `subscriptions/listen` streams.
 """
@@ -25,6 +27,7 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ToolsListChanged
 from mcp.shared.inbound import X_MCP_HEADER_KEY
 
 from ..tools import CompiledSchema, compile_schema, generic_customer_schema
+from ..tools.input_schema import merged_customer_schema
 from .catalog import tool_definitions
 from .settings import OrderOptions
 from .toolkit import CustomerInput, Published
@@ -58,9 +61,9 @@ def snapshot_schema() -> dict[str, Any]:
     return schema
 
 
-def snapshot_customer_input() -> CustomerInput:
+def snapshot_customer_input(language: str = "en-US") -> CustomerInput:
     """The published customer input schema before any cart was read."""
-    return generic_customer_schema(compile_schema(snapshot_schema()))
+    return generic_customer_schema(compile_schema(snapshot_schema()), language)
 
 
 @cache
@@ -70,9 +73,10 @@ def snapshot_tool_definitions() -> tuple[types.Tool, ...]:
 
 
 class LiveTools:
-    def __init__(self, orders: OrderOptions | None = None) -> None:
+    def __init__(self, orders: OrderOptions | None = None, language: str = "en-US") -> None:
         self.orders = orders or OrderOptions()
-        self.customer_input = snapshot_customer_input()
+        self.language = language
+        self.customer_input = snapshot_customer_input(language)
         self._publish()
         self.bus = InMemorySubscriptionBus()
         # Handshake-era connections that can receive notifications; weak, so a
@@ -103,17 +107,11 @@ class LiveTools:
 
     def observe(self, compiled: CompiledSchema) -> bool:
         """Refine the published customer schema from a served one; True if it changed."""
-        served = generic_customer_schema(compiled)["properties"]
-        current = self.customer_input["properties"]
-        merged = {name: served.get(name, schema) for name, schema in current.items()}
-        merged.update((name, schema) for name, schema in served.items() if name not in merged)
-        if merged == current:
+        served = generic_customer_schema(compiled, self.language)
+        merged = merged_customer_schema(self.customer_input, served)
+        if merged == self.customer_input:
             return False
-        self.customer_input = {
-            **self.customer_input,
-            "properties": merged,
-            "required": list(merged),
-        }
+        self.customer_input = merged
         self._publish()
         logger.info("the customer schema changed: announcing a new tool list")
         return True

@@ -36,6 +36,7 @@ from .errors import (
 from .redaction import redact
 from .retry import RetryPolicy, call_budget, current_deadline
 from .slots import KeyedSlots, WaitedTooLong
+from .text import MESSAGE_LIMIT, TITLE_LIMIT, shown_text
 
 logger = logging.getLogger("musement_mcp.client")
 
@@ -495,7 +496,8 @@ class _Answer:
         code = body.get("code")
         message = body.get("message")
         return (
-            str(code) if code is not None else None,
+            # Codes are short ("1400", "-1"); a longer one is text, bounded like text.
+            shown_text(str(code), 40) if code is not None else None,
             message if isinstance(message, str) else None,
             body.get("errors"),
         )
@@ -523,8 +525,13 @@ class _Answer:
         value of `sent` (the request body), even when the upstream quotes it back."""
         status = self.status
         code, message, errors = self.error_fields()
-        # `redact` cuts too, and sees to it that a value split by the cut is not shown.
-        said = redact(message, sent, 500) if message else self.reason or "no message"
+        # `redact` cuts (seeing to it that a value split by the cut is not shown), then
+        # shown_text cleans what is left of control and bidirectional characters.
+        said = (
+            (shown_text(redact(message, sent, MESSAGE_LIMIT), MESSAGE_LIMIT) if message else None)
+            or shown_text(self.reason, TITLE_LIMIT)
+            or "no message"
+        )
         if status == 404:
             return CartNotFound(f"Musement has no such cart: {said}", status=status, code=code)
         if status == 423:
@@ -574,12 +581,11 @@ def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
         if isinstance(item, dict):
             path = item.get("field") or item.get("path") or item.get("property_path")
             message = item.get("message")
-            if isinstance(path, str) and path and isinstance(message, str):
-                details.append(
-                    {
-                        "path": redact(path, sent, 200),
-                        "kind": "rejected_by_musement",
-                        "message": redact(message, sent, 500),
-                    }
-                )
+            if isinstance(path, str) and isinstance(message, str):
+                shown_path = shown_text(redact(path, sent, 200), 200)
+                said = shown_text(redact(message, sent, MESSAGE_LIMIT), MESSAGE_LIMIT)
+                if shown_path and said:
+                    details.append(
+                        {"path": shown_path, "kind": "rejected_by_musement", "message": said}
+                    )
     return details

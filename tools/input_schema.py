@@ -20,10 +20,12 @@ against the cart's own schema before anything is sent.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from .field_guide import FieldGuide
-from .labels import CONSENT_FIELDS
+from .labels import CONSENT_FIELDS, KNOWN_BASE_FIELDS, field_label
 from .normalize import EXTRA_CUSTOMER_DATA
 from .schema import CompiledSchema
 
@@ -79,18 +81,53 @@ PARTICIPANT_FIELDS: dict[str, dict[str, Any]] = {
 OTHER_ANSWERS = "other_answers"
 
 
-def generic_customer_schema(compiled: CompiledSchema) -> dict[str, Any]:
-    """The published `customer` schema, from a compiled customer schema's base fields."""
-    properties = {
-        question.path: _nullable(question)
-        for question in compiled.fields
-        if "." not in question.path
-    }
+# The published customer schema is in every client's tool list, for the server's whole life:
+# it is ours and bounded. Fields Musement serves beyond these bounds are not published, and
+# are still accepted: the server validates a customer against the cart's own schema.
+MAX_OTHER_FIELDS = 8  # base fields beyond the known ones (labels.py)
+MAX_PUBLISHED_CHOICES = 20
+_PUBLISHED_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}", re.ASCII)
+_PUBLISHED_CHOICE = re.compile(r"[A-Za-z0-9_\-]{1,40}", re.ASCII)
+# Never an upstream title: a served title is supplier text, and the list is read as guidance.
+OTHER_FIELD = "Asked by some carts; get_customer_schema says what it is."
+
+
+def generic_customer_schema(compiled: CompiledSchema, language: str = "en-US") -> dict[str, Any]:
+    """The published `customer` schema, from a compiled customer schema's base fields:
+    the known ones, then at most `MAX_OTHER_FIELDS` others, described in our words."""
+    properties: dict[str, Any] = {}
+    others = 0
+    for question in compiled.fields:
+        published = _published(question, language)
+        if published is None:
+            continue
+        if question.path not in KNOWN_BASE_FIELDS:
+            if others >= MAX_OTHER_FIELDS:
+                continue
+            others += 1
+        properties[question.path] = published
     properties[EXTRA_CUSTOMER_DATA] = nullable(
         {"type": "array", "items": ACTIVITY_ANSWER},
         "Activity answers (paths extra_customer_data.<uuid>.<question>).",
     )
     return _closed(properties)
+
+
+def merged_customer_schema(current: Mapping[str, Any], served: Mapping[str, Any]) -> dict[str, Any]:
+    """`current` refined by `served` (both published `customer` schemas): a field is
+    never dropped, a new one added while the bound on other fields allows."""
+    have, new = current["properties"], served["properties"]
+    merged = {name: new.get(name, schema) for name, schema in have.items()}
+    others = sum(1 for name in merged if name not in KNOWN_BASE_FIELDS | {EXTRA_CUSTOMER_DATA})
+    for name, schema in new.items():
+        if name in merged:
+            continue
+        if name not in KNOWN_BASE_FIELDS:
+            if others >= MAX_OTHER_FIELDS:
+                continue
+            others += 1
+        merged[name] = schema
+    return _closed(merged)
 
 
 def participants_input_schema() -> dict[str, Any]:
@@ -102,18 +139,56 @@ def participants_input_schema() -> dict[str, Any]:
     return {"type": "array", "items": _closed(fields)}
 
 
-def _nullable(question: FieldGuide) -> dict[str, Any]:
+def _published(question: FieldGuide, language: str) -> dict[str, Any] | None:
+    """A base field's published schema, in our words; None for a nested path, an unsafe
+    or long name, or a type a flat field cannot have."""
+    if not _PUBLISHED_NAME.fullmatch(question.path):
+        return None
+    description = _description(question, language)
     if question.type in ("number", "integer"):
         # Musement documents numbers sent as strings ("1234567890"): either is taken.
-        return {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}
-    schema: dict[str, Any] = {"type": question.type}
-    if question.options:
-        # Sorted: Musement's choice order is not stable, and the list must not flap.
-        schema["enum"] = sorted((option["value"] for option in question.options), key=str)
-    if question.format in ("email", "date"):
-        schema["format"] = question.format
-    # The key alone does not say what a consent agrees to; converters keep descriptions.
-    return nullable(schema, question.title if question.path in CONSENT_FIELDS else None)
+        number: dict[str, Any] = {
+            "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]
+        }
+        return {**number, "description": description} if description else number
+    if question.type not in ("string", "boolean", "array"):
+        return None
+    choices = _choices(question.options)
+    schema: dict[str, Any]
+    if question.type == "array":
+        schema = {"type": "array", "items": {"type": "string"}}
+        if choices:
+            schema["items"]["enum"] = choices
+    else:
+        schema = {"type": question.type}
+        if choices:
+            schema["enum"] = choices
+        if question.format in ("email", "date"):
+            schema["format"] = question.format
+    return nullable(schema, description)
+
+
+def _description(question: FieldGuide, language: str) -> str | None:
+    """Our description of a field: the label of a consent (the key alone does not say what
+    it agrees to, and converters keep descriptions), a generic one for a field we do not
+    know, none for the other known fields (their key says it)."""
+    if question.path in CONSENT_FIELDS:
+        return field_label(question.path, None, language)
+    if question.path not in KNOWN_BASE_FIELDS:
+        return OTHER_FIELD
+    return None
+
+
+def _choices(options: list[dict[str, Any]] | None) -> list[Any] | None:
+    """The values of a choice, published when few and short; else none (the server still
+    checks them against the cart's schema)."""
+    if not options or len(options) > MAX_PUBLISHED_CHOICES:
+        return None
+    values = [option["value"] for option in options]
+    if not all(isinstance(v, str) and _PUBLISHED_CHOICE.fullmatch(v) for v in values):
+        return None
+    # Sorted: Musement's choice order is not stable, and the list must not flap.
+    return sorted(values)
 
 
 def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:

@@ -96,6 +96,8 @@ _CHOICES: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 CONSENT_FIELDS = frozenset(_CONSENT_DESCRIPTIONS)
+# The base fields we have our own words for.
+KNOWN_BASE_FIELDS = frozenset(_FIELD_LABELS)
 
 
 def served_language(language: str) -> str:

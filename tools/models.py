@@ -91,6 +91,11 @@ class UpdateCustomerResult(BaseModel):
         description="The customer as Musement answered it; null if its 2xx answer had no "
         "customer. Musement never shows allow_profiling, city, zipcode or tax_id back.",
     )
+    entered_by_user: list[str] = Field(
+        default_factory=list,
+        description="Paths of the fields the user entered in a form: saved, their values "
+        "not shown here.",
+    )
 
 
 class ParticipantsSchemaResult(BaseModel):
@@ -115,6 +120,11 @@ class UpdateParticipantsResult(BaseModel):
     participants: list[dict[str, Any]] = Field(
         description="The list as sent and accepted (Musement documents no success body; "
         "get_cart shows what it stores)."
+    )
+    entered_by_user: list[str] = Field(
+        default_factory=list,
+        description="Paths of the fields the user entered in a form: saved, their values "
+        "not shown here.",
     )
 
 

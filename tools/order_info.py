@@ -14,6 +14,7 @@ from typing import Any
 from .arguments import is_uuid
 from .client import MusementClient
 from .errors import CartLocked, CartNotFound, MusementError, UpstreamError
+from .text import shown_text
 
 
 async def order_of(client: MusementClient, cart_uuid: str) -> dict[str, Any] | None:
@@ -35,7 +36,8 @@ async def order_of(client: MusementClient, cart_uuid: str) -> dict[str, Any] | N
     return {
         "order_uuid": order_uuid.lower(),
         "paid": payment.get("paid") is True,
-        "payment_status": status if isinstance(status, str) else None,
+        # Musement's word, shown in results and in the locked-cart message: cleaned, short.
+        "payment_status": shown_text(status, 40),
     }
 
 

@@ -38,7 +38,7 @@ async def handle(call: ToolCall) -> ToolResult:
             on_schema=call.seen_schemas.append,
         )
 
-    return await with_user_answers(call, update, call.args["customer"])
+    return await with_user_answers(call, update, call.args["customer"], shown_at="customer")
 
 
 TOOL = ToolSpec(

@@ -239,3 +239,34 @@ async def test_workers_share_one_key_for_elicitation_state(sandbox, make_cart) -
                     request_state=first.request_state,
                 )
             assert isinstance(result, types.CallToolResult) and not result.is_error
+
+
+async def test_what_the_user_entered_is_saved_not_shown_to_the_model(
+    sandbox, make_cart, era
+) -> None:
+    cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
+    user = User()
+    async with Client(
+        build_server(settings_for(sandbox)), mode=era, elicitation_callback=user
+    ) as client:
+        result = await update(client, cart, FROM_MODEL)
+    assert not result.is_error, result.content[0].text
+    (form,) = user.forms
+    typed = answers(form.requested_schema)
+    stored = sandbox.state.carts[cart].customer
+    hotel = f"extra_customer_data.{SANDBOX_TEST_ACTIVITY_UUID}.s_74380"
+    assert stored["extra_customer_data"][SANDBOX_TEST_ACTIVITY_UUID]["s_74380"] == "Hotel Artemide"
+    shown = result.structured_content
+    # The result names what the user entered and was saved, never its values.
+    assert hotel in shown["entered_by_user"]
+    assert set(CONSENTS) <= set(shown["entered_by_user"])
+    assert "phone_number_1" in typed  # a phone, a hotel: what the model must not read
+    for value in typed.values():
+        if value != "NO":  # a consent's choice, hidden where it was given (below)
+            assert str(value) not in result.content[0].text
+    answers_shown = shown["customer"]["extra_customer_data"][SANDBOX_TEST_ACTIVITY_UUID]
+    assert answers_shown["s_74380"] == "[entered by the user]"
+    assert shown["customer"]["musement_newsletter"] == "[entered by the user]"
+    # What the model sent itself is still echoed.
+    assert shown["customer"]["firstname"] == FROM_MODEL["firstname"]
+    assert shown["customer"]["email"] == FROM_MODEL["email"]

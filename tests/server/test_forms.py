@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import copy
 
-from musement_mcp.server.forms import apply_answers, forms_for, paths_from_state, state_of
-from musement_mcp.tools import compile_schema
+from musement_mcp.server.forms import (
+    ENTERED,
+    apply_answers,
+    forms_for,
+    paths_from_state,
+    state_of,
+    without_entered_values,
+)
+from musement_mcp.tools import UpdateCustomerResult, compile_schema
 
 PARTICIPANTS_RAW = {
     "title": "cart_item_participants_info",
@@ -102,3 +109,33 @@ def test_forms_follow_the_order_of_people_past_nine() -> None:
     assert [f.paths["firstname"] for f in forms] == [
         f"participants.{i}.firstname" for i in range(12)
     ]
+
+
+def test_entered_values_are_hidden_wherever_the_upstream_echoes_them() -> None:
+    echoed = UpdateCustomerResult.model_validate(
+        {
+            "cart_uuid": "c",
+            "mode": "full",
+            "customer": {
+                "firstname": "Ada",
+                "musement_newsletter": "NO",
+                "mobile": "+39 333 1234567",  # the phone the user typed, moved by upstream
+                "country": {"iso_code": "NO", "name": "Norway"},
+                "extra_customer_data": {"a1": {"phone_number": "+39 333 1234567"}},
+            },
+        }
+    )
+    entered = {
+        "musement_newsletter": "NO",
+        "extra_customer_data.a1.phone_number": "+39 333 1234567",
+    }
+    shown = without_entered_values(
+        echoed, entered, root="customer", sent={"firstname": "Ada"}
+    ).model_dump(mode="json")
+    customer = shown["customer"]
+    assert customer["extra_customer_data"]["a1"]["phone_number"] == ENTERED
+    assert customer["mobile"] == ENTERED
+    assert customer["musement_newsletter"] == ENTERED
+    assert customer["country"]["iso_code"] == "NO"  # a short word is hidden only where given
+    assert customer["firstname"] == "Ada"  # the model sent it
+    assert shown["entered_by_user"] == sorted(entered)

@@ -243,3 +243,11 @@ async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, e
     assert forms[1]["properties"]["firstname"]["title"] == "Person 2: First name"
     assert set(forms[0]["required"]) == {"salutation", "firstname", "lastname", "date_of_birth"}
     assert sandbox.state.carts[cart["uuid"]].items[0].participants == [ADA, CHARLES]
+    # Saved, named in the result, and none of what the user typed goes back to the model.
+    shown = result.structured_content
+    assert shown["entered_by_user"] == sorted(
+        f"participants.{index}.{key}" for index in (0, 1) for key in ADA
+    )
+    assert shown["participants"] == [dict.fromkeys(ADA, "[entered by the user]")] * 2
+    for typed in (*ADA.values(), *CHARLES.values()):
+        assert typed not in result.content[0].text

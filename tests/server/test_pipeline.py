@@ -13,7 +13,7 @@ import pytest
 from mcp.server.session import ServerSession
 from mcp.shared.exceptions import MCPError
 
-from musement_mcp.sandbox import BASE_CART_UUID, EXTRA_DATA_CART_UUID
+from musement_mcp.sandbox import BASE_CART_UUID
 from musement_mcp.server.catalog import BY_NAME, TOOLS
 from musement_mcp.server.live_tools import LiveTools
 from musement_mcp.server.pipeline import ToolRunner, check_arguments
@@ -93,7 +93,9 @@ async def test_an_unknown_tool_is_a_protocol_error(state: ServerState) -> None:
         await ToolRunner(LiveTools()).run(state, params("no_such_tool"))
 
 
-async def test_schemas_seen_during_a_call_refine_the_published_list(sandbox) -> None:
+async def test_schemas_seen_during_a_call_refine_the_published_list(sandbox, make_cart) -> None:
+    cart = make_cart()
+    sandbox.state.carts[cart].custom_base_fields = {"loyalty_number": {"type": "string"}}
     live = LiveTools()
     runner = ToolRunner(live)
     published = [live.tools]
@@ -101,9 +103,9 @@ async def test_schemas_seen_during_a_call_refine_the_published_list(sandbox) -> 
     async with MusementClient(config) as client:
         state = ServerState(client=client, cache=SchemaCache())
         for _ in range(2):
-            await runner.run(state, params("get_customer_schema", cart_uuid=EXTRA_DATA_CART_UUID))
+            await runner.run(state, params("get_customer_schema", cart_uuid=cart))
             published.append(live.tools)
-    # Italian titles: the list changed once, then stayed the same object.
+    # A base field the snapshot lacks: the list changed once, then stayed the same object.
     assert published[0] != published[1]
     assert published[1] is published[2]
 
