@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .field_guide import FieldGuide
-from .labels import CONSENT_FIELDS, KNOWN_BASE_FIELDS, field_label
+from .labels import CHOICE_ORDER, CONSENT_FIELDS, KNOWN_BASE_FIELDS, field_label
 from .normalize import EXTRA_CUSTOMER_DATA
 from .schema import CompiledSchema
 
@@ -187,8 +187,9 @@ def _choices(options: list[dict[str, Any]] | None) -> list[Any] | None:
     values = [option["value"] for option in options]
     if not all(isinstance(v, str) and _PUBLISHED_CHOICE.fullmatch(v) for v in values):
         return None
-    # Sorted: Musement's choice order is not stable, and the list must not flap.
-    return sorted(values)
+    # Musement's choice order is not stable, and the list must not flap: YES before NO as
+    # everywhere (the options come in that order), any other choice sorted.
+    return values if set(values) == set(CHOICE_ORDER) else sorted(values)
 
 
 def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:
