@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # Readiness bounds: generous, a busy machine may be slow (never a performance budget).
-READY_MS = 120_000
+# BROWSER_READY_MS shortens them for a quick look at failures (e.g. the tests on an old view).
+READY_MS = int(os.environ.get("BROWSER_READY_MS", "120000"))
 
 
 def _missing(what: str, how: str) -> None:
