@@ -588,7 +588,6 @@ def test_the_summary_links_move_the_focus_and_keep_what_was_typed(
         assert view.evaluate("location.href") == address
         assert frame.locator("#f-firstname").input_value() == "Ada"
         assert email.input_value() == "ada.example.com"
-    # A group's link focuses its chosen (else its first) choice.
     assert email.get_attribute("aria-invalid") == "true"
 
 
