@@ -84,6 +84,19 @@ _STRINGS: dict[str, tuple[str, str, str, str, str]] = {
         "Ce panier appartient déjà à une commande : il ne peut plus changer.",
         "Este carrito ya pertenece a un pedido: ya no puede cambiar.",
     ),
+    "no_tools": (
+        "This host does not let the form read or save the cart itself. Give the assistant the"
+        " missing details in the chat: it saves them for you.",
+        "Questo host non consente al modulo di leggere o salvare il carrello. Dai all'assistente"
+        " i dati mancanti nella chat: li salva per te.",
+        "Dieser Host lässt das Formular den Warenkorb nicht selbst lesen oder speichern. Geben"
+        " Sie dem Assistenten die fehlenden Angaben im Chat: er speichert sie für Sie.",
+        "Cet hôte ne permet pas au formulaire de lire ou d'enregistrer le panier. Donnez à"
+        " l'assistant les informations manquantes dans la discussion : il les enregistre"
+        " pour vous.",
+        "Este host no permite que el formulario lea o guarde el carrito. Dé al asistente los"
+        " datos que faltan en el chat: los guarda por usted.",
+    ),
     "message": (
         "I filled in the checkout form for cart {cart}.",
         "Ho compilato il modulo per il carrello {cart}.",

@@ -1,15 +1,21 @@
 // A minimal MCP Apps host for the browser tests, on ext-apps' host side (AppBridge) and the
 // TypeScript SDK client: it connects to the running server over Streamable HTTP (same origin,
 // `/mcp`), declares the extension `io.modelcontextprotocol/ui`, lists the tools, reads the
-// `ui://` resource a tool points at, renders it in a sandboxed frame under a CSP built from
-// the resource's `_meta.ui.csp`, and plays one tool call to it (tool-input, then tool-result).
+// `ui://` resource a tool points at, and plays one tool call to it (tool-input, then
+// tool-result). It gives the view only what the specification (2026-01-26) guarantees: a
+// sandbox proxy on another origin (proxy.html, served by the tests at `proxy`: localhost while
+// the host is at 127.0.0.1), framed with exactly sandbox="allow-scripts allow-same-origin";
+// the proxy loads the view with the same two tokens (no allow-forms), as `srcdoc` or with
+// document.write (`load`), under a CSP built from the resource's `_meta.ui.csp`.
 // Tool calls from the page go through the bridge to the server; `ui/message` and
 // `ui/update-model-context` are recorded in `window.hostLog` for the tests to read, and so are
-// the page's own tool calls (`calls`: name and arguments).
+// the page's own tool calls (`calls`: name and arguments) and the heights it reported (`sizes`).
 //
 // Query: ?era=legacy|modern&tool=get_cart&cart=<uuid>&theme=light|dark&args=<JSON, more arguments>
 //        &field=<JSON, a question added to get_customer_schema's fields for the page: a control
 //        the sandbox never asks for>
+//        &proxy=<the sandbox proxy's URL>&load=srcdoc|write
+//        &serverTools=0 (the host does not relay the view's tool calls: no `serverTools`)
 
 import {
   AppBridge,
@@ -20,7 +26,8 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 
 const query = new URLSearchParams(location.search);
 const log = {
-  ready: false, error: null, messages: [], context: [], calls: [], protocolVersion: null, tools: [],
+  ready: false, error: null, messages: [], context: [], calls: [], sizes: [], protocolVersion: null,
+  tools: [],
 };
 window.hostLog = log;
 const HOST = { name: "musement-mcp-test-host", version: "1.0.0" };
@@ -50,23 +57,6 @@ const THEMES = {
   },
 };
 
-function frameCsp(csp) {
-  // What a host derives from `_meta.ui.csp`: only the declared origins, none by default.
-  const connect = (csp.connectDomains || []).join(" ") || "'none'";
-  const resources = (csp.resourceDomains || []).join(" ");
-  return [
-    "default-src 'none'",
-    `script-src 'unsafe-inline' ${resources}`.trim(),
-    `style-src 'unsafe-inline' ${resources}`.trim(),
-    `img-src data: ${resources}`.trim(),
-    `font-src ${resources || "'none'"}`,
-    `connect-src ${connect}`,
-  ].join("; ");
-}
-
-const escapeAttribute = (text) =>
-  text.replace(/[&"<>]/g, (c) => ({ "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" })[c]);
-
 async function main() {
   const era = query.get("era") || "modern";
   const theme = query.get("theme") || "light";
@@ -91,26 +81,23 @@ async function main() {
   const { contents } = await client.readResource({ uri });
   const content = contents[0];
   if (content.mimeType !== MIME) throw new Error(`unexpected MIME type ${content.mimeType}`);
-  const policy = frameCsp(content._meta?.ui?.csp ?? {});
-  log.csp = policy;
-  // The host's policy in a meta element of its own, escaped for the attribute (the page's
-  // text is left as it is: its own CSP allows its script by hash).
-  const html = content.text.replace(
-    "<head>",
-    `<head><meta http-equiv="Content-Security-Policy" content="${escapeAttribute(policy)}">`,
-  );
-
+  const sandbox = "allow-scripts allow-same-origin";
+  const proxy = new URL(query.get("proxy"));
+  proxy.searchParams.set("host", location.origin);
+  proxy.searchParams.set("load", query.get("load") || "srcdoc");
   const iframe = document.createElement("iframe");
   iframe.id = "app";
   iframe.title = "Checkout form";
-  iframe.setAttribute("sandbox", "allow-scripts allow-forms");
+  iframe.setAttribute("sandbox", sandbox);
   iframe.style.height = "400px";
   document.body.append(iframe);
 
+  const capabilities = { message: { text: {} }, updateModelContext: { text: {} }, logging: {} };
+  if (query.get("serverTools") !== "0") capabilities.serverTools = {};
   const bridge = new AppBridge(
     client,
     HOST,
-    { serverTools: {}, message: { text: {} }, updateModelContext: { text: {} }, logging: {} },
+    capabilities,
     {
       hostContext: {
         theme,
@@ -131,7 +118,11 @@ async function main() {
     return {};
   };
   bridge.onsizechange = ({ height }) => {
+    log.sizes.push(height);
     if (height) iframe.style.height = `${height}px`;
+  };
+  bridge.onsandboxready = () => {
+    bridge.sendSandboxResourceReady({ html: content.text, sandbox, csp: content._meta?.ui?.csp ?? {} });
   };
   bridge.oninitialized = async () => {
     // What a host does when the model calls the tool: the arguments, then the result.
@@ -142,20 +133,21 @@ async function main() {
     log.ready = true;
     document.getElementById("host-status").textContent = `connected (${log.protocolVersion})`;
   };
-  // The frame's window outlives the navigation to srcdoc: connect first, then load.
+  // The frame's window outlives the navigation to the proxy: connect first, then load it.
   await bridge.connect(new PostMessageTransport(iframe.contentWindow, iframe.contentWindow));
   // The page's tool calls, recorded; `connect` set the handler that forwards them.
   const forward = bridge.oncalltool;
   const added = query.get("field") && JSON.parse(query.get("field"));
   bridge.oncalltool = async (params, extra) => {
     log.calls.push({ name: params.name, arguments: params.arguments });
+    if (!capabilities.serverTools) throw new Error("this host does not relay tool calls");
     const result = await forward(params, extra);
     if (added && params.name === "get_customer_schema" && result.structuredContent) {
       result.structuredContent.fields.push(added);
     }
     return result;
   };
-  iframe.srcdoc = html;
+  iframe.src = proxy.href;
 }
 
 main().catch((error) => {

@@ -5,6 +5,11 @@ against the embedded sandbox. The form renders for the seeded carts, a user fill
 with the keyboard only, a wrong answer shows the server's message at its field, and the save
 reaches the sandbox.
 
+The host gives the view only what the MCP Apps specification (2026-01-26) guarantees: a
+sandbox proxy on another origin, `sandbox="allow-scripts allow-same-origin"` (no
+`allow-forms`), the view as `srcdoc` (or written with document.write). axe-core checks the
+initial, error and saved states in both themes.
+
 `UPDATE_SCREENSHOTS=1 pytest -m browser -k screenshots` rewrites docs/checkout-form-*.png.
 """
 
@@ -36,7 +41,16 @@ from musement_mcp.sandbox.catalog import (
     VATICAN_MUSEUMS_UUID,
 )
 from musement_mcp.tools.labels import CONSENT_FIELDS
-from tests.support.browser import READY_MS, chromium, host_log, host_page, tab_to
+from tests.support.browser import (
+    AXE_SOURCE,
+    READY_MS,
+    chromium,
+    frame_of,
+    host_log,
+    host_page,
+    proxy_frame,
+    tab_to,
+)
 from tests.support.common import REPO_ROOT
 from tests.support.processes import serve_http
 
@@ -215,6 +229,9 @@ def test_a_locked_cart_says_so(open_host: Opener) -> None:
     page, frame = open_host(cart=LOCKED_CART_UUID)
     assert "can no longer change" in frame.locator("#status").inner_text()
     assert frame.locator("#form").is_hidden()
+    # No "Still missing" heading over an empty list: nothing can be added to this cart.
+    assert frame.locator("#missing").is_hidden()
+    assert frame.locator("#missing h2").count() == 0
 
 
 @pytest.mark.parametrize(
@@ -268,11 +285,13 @@ def full_cart(make_cart: Callable[..., str]) -> str:
     )
 
 
-@pytest.mark.parametrize("era", ERAS)
+@pytest.mark.parametrize(
+    ("era", "load"), [("modern", "srcdoc"), ("legacy", "srcdoc"), ("modern", "write")]
+)
 def test_a_keyboard_user_fills_it_in_corrects_a_wrong_answer_and_saves(
-    open_host: Opener, sandbox: SandboxServer, full_cart: str, era: str
+    open_host: Opener, sandbox: SandboxServer, full_cart: str, era: str, load: str
 ) -> None:
-    page, frame = open_host(era=era, cart=full_cart)
+    page, frame = open_host(era=era, cart=full_cart, load=load)
     [item] = [i for i in sandbox.state.carts[full_cart].items if i.activity_uuid == (
         PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID)]  # fmt: skip
     person = f"participants.{item.uuid}.0"
@@ -460,6 +479,295 @@ def test_an_unanswered_yes_no_question_is_not_sent(
         "window.hostLog.calls.filter(c => c.name === 'update_cart_customer').length === 2"
     )
     assert calls_of(page, "update_cart_customer")[1]["customer"]["wheelchair"] is True
+
+
+# --- The specification's minimal host (issue 28) ----------------------------------------------
+# What a web host must give a view, and no more: a sandbox proxy on another origin, framed with
+# exactly `allow-scripts allow-same-origin`, the view as `srcdoc` (or document.write) with the
+# same two tokens: no `allow-forms` (a form's `submit` never fires), and `#id` links resolve
+# against the proxy's URL.
+
+LOADS = ["srcdoc", "write"]
+GUARANTEED = "allow-scripts allow-same-origin"
+
+
+def view_frame(frame: Any) -> Any:
+    """The view's Playwright Frame (for wait_for_function)."""
+    return frame_of(frame)
+
+
+def wait_calls(page: Any, name: str, count: int) -> None:
+    """Waits until the page has called `name` `count` times and the save that made the last
+    call has read the cart back (its last step); then asserts no more were made."""
+    saves = f"window.hostLog.calls.filter(c => c.name === '{name}').length"
+    reads = "window.hostLog.calls.filter(c => c.name === 'get_cart').length"
+    page.wait_for_function(f"{saves} >= {count} && {reads} >= 1 + {count}", timeout=READY_MS)
+    assert len(calls_of(page, name)) == count
+
+
+def fill_base(frame: Any, email: str = "ada@example.com") -> None:
+    for path, text in [("firstname", "Ada"), ("lastname", "Lovelace"), ("email", email)]:
+        frame.locator(f"#{field_id(path)}").fill(text)
+    answer_consents(frame)
+
+
+@pytest.mark.parametrize("load", LOADS)
+def test_the_host_gives_only_what_the_specification_guarantees(
+    open_host: Opener, load: str
+) -> None:
+    page, frame = open_host(cart=BASE_CART_UUID, load=load)
+    outer = page.locator("#app")
+    assert outer.get_attribute("sandbox") == GUARANTEED
+    proxy = proxy_frame(page)
+    host_origin = page.evaluate("location.origin")
+    proxy_origin = proxy.evaluate("location.origin")
+    assert proxy_origin != host_origin
+    inner = proxy.evaluate(
+        """() => { const f = document.getElementById("view");
+                   return { sandbox: f.getAttribute("sandbox"), srcdoc: f.hasAttribute("srcdoc"),
+                            src: f.getAttribute("src") }; }"""
+    )
+    assert inner == {"sandbox": GUARANTEED, "srcdoc": load == "srcdoc", "src": None}
+    view = view_frame(frame)
+    assert view.evaluate("location.href") == (
+        "about:srcdoc" if load == "srcdoc" else proxy.evaluate("location.href")
+    )
+    assert view.evaluate("origin") == proxy_origin
+    assert frame.locator("#form").is_visible()
+
+
+@pytest.mark.parametrize("load", LOADS)
+def test_save_works_without_allow_forms_from_the_button_and_enter_in_a_field(
+    open_host: Opener, make_cart: Callable[..., str], load: str
+) -> None:
+    """Item 1: Enter and Space on Save, and Enter in a field, each save once (a form's
+    `submit` never fires in this frame)."""
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    page, frame = open_host(cart=cart, load=load)
+    fill_base(frame)
+    frame.locator("#save").focus()
+    page.keyboard.press("Enter")
+    wait_calls(page, "update_cart_customer", 1)
+    frame.locator("#status.ok").wait_for()
+    frame.locator("#save").focus()
+    page.keyboard.press("Space")
+    wait_calls(page, "update_cart_customer", 2)
+    frame.locator("#f-lastname").focus()
+    page.keyboard.press("Enter")
+    wait_calls(page, "update_cart_customer", 3)
+    frame.locator("#status.ok").wait_for()
+    assert calls_of(page, "update_cart_customer")[2]["customer"]["lastname"] == "Lovelace"
+
+
+@pytest.mark.parametrize("load", LOADS)
+def test_the_summary_links_move_the_focus_and_keep_what_was_typed(
+    open_host: Opener, make_cart: Callable[..., str], load: str
+) -> None:
+    """Item 2: a summary link (clicked, or Enter on it) takes the focus to its field; the view
+    does not navigate (in a `srcdoc` view `#f-email` is the proxy's URL)."""
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    page, frame = open_host(cart=cart, load=load)
+    view = view_frame(frame)
+    address = view.evaluate("location.href")
+    fill_base(frame, email="ada.example.com")
+    frame.locator("#save").click()
+    link = frame.locator("#problems a", has_text="Email: must be a valid email address")
+    link.wait_for()
+    email = frame.locator("#f-email")
+    for follow in ("click", "Enter"):
+        frame.locator("#f-firstname").focus()
+        if follow == "click":
+            link.click()
+        else:
+            link.focus()
+            page.keyboard.press("Enter")
+        view.wait_for_function(
+            "() => document.activeElement && document.activeElement.id === 'f-email'",
+            timeout=READY_MS,
+        )
+        assert view.evaluate("location.href") == address
+        assert frame.locator("#f-firstname").input_value() == "Ada"
+        assert email.input_value() == "ada.example.com"
+    assert email.get_attribute("aria-invalid") == "true"
+
+
+CONTENT_BLANK = """() => Math.round(innerHeight - document.body.getBoundingClientRect().height)"""
+
+
+def test_the_frame_follows_the_content_down_as_well_as_up(
+    open_host: Opener, make_cart: Callable[..., str]
+) -> None:
+    """Item 3: the height the view reports is its content's, so the frame shrinks after the
+    corrections (no blank space under the form) and grows with the problems (no scrollbar)."""
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    page, frame = open_host(cart=cart)
+    view = view_frame(frame)
+    fits = f"() => Math.abs(({CONTENT_BLANK})()) <= 1"
+    view.wait_for_function(fits, timeout=READY_MS)
+    frame.locator("#save").click()  # nothing filled in: a problem at every required field
+    frame.locator("#problems:not([hidden])").wait_for()
+    view.wait_for_function(fits, timeout=READY_MS)
+    tall = view.evaluate("innerHeight")
+    fill_base(frame)
+    frame.locator("#save").click()
+    frame.locator("#status.ok").wait_for()
+    view.wait_for_function(fits, timeout=READY_MS)
+    short = view.evaluate("innerHeight")
+    assert short < tall
+    sizes = host_log(page)["sizes"]
+    assert sizes[-1] == short and max(sizes) == tall
+
+
+def test_a_host_without_server_tools_shows_the_cart_and_says_how_to_save(
+    open_host: Opener,
+) -> None:
+    """Item 4: no `serverTools`: the view calls nothing, shows what get_cart's result carries
+    and says how to save."""
+    page, frame = open_host(cart=BASE_CART_UUID, serverTools="0")
+    status = frame.locator("#status.note")
+    assert "Give the assistant the missing details in the chat" in status.inner_text()
+    missing = frame.locator("#missing")
+    missing.filter(has_text="Email: is required").wait_for()
+    assert "Still missing" in missing.inner_text()
+    assert host_log(page)["calls"] == []
+
+
+def test_a_host_without_server_tools_shows_the_models_failed_call(open_host: Opener) -> None:
+    args = json.dumps({"customer": {"firstname": "Ada", "email": "nope"}, "partial": None})
+    page, frame = open_host(
+        cart=EXTRA_DATA_CART_UUID, tool="update_cart_customer", args=args, serverTools="0"
+    )
+    frame.locator("#status.note").wait_for()
+    missing = frame.locator("#missing")
+    missing.filter(has_text="Email: must be a valid email address").wait_for()
+    assert host_log(page)["calls"] == []
+
+
+def test_the_view_speaks_after_initialized_and_refuses_unknown_requests(
+    open_host: Opener,
+) -> None:
+    """Item 5: `ui/notifications/initialized` before anything else the view sends (after the
+    `ui/initialize` request); ping and teardown answered `{}`, an unknown method -32601."""
+    page, frame = open_host(cart=BASE_CART_UUID)
+    proxy = proxy_frame(page)
+    page.wait_for_function("window.hostLog.sizes.length > 0")
+    sent = proxy.evaluate(
+        "() => relayLog.filter(r => r.to === 'host').map(r => r.message.method || null)"
+    )
+    assert sent[0] == "ui/initialize"
+    assert sent[1] == "ui/notifications/initialized"
+    assert "ui/notifications/size-changed" in sent
+    answers = {
+        method: proxy.evaluate("method => probe(method, {})", method)
+        for method in ("ping", "ui/resource-teardown", "ui/no-such-method", "tools/call")
+    }
+    assert answers["ping"]["result"] == {}
+    assert answers["ui/resource-teardown"]["result"] == {}
+    for unknown in ("ui/no-such-method", "tools/call"):
+        assert answers[unknown]["error"]["code"] == -32601, answers[unknown]
+        assert "result" not in answers[unknown]
+
+
+def test_the_models_failed_call_shows_its_values_but_no_consent_or_secret(
+    open_host: Opener, sandbox: SandboxServer, make_cart: Callable[..., str]
+) -> None:
+    """Item 6: the problems of the model's failed call sit under the values it tried (not under
+    empty fields), except a consent (the customer's to give) and a passport (a secret)."""
+    cart = make_cart(VATICAN_MUSEUMS_UUID)
+    customer = {"firstname": "Ada", "email": "nope", "musement_newsletter": "YES"}
+    args = json.dumps({"customer": customer, "partial": None})
+    _, frame = open_host(cart=cart, tool="update_cart_customer", args=args)
+    frame.locator("#f-email-err").filter(has_text="must be a valid email address").wait_for()
+    assert frame.locator("#f-email").input_value() == "nope"
+    assert frame.locator("#f-firstname").input_value() == "Ada"
+    assert frame.locator('input[name="musement_newsletter"]:checked').count() == 0
+
+    cart = make_cart(PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID)
+    [item] = sandbox.state.carts[cart].items
+    tried = [{"firstname": "Ada", "lastname": "Lovelace", "passport": "X1234567"}]
+    args = json.dumps({"cart_item_uuid": item.uuid, "participants": tried})
+    _, frame = open_host(cart=cart, tool="update_participants", args=args)
+    person = f"participants.{item.uuid}.0"
+    frame.locator("#problems:not([hidden])").wait_for()
+    assert frame.locator(f"#{field_id(person + '.firstname')}").input_value() == "Ada"
+    assert frame.locator(f"#{field_id(person + '.lastname')}").input_value() == "Lovelace"
+    assert frame.locator(f"#{field_id(person + '.passport')}").input_value() == ""
+
+
+def test_the_summary_says_which_participant_of_which_activity(
+    open_host: Opener, sandbox: SandboxServer
+) -> None:
+    """Item 6: a participant's problem in the summary names the activity and the participant
+    ("Email: ..." is also the lead booker's)."""
+    [supper] = [i for i in sandbox.state.carts[PARTICIPANTS_CART_UUID].items if i.quantity == 2]
+    args = json.dumps({"cart_item_uuid": supper.uuid, "participants": [{"firstname": "Ada"}, {}]})
+    _, frame = open_host(cart=PARTICIPANTS_CART_UUID, tool="update_participants", args=args)
+    summary = frame.locator("#problems")
+    summary.filter(has_text="Participant 2").wait_for()
+    lines = summary.locator("li").all_inner_texts()
+    second = [line for line in lines if "Participant 2" in line]
+    assert second and all(
+        line.startswith("Participants: The Last Supper guided tour · Participant 2 · ")
+        for line in second
+    ), lines
+    assert (
+        "Participants: The Last Supper guided tour · Participant 2 · First name: is required"
+        in (lines)
+    )
+
+
+def test_the_consent_choices_keep_the_domains_order(open_host: Opener) -> None:
+    """Item 6: YES before NO, as the domain orders them; the view does not reorder."""
+    _, frame = open_host(cart=BASE_CART_UUID)
+    for consent in sorted(CONSENT_FIELDS):
+        radios = frame.locator(f'input[name="{consent}"]')
+        assert radios.evaluate_all("ns => ns.map(n => n.value)") == ["YES", "NO"]
+        labels = frame.locator(f"#{field_id(consent)} label").all_inner_texts()
+        assert [label.strip() for label in labels] == ["Yes", "No"]
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+
+
+def axe_violations(frame: Any) -> list[dict[str, Any]]:
+    """axe-core (tests/browser/node_modules, no network) on the view's document. Playwright's
+    evaluate is not bound by the view's CSP: the view's own policy stays as it is."""
+    view = view_frame(frame)
+    if not view.evaluate("typeof window.axe === 'object'"):
+        view.evaluate(AXE_SOURCE.read_text("utf-8") + "\n;undefined")
+    found: list[dict[str, Any]] = view.evaluate(
+        """tags => axe.run(document, { runOnly: { type: "tag", values: tags },
+                                       resultTypes: ["violations"] })
+              .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact,
+                                                  targets: v.nodes.map(n => n.target) })))""",
+        AXE_TAGS,
+    )
+    return found
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_finds_nothing_initially_with_problems_and_saved(
+    open_host: Opener, make_cart: Callable[..., str], theme: str
+) -> None:
+    """Items 6 and 7: 0 violations (target-size, WCAG 2.2 2.5.8, included) in the initial,
+    error and saved states."""
+    if not AXE_SOURCE.exists():
+        pytest.fail("axe-core is not installed: run tests/browser/install.sh")
+    cart = make_cart(COLOSSEUM_TOUR_UUID)
+    page, frame = open_host(cart=cart, theme=theme)
+    assert axe_violations(frame) == [], "initial"
+    frame.locator("#f-email").fill("ada.example.com")
+    frame.locator("#save").click()
+    frame.locator("#problems a").first.wait_for()
+    assert axe_violations(frame) == [], "problems"
+    fill_base(frame)
+    frame.locator(
+        f'input[name="extra_customer_data.{COLOSSEUM_TOUR_UUID}.tour_language"]'
+    ).first.check()
+    frame.locator(f"#{extra(COLOSSEUM_TOUR_UUID, 's_81022')}").fill("2026-05-15")
+    frame.locator("#save").click()
+    frame.locator("#status.ok").wait_for()
+    assert axe_violations(frame) == [], "saved"
 
 
 # --- The screenshots in docs/ --------------------------------------------------------------------
