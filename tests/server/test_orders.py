@@ -191,13 +191,7 @@ async def test_after_a_no_in_the_form_the_models_yes_places_nothing_2026_era(
         first = await client.session.call_tool("create_order", arguments, allow_input_required=True)
         assert isinstance(first, types.InputRequiredResult)
         no = types.ElicitResult(action="decline")
-        declined = await client.session.call_tool(
-            "create_order",
-            arguments,
-            allow_input_required=True,
-            input_responses={"confirm": no},
-            request_state=first.request_state,
-        )
+        declined = await answer_form(client, arguments, first, no)
         assert isinstance(declined, types.CallToolResult)
         assert error_of(declined)["type"] == "order_declined"
         # The model now says yes itself, with a token it got elsewhere: the user is asked.
@@ -216,6 +210,19 @@ async def _token_without_forms(settings, cart: str) -> str:
         return await token_for(plain, cart)
 
 
+async def answer_form(
+    client: Client, arguments: dict[str, Any], first: types.InputRequiredResult, reply: Any
+) -> Any:
+    """The 2026-07-28 retry of create_order carrying the user's answer to its form."""
+    return await client.session.call_tool(
+        "create_order",
+        arguments,
+        allow_input_required=True,
+        input_responses={"confirm": reply},
+        request_state=first.request_state,
+    )
+
+
 async def test_the_2026_era_asks_with_an_input_request_and_takes_the_answer_once(
     sandbox, settings, make_cart
 ) -> None:
@@ -225,22 +232,10 @@ async def test_the_2026_era_asks_with_an_input_request_and_takes_the_answer_once
         first = await client.session.call_tool("create_order", arguments, allow_input_required=True)
         assert isinstance(first, types.InputRequiredResult)
         reply = types.ElicitResult(action="accept", content={"confirm": True})
-        done = await client.session.call_tool(
-            "create_order",
-            arguments,
-            allow_input_required=True,
-            input_responses={"confirm": reply},
-            request_state=first.request_state,
-        )
+        done = await answer_form(client, arguments, first, reply)
         assert isinstance(done, types.CallToolResult) and not done.is_error, done
         assert done.structured_content["created"] is True
-        replay = await client.session.call_tool(
-            "create_order",
-            arguments,
-            allow_input_required=True,
-            input_responses={"confirm": reply},
-            request_state=first.request_state,
-        )
+        replay = await answer_form(client, arguments, first, reply)
     assert isinstance(replay, types.CallToolResult) and replay.is_error
 
 
@@ -414,13 +409,7 @@ async def test_a_cart_changed_before_the_2026_retry_is_not_ordered(
         sandbox.state.get_cart(cart).items[0].quantity = 21
         before = posted_orders(sandbox)
         yes = types.ElicitResult(action="accept", content={"confirm": True})
-        done = await client.session.call_tool(
-            "create_order",
-            arguments,
-            allow_input_required=True,
-            input_responses={"confirm": yes},
-            request_state=first.request_state,
-        )
+        done = await answer_form(client, arguments, first, yes)
     assert isinstance(done, types.CallToolResult)
     stale = error_of(done)
     assert stale["type"] == "confirmation_stale" and "21 x" in stale["message"]
