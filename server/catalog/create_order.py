@@ -16,14 +16,10 @@ from typing import Any
 import mcp_types as types
 from mcp.shared.exceptions import MCPError
 
+from ...tools.errors import ConfirmationRequired, OrderDeclined
 from ...tools.input_schema import nullable
 from ...tools.models import CreateOrderResult
-from ...tools.orders import (
-    EMAIL_NOTIFICATIONS,
-    ConfirmationRequired,
-    OrderDeclined,
-    create_order,
-)
+from ...tools.orders import EMAIL_NOTIFICATIONS, create_order
 from ..elicitation import ask_to_confirm, can_show_forms, confirmation_answer
 from ..settings import OrderOptions
 from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
