@@ -26,14 +26,13 @@ import anyio
 from .arguments import check_cart_uuid
 from .cache import Fingerprint, SchemaCache
 from .cart_items import PREBOOK_OK, activity_names, fingerprint, items_of
-from .client import MusementClient
 from .customer import customer_schema, read_with_customer_schema
-from .errors import CartNotFound, MusementError, ParticipantsNotRequired, UpstreamError
+from .errors import CartItemNotFound, MusementError, ParticipantsNotRequired, UpstreamError
 from .models import CartOverview
-from .order_info import order_of
 from .participants import PARTICIPANTS, participants_schema
 from .prices import cart_charge
 from .schema import CompiledSchema
+from .upstream import MusementClient
 
 # The Customer that PUT /carts/{cartUuid}/customer answers, field by field (API
 # reference 3.5.0, "Update customer info for cart", 200 Customer). Fields of the
@@ -73,7 +72,7 @@ async def get_cart(
 
     async def check_order() -> None:
         try:
-            held["order"] = await order_of(client, cart_uuid)
+            held["order"] = await client.get_order_info(cart_uuid)
         except MusementError as failure:
             failures["order"] = failure
 
@@ -280,7 +279,7 @@ async def _read_item(
     if read["schema"] is None:
         return _ItemRead(None, kept_for=kept_for)
     people = read["people"]
-    if isinstance(people, CartNotFound):
+    if isinstance(people, CartItemNotFound):
         # The cart (read beside this) says whether the item is there; if it is, its form
         # asks for participants but its list cannot be read: say that, not "no cart".
         people = UpstreamError(

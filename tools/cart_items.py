@@ -17,10 +17,10 @@ from typing import Any
 
 from .arguments import is_uuid
 from .cache import Fingerprint
-from .client import MusementClient
 from .errors import MusementError
 from .prices import money
 from .text import shown_text
+from .upstream import MusementClient
 
 _ACTIVITY_IN_URL = re.compile(
     r"/activities/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"

@@ -16,7 +16,6 @@ from .arguments import check_cart_uuid, parse_json_argument
 from .cache import SchemaCache
 from .cart_items import activity_names, fetch_activity_names, fingerprint, items_of
 from .cart_schemas import CartSchema, SchemaListener
-from .client import MusementClient
 from .errors import (
     CartLocked,
     CartNotFound,
@@ -30,6 +29,7 @@ from .input_schema import musement_customer
 from .models import CustomerSchemaResult, UpdateCustomerResult
 from .order_info import explained
 from .schema import CompiledSchema, activity_of
+from .upstream import MusementClient
 
 
 def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:

@@ -28,17 +28,13 @@ from typing import Any
 from .arguments import check_cart_uuid, check_uuid
 from .cache import SchemaCache
 from .cart import get_cart
-from .client import MusementClient
 from .confirmation import confirmation_of
 from .errors import (
     CartLocked,
-    CartNotFound,
     ConfirmationRequired,
     ConfirmationStale,
     InvalidArgument,
     MusementError,
-    OrderAlreadyPaid,
-    OrderNotFound,
     OrderNotReady,
     OrderOutcomeUnknown,
     UpstreamError,
@@ -46,9 +42,9 @@ from .errors import (
 )
 from .models import CartOverview, CreateOrderResult, OrderView
 from .order_guard import MemoryOrderGuard, OrderGuard
-from .order_info import order_of
 from .prices import order_charge
 from .text import quoted, shown_text
+from .upstream import MusementClient
 
 EMAIL_NOTIFICATIONS = ("ALL", "NONE", "TO-CUSTOMER")
 # One create_order at a time per cart: within this process unless the caller passes a shared
@@ -166,9 +162,9 @@ async def _post_order(
         created = await client.create_order(body)
     except (UpstreamUnavailable, UpstreamError, CartLocked) as unknown:
         try:
-            found = await order_of(client, cart_uuid)
+            found = await client.get_order_info(cart_uuid)
             if found:
-                created = await client.get_order(found["order_uuid"])
+                created = await client.get_order(found.order_uuid)
                 await outcomes.clear_unknown(cart_uuid)
                 return created
         except MusementError:
@@ -192,10 +188,10 @@ async def get_order(client: MusementClient, order_uuid: Any, *, cart_uuid: Any =
     if order.paid is not None or cart_uuid is None:
         return order
     with client.call_budget():
-        info = await order_of(client, check_cart_uuid(cart_uuid))
-    if info is None or info["order_uuid"] != order.order_uuid:
+        info = await client.get_order_info(check_cart_uuid(cart_uuid))
+    if info is None or info.order_uuid != order.order_uuid:
         return order
-    return order_view_with_paid(order, info["paid"])
+    return order_view_with_paid(order, info.paid)
 
 
 async def pay_without_payment(client: MusementClient, order_uuid: Any) -> OrderView:
@@ -209,20 +205,11 @@ async def _on_order(
     order_uuid: Any,
     request: Callable[[str], Awaitable[dict[str, Any]]],
 ) -> OrderView:
-    """`request(order_uuid)` on a checked UUID, with the order endpoints' 404 and 423 (an
-    unknown order, an order already paid) as their own errors."""
+    """`request(order_uuid)` on a checked UUID (the order endpoints raise `OrderNotFound`
+    and `OrderAlreadyPaid` themselves)."""
     order_uuid = check_uuid(order_uuid, "order_uuid", what="order (from create_order)")
     with client.call_budget():
-        try:
-            return order_view(await request(order_uuid))
-        except CartNotFound as missing:
-            raise OrderNotFound(
-                "Musement has no such order.", status=missing.status, code=missing.code
-            ) from None
-        except CartLocked as paid:
-            raise OrderAlreadyPaid(
-                "The order is already paid.", status=paid.status, code=paid.code
-            ) from None
+        return order_view(await request(order_uuid))
 
 
 def order_view(order: dict[str, Any]) -> OrderView:
