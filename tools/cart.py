@@ -31,6 +31,7 @@ from .errors import CartItemNotFound, MusementError, ParticipantsNotRequired, Up
 from .models import CartOverview
 from .participants import PARTICIPANTS, participants_schema
 from .prices import cart_charge
+from .problems import Problem
 from .schema import CompiledSchema
 from .upstream import MusementClient
 
@@ -66,7 +67,7 @@ async def get_cart(
 ) -> CartOverview:
     cart_uuid = check_cart_uuid(cart_uuid)
     cart_key = (cart_uuid, *client.config.cache_key())
-    checks: dict[str, list[dict[str, Any]]] = {}
+    checks: dict[str, list[Problem]] = {}
     failures: dict[str, MusementError] = {}
     held: dict[str, Any] = {}
 
@@ -290,7 +291,7 @@ async def _read_item(
     return _ItemRead(read["schema"], people, kept_for)
 
 
-def _top(problem: dict[str, Any]) -> str:
+def _top(problem: Problem) -> str:
     return str(problem["path"]).split(".", 1)[0]
 
 

@@ -28,6 +28,7 @@ from .field_guide import guide
 from .input_schema import musement_customer
 from .models import CustomerSchemaResult, UpdateCustomerResult
 from .order_info import explained
+from .problems import problem
 from .schema import CompiledSchema, activity_of
 from .upstream import MusementClient
 
@@ -39,7 +40,7 @@ def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
     if partial and not customer:
         raise InvalidArgument(
             "customer is empty: a partial update needs at least one field.",
-            details=[{"path": "customer", "kind": "required", "message": "has no fields"}],
+            details=[problem("customer", "required", "has no fields")],
         )
     return customer
 

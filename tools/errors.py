@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .problems import Problem, problem
+
 if TYPE_CHECKING:
     from .confirmation import Confirmation
 
@@ -27,7 +29,7 @@ class MusementError(Exception):
         status: int | None = None,
         code: str | None = None,
         hint: str | None = None,
-        details: list[dict[str, Any]] | None = None,
+        details: list[Problem] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -168,12 +170,12 @@ class ConfirmationRequired(MusementError):
         fields.setdefault(
             "details",
             [
-                {
-                    "path": "confirmation_token",
-                    "kind": "not_confirmed",
-                    "message": "the user's yes to this summary is needed",
-                    "confirmation_token": confirmation.token,
-                }
+                problem(
+                    "confirmation_token",
+                    "not_confirmed",
+                    "the user's yes to this summary is needed",
+                    confirmation_token=confirmation.token,
+                )
             ],
         )
         super().__init__(message, **fields)

@@ -10,6 +10,7 @@ so the agent can tell the user "this cart is already order X, paid" instead of
 from __future__ import annotations
 
 from .errors import CartLocked, MusementError
+from .problems import problem
 from .upstream import MusementClient
 
 
@@ -30,11 +31,13 @@ async def explained(client: MusementClient, cart_uuid: str, locked: CartLocked) 
         hint="Tell the user this cart is already that order. get_order shows its items, "
         "status and what happens next; nothing on this cart can change any more.",
         details=[
-            {
-                "path": "cart_uuid",
-                "kind": "locked_by_order",
-                "message": "belongs to an order",
-                **order.model_dump(),
-            }
+            problem(
+                "cart_uuid",
+                "locked_by_order",
+                "belongs to an order",
+                order_uuid=order.order_uuid,
+                paid=order.paid,
+                payment_status=order.payment_status,
+            )
         ],
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from .arguments import check_cart_uuid, check_uuid
 from .cache import SchemaCache
@@ -43,6 +43,7 @@ from .errors import (
 from .models import CartOverview, CreateOrderResult, OrderView
 from .order_guard import MemoryOrderGuard, OrderGuard
 from .prices import order_charge
+from .problems import Problem, problem
 from .text import quoted, shown_text
 from .upstream import MusementClient
 
@@ -78,9 +79,7 @@ async def create_order(
     if email_notification not in EMAIL_NOTIFICATIONS:
         raise InvalidArgument(
             f"email_notification must be one of {', '.join(EMAIL_NOTIFICATIONS)}.",
-            details=[
-                {"path": "email_notification", "kind": "not_allowed", "message": "not allowed"}
-            ],
+            details=[problem("email_notification", "not_allowed", "not allowed")],
         )
     # Outcomes are kept with the lock: a shared guard shares both between processes.
     outcomes = guard or _PLACING
@@ -102,12 +101,12 @@ async def create_order(
                     "An earlier attempt to place this cart's order got no answer, and Musement "
                     "does not list an order for it yet; nothing was sent.",
                     details=[
-                        {
-                            "path": "cart_uuid",
-                            "kind": "outcome_unknown",
-                            "message": "an order may exist",
-                            "retry_after_seconds": round(check_seconds - (time.time() - since)),
-                        }
+                        problem(
+                            "cart_uuid",
+                            "outcome_unknown",
+                            "an order may exist",
+                            retry_after_seconds=round(check_seconds - (time.time() - since)),
+                        )
                     ],
                 )
             asked = confirmation_of(overview, after_unknown_outcome=since is not None)
@@ -321,27 +320,24 @@ def _check_ready(overview: CartOverview) -> None:
                 f"{part.error.get('message')}",
                 hint="Nothing was sent. Try again in a moment.",
             )
-    details: list[dict[str, Any]] = [dict(problem) for problem in overview.missing.customer]
+    # The checklist's problems, as problems.py built them (the model types them loosely).
+    details = [cast(Problem, dict(found)) for found in overview.missing.customer]
     for item in overview.missing.participants:
-        details.extend(dict(problem) for problem in item.problems)
+        details.extend(cast(Problem, dict(found)) for found in item.problems)
     for blocked in overview.missing.items:
         details.append(
-            {
-                "path": f"items.{blocked.cart_item_uuid}",
-                "kind": "not_bookable",
-                "message": blocked.what_to_do,
-            }
+            problem(f"items.{blocked.cart_item_uuid}", "not_bookable", blocked.what_to_do)
         )
     for part in overview.unknown:
         details.append(
-            {
-                "path": f"items.{part.cart_item_uuid}" if part.cart_item_uuid else part.part,
-                "kind": "invalid",
-                "message": f"could not be read: {part.error.get('type')}",
-            }
+            problem(
+                f"items.{part.cart_item_uuid}" if part.cart_item_uuid else part.part,
+                "invalid",
+                f"could not be read: {part.error.get('type')}",
+            )
         )
     if not overview.items:
-        details.append({"path": "items", "kind": "too_few", "message": "the cart is empty"})
+        details.append(problem("items", "too_few", "the cart is empty"))
     raise OrderNotReady(
         f"The cart is not ready for an order: {len(details)} thing(s) missing.",
         details=details[:50],

@@ -28,6 +28,7 @@ from ..errors import (
     UpstreamError,
     UpstreamUnavailable,
 )
+from ..problems import Problem, problem
 from ..redaction import redact
 from ..text import MESSAGE_LIMIT, TITLE_LIMIT, shown_text
 
@@ -188,7 +189,7 @@ def _seconds(retry_after: str | None) -> float | None:
     return None
 
 
-def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
+def _upstream_details(errors: Any, sent: Any) -> list[Problem]:
     """Musement's per-field errors, where the body really has them: path and message.
 
     The shape of a 400 body is not documented: only a list of objects naming a
@@ -205,7 +206,5 @@ def _upstream_details(errors: Any, sent: Any) -> list[dict[str, Any]]:
                 shown_path = shown_text(redact(path, sent, 200), 200)
                 said = shown_text(redact(message, sent, MESSAGE_LIMIT), MESSAGE_LIMIT)
                 if shown_path and said:
-                    details.append(
-                        {"path": shown_path, "kind": "rejected_by_musement", "message": said}
-                    )
+                    details.append(problem(shown_path, "rejected_by_musement", said))
     return details
