@@ -128,7 +128,7 @@ async def what_was_not_found(
     that is there (so it needs no participants info).
     """
     cart = await client.get_cart(cart_uuid)  # its own 404 is CartNotFound
-    if item_uuid not in {item["cart_item_uuid"] for item in items_of(cart)}:
+    if item_uuid not in {item.cart_item_uuid for item in items_of(cart)}:
         return CartItemNotFound(
             "Musement has no such item in this cart.", status=404, code=error.code
         )
