@@ -21,8 +21,8 @@ from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import ListenHandler
 
 from ..tools import MusementClient, MusementError, SchemaCache, get_customer_schema
-from ..tools.client import EarlyLogin
 from ..tools.order_guard import guard_for, lease_for
+from ..tools.upstream import EarlyLogin
 from . import guidance
 from .elicitation import is_modern
 from .live_tools import LiveTools

@@ -58,7 +58,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     config = settings.musement_config()
     if args.transport == "stdio" and not args.sandbox and config.has_credentials:
         # A stdio server starts with its session: log in while the MCP stack is imported.
-        from ..tools.client import EarlyLogin
+        from ..tools.upstream import EarlyLogin
 
         early_login = EarlyLogin(config)
 

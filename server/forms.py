@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..tools import CompiledSchema, FieldGuide
+from ..tools.problems import Problem
 
 MAX_FORM_FIELDS = 40
 _FORMATS = {"email", "date", "date-time", "uri"}
@@ -38,7 +39,7 @@ class Form:
 
 
 def forms_for(
-    problems: list[dict[str, Any]], compiled: CompiledSchema, payload: dict[str, Any]
+    problems: list[Problem], compiled: CompiledSchema, payload: dict[str, Any]
 ) -> list[Form] | None:
     """The forms asking for the fields behind `problems`, or None if the user cannot fix them."""
     wanted: dict[str, FieldGuide] = {}  # concrete path -> question
@@ -209,7 +210,7 @@ def paths_from_state(state: str) -> list[dict[str, str]]:
 
 
 def _fields_behind(
-    problem: dict[str, Any], compiled: CompiledSchema, payload: dict[str, Any]
+    problem: Problem, compiled: CompiledSchema, payload: dict[str, Any]
 ) -> dict[str, FieldGuide] | None:
     """The concrete questions a problem is about; None when only the model can fix it."""
     path = problem["path"]

@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from ..tools import InternalError, InvalidArgument, MusementError
 from ..tools.arguments import MAX_REPORTED
+from ..tools.problems import Problem, problem
 from .catalog import BY_NAME
 from .live_tools import LiveTools
 from .toolkit import Published, ServerState, ToolCall, ToolSpec
@@ -117,25 +118,21 @@ def check_arguments(
     properties: Mapping[str, Any] = schema.get("properties", {})
     known = list(properties)
     unknown = [name for name in args if name not in properties]
-    problems = []
+    problems: list[Problem] = []
     # Bounded: a call with thousands of unknown names gets a short answer, fast.
     for name in unknown[:MAX_REPORTED]:
-        problem = {
-            "path": name[:100],
-            "kind": "unknown_argument",
-            "message": "is not an argument of this tool",
-        }
+        unknown_name = problem(name[:100], "unknown_argument", "is not an argument of this tool")
         guess = difflib.get_close_matches(name[:100], known, n=1, cutoff=0.6)
         if guess:
-            problem["message"] += f"; did you mean '{guess[0]}'?"
-        problems.append(problem)
+            unknown_name["message"] += f"; did you mean '{guess[0]}'?"
+        problems.append(unknown_name)
     if len(unknown) > MAX_REPORTED:
         problems.append(
-            {
-                "path": "",
-                "kind": "unknown_argument",
-                "message": f"and {len(unknown) - MAX_REPORTED} more unknown arguments",
-            }
+            problem(
+                "",
+                "unknown_argument",
+                f"and {len(unknown) - MAX_REPORTED} more unknown arguments",
+            )
         )
     for name in list(args):
         kinds = _types(properties.get(name))
@@ -144,13 +141,11 @@ def check_arguments(
         elif name in properties and "boolean" in kinds:
             flag = _as_bool(args[name])
             if flag is None:
-                problems.append(
-                    {"path": name, "kind": "wrong_type", "message": "must be true or false"}
-                )
+                problems.append(problem(name, "wrong_type", "must be true or false"))
             args[name] = flag
     for name in schema.get("required", []):
         if name not in args and "null" not in _types(properties.get(name)):
-            problems.append({"path": name, "kind": "required", "message": "is required"})
+            problems.append(problem(name, "required", "is required"))
     if problems:
         raise InvalidArgument(
             "The arguments do not match the tool: "

@@ -75,25 +75,7 @@ def http_app(server: Server, settings: Settings) -> Starlette:
         token_verifier=verifier,
         custom_starlette_routes=[Route(path, probe, methods=["GET"]) for path, probe in probes],
     )
-    # Around the endpoint, inside bearer auth (it needs to know who is asking).
-    routes = (r for r in app.router.routes if isinstance(r, Route))
-    mcp_route = next(r for r in routes if r.path == MCP_PATH)
-    if not settings.http_stateless:
-        mcp_route.app = SessionLimits(
-            mcp_route.app,
-            server.session_manager,
-            max_sessions=settings.http_max_sessions,
-            max_sessions_per_client=settings.http_max_sessions_per_client,
-            idle_timeout=settings.http_session_idle_timeout,
-        )
-    mcp_route.app = RequestLimit(
-        mcp_route.app, settings.http_max_requests, settings.requests_per_client
-    )
-    # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
-    app.router.redirect_slashes = False
-    if isinstance(verifier, IntrospectionTokenVerifier):
-        app.add_middleware(IntrospectionBusyGuard)  # outside the SDK's bearer auth
-    app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)
+    install_wrappers(app, server, settings, security, verifier)
     session_manager_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
@@ -109,6 +91,45 @@ def http_app(server: Server, settings: Settings) -> Starlette:
 
     app.router.lifespan_context = lifespan
     return app
+
+
+def install_wrappers(
+    app: Starlette,
+    server: Server,
+    settings: Settings,
+    security: TransportSecuritySettings,
+    verifier: TokenVerifier | None,
+) -> None:
+    """Our HTTP wrappers around the SDK's app, in one place. Outermost first:
+
+    1. `HostGuard`: the Host check, before routing (no answer, not even a redirect, to a
+       name that is not allowed; the probes stay open).
+    2. `IntrospectionBusyGuard` (OAuth introspection only): outside the SDK's bearer auth.
+    3. The SDK's own middleware: bearer auth (it needs no help to know who is asking).
+    4. On `/mcp` only, inside bearer auth: `RequestLimit` (requests in flight, per client).
+    5. `SessionLimits` (stateful only): the requests that would open a session.
+    6. The SDK's `/mcp` endpoint (transport security, body limit, its own `max_sessions`).
+
+    Starlette puts the middleware added last outermost, so each layer is installed
+    innermost first below.
+    """
+    mcp_route = next(r for r in app.router.routes if isinstance(r, Route) and r.path == MCP_PATH)
+    if not settings.http_stateless:  # 5
+        mcp_route.app = SessionLimits(
+            mcp_route.app,
+            server.session_manager,
+            max_sessions=settings.http_max_sessions,
+            max_sessions_per_client=settings.http_max_sessions_per_client,
+            idle_timeout=settings.http_session_idle_timeout,
+        )
+    mcp_route.app = RequestLimit(  # 4
+        mcp_route.app, settings.http_max_requests, settings.requests_per_client
+    )
+    # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
+    app.router.redirect_slashes = False
+    if isinstance(verifier, IntrospectionTokenVerifier):  # 2
+        app.add_middleware(IntrospectionBusyGuard)
+    app.add_middleware(HostGuard, allowed_hosts=security.allowed_hosts, open_paths=PROBES)  # 1
 
 
 def _transport_security(settings: Settings, host: str) -> TransportSecuritySettings:

@@ -9,7 +9,6 @@ call, and return pydantic models or raise a `MusementError`.
 from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
 from .cart import get_cart
-from .client import PUBLIC_SANDBOX_URL, MusementClient, MusementConfig
 from .customer import get_customer_schema, parse_customer, update_cart_customer
 from .errors import (
     CartItemNotFound,
@@ -40,6 +39,7 @@ from .models import (
 )
 from .participants import get_participants_schema, update_participants
 from .schema import CompiledSchema, compile_schema
+from .upstream import PUBLIC_SANDBOX_URL, MusementClient, MusementConfig
 
 __all__ = [
     "PUBLIC_SANDBOX_URL",

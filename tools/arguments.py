@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from .errors import InvalidArgument
+from .problems import problem
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
 MAX_ARGUMENT_BYTES = 64 * 1024
@@ -33,13 +34,7 @@ def check_uuid(value: Any, name: str, *, what: str) -> str:
     shown = type(value).__name__ if not isinstance(value, str) else f"{len(value)} characters"
     raise InvalidArgument(
         f"{name} must be a UUID like 'c7a6f5de-0f6b-4e12-9c1e-2a9e3b1d4f00' (got {shown}).",
-        details=[
-            {
-                "path": name,
-                "kind": "bad_format",
-                "message": "must be a UUID (8-4-4-4-12 hex digits)",
-            }
-        ],
+        details=[problem(name, "bad_format", "must be a UUID (8-4-4-4-12 hex digits)")],
         hint=f"Pass the UUID of the {what} exactly as the booking flow returned it.",
     )
 
@@ -59,17 +54,17 @@ def parse_json_argument(value: Any, name: str, kind: type[dict[str, Any]] | type
         except (ValueError, RecursionError):
             raise InvalidArgument(
                 f"{name} is a string that is not valid JSON.",
-                details=[{"path": name, "kind": "bad_format", "message": f"must be {wanted}"}],
+                details=[problem(name, "bad_format", f"must be {wanted}")],
             ) from None
     if not isinstance(value, kind):
         raise InvalidArgument(
             f"{name} must be {wanted}, not {_json_type(value)}.",
-            details=[{"path": name, "kind": "wrong_type", "message": f"must be {wanted}"}],
+            details=[problem(name, "wrong_type", f"must be {wanted}")],
         )
     if _depth(value) > MAX_ARGUMENT_DEPTH:
         raise InvalidArgument(
             f"{name} nests deeper than {MAX_ARGUMENT_DEPTH} levels.",
-            details=[{"path": name, "kind": "too_large", "message": "is nested too deeply"}],
+            details=[problem(name, "too_large", "is nested too deeply")],
         )
     if len(json.dumps(value, separators=(",", ":"))) > MAX_ARGUMENT_BYTES:
         raise _too_large(name)
@@ -78,7 +73,7 @@ def parse_json_argument(value: Any, name: str, kind: type[dict[str, Any]] | type
         raise InvalidArgument(
             f"{name} holds values that cannot be sent as JSON: {len(unencodable)} found.",
             details=[
-                {"path": path, "kind": "unencodable", "message": message}
+                problem(path, "unencodable", message)
                 for path, message in unencodable[:MAX_REPORTED]
             ],
         )
@@ -127,7 +122,7 @@ def _refuse_constant(constant: str) -> Any:
 def _too_large(name: str) -> InvalidArgument:
     return InvalidArgument(
         f"{name} is larger than {MAX_ARGUMENT_BYTES // 1024} KiB.",
-        details=[{"path": name, "kind": "too_large", "message": "is too large"}],
+        details=[problem(name, "too_large", "is too large")],
     )
 
 

@@ -26,14 +26,24 @@ import anyio
 from .arguments import check_cart_uuid
 from .cache import Fingerprint, SchemaCache
 from .cart_items import PREBOOK_OK, activity_names, fingerprint, items_of
-from .client import MusementClient
 from .customer import customer_schema, read_with_customer_schema
-from .errors import CartNotFound, MusementError, ParticipantsNotRequired, UpstreamError
-from .models import CartOverview
-from .order_info import order_of
+from .errors import CartItemNotFound, MusementError, ParticipantsNotRequired, UpstreamError
+from .models import (
+    CartItemView,
+    CartOverview,
+    CartPrice,
+    ItemNotBookable,
+    ItemProblems,
+    Missing,
+    NotShownField,
+    OrderOfCart,
+    UnknownPart,
+)
 from .participants import PARTICIPANTS, participants_schema
 from .prices import cart_charge
+from .problems import Problem
 from .schema import CompiledSchema
+from .upstream import MusementClient
 
 # The Customer that PUT /carts/{cartUuid}/customer answers, field by field (API
 # reference 3.5.0, "Update customer info for cart", 200 Customer). Fields of the
@@ -65,19 +75,49 @@ SHOWN_FIELDS = frozenset(
 async def get_cart(
     client: MusementClient, cart_uuid: Any, *, cache: SchemaCache | None = None
 ) -> CartOverview:
-    cart_uuid = check_cart_uuid(cart_uuid)
+    """The cart at a glance: one round of reads (`read_cart`), then its checklist."""
+    return checklist(await read_cart(client, check_cart_uuid(cart_uuid), cache))
+
+
+@dataclass(frozen=True)
+class ItemRead:
+    """What an overview read about one item: its participants schema (None: it needs
+    none), the participants stored (or why they could not be read), and the item
+    fingerprint a kept schema was read for (None: read just now)."""
+
+    schema: CompiledSchema | None
+    people: list[Any] | MusementError = dataclasses.field(default_factory=list)
+    kept_for: Fingerprint | None = None
+
+
+@dataclass(frozen=True)
+class CartRead:
+    """What one round of `get_cart` read: the cart as Musement answered it, its items, its
+    customer schema, per item what its participants read found (or why it failed), and
+    the cart's order (None: none; an error: unknown)."""
+
+    cart_uuid: str
+    cart: dict[str, Any]
+    items: list[CartItemView]
+    customer_schema: CompiledSchema
+    item_reads: dict[str, ItemRead | MusementError]
+    order: OrderOfCart | MusementError | None
+
+
+async def read_cart(client: MusementClient, cart_uuid: str, cache: SchemaCache | None) -> CartRead:
+    """The cart, its customer schema (unless kept), its order, and the participants of the
+    items it had when last read, in one round; then any item new to us. The cart read and
+    its customer schema are needed for anything at all: their failure is raised."""
     cart_key = (cart_uuid, *client.config.cache_key())
-    checks: dict[str, list[dict[str, Any]]] = {}
-    failures: dict[str, MusementError] = {}
-    held: dict[str, Any] = {}
+    order: OrderOfCart | MusementError | None = None
+    reads: dict[str, ItemRead | MusementError] = {}
 
-    async def check_order() -> None:
+    async def read_order() -> None:
+        nonlocal order
         try:
-            held["order"] = await order_of(client, cart_uuid)
+            order = await client.get_order_info(cart_uuid)
         except MusementError as failure:
-            failures["order"] = failure
-
-    reads: dict[str, _ItemRead | MusementError] = {}
+            order = failure
 
     async def read_item(uuid: str, item: Fingerprint | None = None) -> None:
         try:
@@ -85,8 +125,6 @@ async def get_cart(
         except MusementError as failure:
             reads[uuid] = failure
 
-    # One round: the cart, its customer schema (unless kept), its order, and the
-    # participants of the items it had when last read; then any item new to us.
     known = cache.items_of(cart_key) if cache else ()
     with client.call_budget():
         cart, compiled = await read_with_customer_schema(
@@ -94,112 +132,124 @@ async def get_cart(
             cart_uuid,
             customer_schema(client, cart_uuid, cache),
             cart_required=True,
-            beside=[check_order, *(functools.partial(read_item, uuid) for uuid in known)],
+            beside=[read_order, *(functools.partial(read_item, uuid) for uuid in known)],
         )
         assert cart is not None
         items = items_of(cart)
         async with anyio.create_task_group() as group:
             for item in items:
-                uuid, now = item["cart_item_uuid"], fingerprint([item])
+                uuid, now = item.cart_item_uuid, fingerprint([item])
                 early = reads.get(uuid)
                 if early is None or (
-                    isinstance(early, _ItemRead) and early.kept_for not in (None, now)
+                    isinstance(early, ItemRead) and early.kept_for not in (None, now)
                 ):
                     # New to us, or its kept schema was read for another quantity.
                     group.start_soon(read_item, uuid, now)
-                elif isinstance(early, _ItemRead) and early.kept_for is None:
+                elif isinstance(early, ItemRead) and early.kept_for is None:
                     participants_schema(client, cart_uuid, uuid, cache).keep(early.schema, now)
     if cache:
-        cache.remember_items(cart_key, tuple(item["cart_item_uuid"] for item in items))
-    for item in items:
-        uuid = item["cart_item_uuid"]
-        found = reads[uuid]
+        cache.remember_items(cart_key, tuple(item.cart_item_uuid for item in items))
+    return CartRead(cart_uuid, cart, items, compiled, reads, order)
+
+
+def checklist(read: CartRead) -> CartOverview:
+    """The overview of one round's reads: what the order still needs, what is unknown and
+    why. Pure: no request, nothing kept."""
+    items: list[CartItemView] = []
+    participant_checks: dict[str, list[Problem]] = {}
+    failures: dict[str, MusementError] = {}
+    if isinstance(read.order, MusementError):
+        failures["order"] = read.order
+    for item in read.items:
+        uuid = item.cart_item_uuid
+        found = read.item_reads[uuid]
         if isinstance(found, MusementError):
             failures[uuid] = found
         elif found.schema is not None:
-            item["participants_required"] = True
+            item = item.model_copy(update={"participants_required": True})
             if isinstance(found.people, MusementError):
                 failures[uuid] = found.people
             else:
-                item["participants_provided"] = len(found.people)
-                checks[uuid] = found.schema.validate({PARTICIPANTS: found.people})
-    compiled = compiled.with_activity_names(activity_names(cart))
-    stored_customer = _stored_customer(cart.get("customer"))
+                item = item.model_copy(update={"participants_provided": len(found.people)})
+                participant_checks[uuid] = found.schema.validate({PARTICIPANTS: found.people})
+        items.append(item)
+    compiled = read.customer_schema.with_activity_names(activity_names(read.cart))
+    stored_customer = _stored_customer(read.cart.get("customer"))
     shown = compiled.schema["properties"].keys() & SHOWN_FIELDS
-    checks["customer"] = compiled.validate({k: v for k, v in stored_customer.items() if k in shown})
+    customer_check = compiled.validate({k: v for k, v in stored_customer.items() if k in shown})
 
-    customer_problems = [p for p in checks["customer"] if _top(p) in SHOWN_FIELDS]
+    customer_problems = [p for p in customer_check if _top(p) in SHOWN_FIELDS]
     not_shown = [
-        {"path": p["path"], "title": p.get("title")}
-        for p in checks["customer"]
+        NotShownField(path=p["path"], title=p.get("title"))
+        for p in customer_check
         if _top(p) not in SHOWN_FIELDS
     ]
     participants = [
-        {
-            "cart_item_uuid": item["cart_item_uuid"],
-            "activity_title": item["activity_title"],
-            "problems": checks[item["cart_item_uuid"]],
-        }
+        ItemProblems(
+            cart_item_uuid=item.cart_item_uuid,
+            activity_title=item.activity_title,
+            problems=[dict(p) for p in participant_checks[item.cart_item_uuid]],
+        )
         for item in items
-        if checks.get(item["cart_item_uuid"])
+        if participant_checks.get(item.cart_item_uuid)
     ]
     not_bookable = [
-        {
-            "cart_item_uuid": item["cart_item_uuid"],
-            "activity_title": item["activity_title"],
-            "status": item["status"],
-            "what_to_do": _what_to_do(item["status"]),
-        }
+        ItemNotBookable(
+            cart_item_uuid=item.cart_item_uuid,
+            activity_title=item.activity_title,
+            status=item.status,
+            what_to_do=_what_to_do(item.status),
+        )
         for item in items
-        if item["status"] != PREBOOK_OK
+        if item.status != PREBOOK_OK
     ]
     unknown = [
-        {
-            "cart_item_uuid": None if part == "order" else part,
-            "part": "order" if part == "order" else "participants",
-            "error": {"type": failure.type, "message": failure.message, "hint": failure.hint},
-        }
+        UnknownPart(
+            cart_item_uuid=None if part == "order" else part,
+            part="order" if part == "order" else "participants",
+            error={"type": failure.type, "message": failure.message, "hint": failure.hint},
+        )
         for part, failure in failures.items()
     ]
-    price = cart_charge(cart)
+    price = cart_charge(read.cart)
     charged = price["charged"]
     if charged is None and items:
         unknown.append(
-            {
-                "cart_item_uuid": None,
-                "part": "price",
-                "error": {
+            UnknownPart(
+                cart_item_uuid=None,
+                part="price",
+                error={
                     "type": "upstream_error",
                     "message": "Musement's answer has no usable charged amount (retail_price).",
                     "hint": "Read the cart again in a moment: the order needs a known amount.",
                 },
-            }
+            )
         )
-    return CartOverview.model_validate(
-        {
-            "cart_uuid": cart_uuid,
-            "items": items,
-            "total": charged.text if charged else None,
-            "price": price,
-            "order": held.get("order"),
-            "customer": stored_customer or None,
-            "missing": {
-                "customer": customer_problems,
-                "participants": participants,
-                "items": not_bookable,
-            },
-            "not_shown": not_shown,
-            "unknown": unknown,
-            # A cart that already has its order is not ready for another one; nor is an
-            # empty one, one with an item Musement could not pre-book, or one whose charged
-            # amount is unknown (in `unknown`: the user must see what they will pay).
-            "ready_for_order": bool(items)
-            and not customer_problems
-            and not participants
-            and not not_bookable
-            and not unknown
-            and held.get("order") is None,
-        }
+    order = None if isinstance(read.order, MusementError) else read.order
+    return CartOverview(
+        cart_uuid=read.cart_uuid,
+        items=items,
+        total=charged.text if charged else None,
+        price=CartPrice.model_validate(price),
+        order=order,
+        customer=stored_customer or None,
+        missing=Missing(
+            customer=[dict(p) for p in customer_problems],
+            participants=participants,
+            items=not_bookable,
+        ),
+        not_shown=not_shown,
+        unknown=unknown,
+        # A cart that already has its order is not ready for another one; nor is an
+        # empty one, one with an item Musement could not pre-book, or one whose charged
+        # amount is unknown (in `unknown`: the user must see what they will pay).
+        ready_for_order=bool(items)
+        and not customer_problems
+        and not participants
+        and not not_bookable
+        and not unknown
+        and order is None,
+        checkout_url=None,
     )
 
 
@@ -216,24 +266,13 @@ def _what_to_do(status: str | None) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _ItemRead:
-    """What an overview read about one item: its participants schema (None: it needs
-    none), the participants stored (or why they could not be read), and the item
-    fingerprint a kept schema was read for (None: read just now)."""
-
-    schema: CompiledSchema | None
-    people: list[Any] | MusementError = dataclasses.field(default_factory=list)
-    kept_for: Fingerprint | None = None
-
-
 async def _read_item(
     client: MusementClient,
     cart_uuid: str,
     item_uuid: str,
     cache: SchemaCache | None,
     item: Fingerprint | None,
-) -> _ItemRead:
+) -> ItemRead:
     """The item's participants schema and stored participants, read together.
 
     With `item` (the item as the cart shows it now), a kept schema is used only if it was
@@ -247,40 +286,41 @@ async def _read_item(
     hit = schema.cached()
     if hit is not None and (hit.items == item if item else hit.items is not None):
         if hit.schema is None:
-            return _ItemRead(None, kept_for=hit.items)
+            return ItemRead(None, kept_for=hit.items)
     else:
         hit = None
-    read: dict[str, Any] = {}
+    read_schema: CompiledSchema | None = hit.schema if hit else None
+    schema_failure: MusementError | None = None
+    people: list[Any] | MusementError = []
 
-    async def read_schema() -> None:
+    async def fetch_schema() -> None:
+        nonlocal read_schema, schema_failure
         try:
-            read["schema"] = await schema.fetch()
+            read_schema = await schema.fetch()
         except ParticipantsNotRequired:
-            read["schema"] = None
+            read_schema = None
         except MusementError as failure:
-            read["schema failure"] = failure
+            schema_failure = failure
             return
-        schema.keep(read["schema"], item)
+        schema.keep(read_schema, item)
 
     async def read_people() -> None:
+        nonlocal people
         try:
-            read["people"] = await client.get_participants(cart_uuid, item_uuid)
+            people = await client.get_participants(cart_uuid, item_uuid)
         except MusementError as failure:
-            read["people"] = failure
+            people = failure
 
     async with anyio.create_task_group() as group:
         if hit is None:
-            group.start_soon(read_schema)
-        else:
-            read["schema"] = hit.schema
+            group.start_soon(fetch_schema)
         group.start_soon(read_people)
-    if "schema failure" in read:
-        raise read["schema failure"]
+    if schema_failure is not None:
+        raise schema_failure
     kept_for = hit.items if hit else None
-    if read["schema"] is None:
-        return _ItemRead(None, kept_for=kept_for)
-    people = read["people"]
-    if isinstance(people, CartNotFound):
+    if read_schema is None:
+        return ItemRead(None, kept_for=kept_for)
+    if isinstance(people, CartItemNotFound):
         # The cart (read beside this) says whether the item is there; if it is, its form
         # asks for participants but its list cannot be read: say that, not "no cart".
         people = UpstreamError(
@@ -288,10 +328,10 @@ async def _read_item(
             status=people.status,
             code=people.code,
         )
-    return _ItemRead(read["schema"], people, kept_for)
+    return ItemRead(read_schema, people, kept_for)
 
 
-def _top(problem: dict[str, Any]) -> str:
+def _top(problem: Problem) -> str:
     return str(problem["path"]).split(".", 1)[0]
 
 

@@ -17,10 +17,11 @@ from typing import Any
 
 from .arguments import is_uuid
 from .cache import Fingerprint
-from .client import MusementClient
 from .errors import MusementError
+from .models import CartItemView
 from .prices import money
 from .text import shown_text
+from .upstream import MusementClient
 
 _ACTIVITY_IN_URL = re.compile(
     r"/activities/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
@@ -31,30 +32,29 @@ _ACTIVITY_IN_URL = re.compile(
 MAX_CART_ITEMS = 100
 
 
-def items_of(cart: dict[str, Any]) -> list[dict[str, Any]]:
+def items_of(cart: dict[str, Any]) -> list[CartItemView]:
     """The cart's items whose UUID is a UUID (so it may enter a URL), at most 100."""
     raw_items = cart.get("items")
     if not isinstance(raw_items, list):
         return []
-    items = [_item(raw) for raw in raw_items[:MAX_CART_ITEMS] if isinstance(raw, dict)]
-    return [item for item in items if is_uuid(item["cart_item_uuid"])]
+    items = [cart_item(raw) for raw in raw_items[:MAX_CART_ITEMS] if isinstance(raw, dict)]
+    return [item for item in items if is_uuid(item.cart_item_uuid)]
 
 
 def activity_names(cart: dict[str, Any]) -> dict[str, str]:
     """Activity UUID → the name the cart's items give it, where both are known."""
     return {
-        item["activity_uuid"]: item["activity_title"]
+        item.activity_uuid: item.activity_title
         for item in items_of(cart)
-        if item["activity_uuid"] and item["activity_title"]
+        if item.activity_uuid and item.activity_title
     }
 
 
-def fingerprint(items: list[dict[str, Any]]) -> Fingerprint:
+def fingerprint(items: list[CartItemView]) -> Fingerprint:
     """What a cart's schemas depend on: its items (which activity, how many tickets)."""
     return tuple(
         sorted(
-            (item["cart_item_uuid"], item["activity_uuid"] or "", str(item["quantity"]))
-            for item in items
+            (item.cart_item_uuid, item.activity_uuid or "", str(item.quantity)) for item in items
         )
     )
 
@@ -73,20 +73,21 @@ async def fetch_activity_names(client: MusementClient, cart_uuid: str) -> dict[s
 PREBOOK_OK = "PREBOOK_OK"
 
 
-def _item(raw: dict[str, Any]) -> dict[str, Any]:
+def cart_item(raw: dict[str, Any]) -> CartItemView:
+    """One item of Musement's cart answer, as we show it (participants not yet read)."""
     product: dict[str, Any] = raw["product"] if isinstance(raw.get("product"), dict) else {}
     quantity = raw.get("quantity")
-    return {
-        "cart_item_uuid": str(raw.get("uuid", "")).lower(),
-        "activity_uuid": _activity_uuid(product),
+    return CartItemView(
+        cart_item_uuid=str(raw.get("uuid", "")).lower(),
+        activity_uuid=_activity_uuid(product),
         # Supplier text: bounded and cleaned before it reaches anyone.
-        "activity_title": shown_text(product.get("title")),
-        "quantity": quantity if isinstance(quantity, int) and quantity >= 0 else None,
-        "status": shown_text(raw.get("status"), 40),
-        "unit_price": money(product.get("retail_price")),
-        "participants_required": False,
-        "participants_provided": 0,
-    }
+        activity_title=shown_text(product.get("title")),
+        quantity=quantity if isinstance(quantity, int) and quantity >= 0 else None,
+        status=shown_text(raw.get("status"), 40),
+        unit_price=money(product.get("retail_price")),
+        participants_required=False,
+        participants_provided=0,
+    )
 
 
 def _activity_uuid(product: dict[str, Any]) -> str | None:

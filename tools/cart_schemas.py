@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from .cache import CachedSchema, Fingerprint, SchemaCache
-from .client import MusementClient
 from .errors import InvalidRequest, MusementError, ValidationFailed
 from .schema import CompiledSchema, compile_schema
+from .upstream import MusementClient
 
 SchemaListener = Callable[[CompiledSchema], None]
 RawSchema = Callable[[], Awaitable[dict[str, Any]]]

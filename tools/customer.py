@@ -16,7 +16,6 @@ from .arguments import check_cart_uuid, parse_json_argument
 from .cache import SchemaCache
 from .cart_items import activity_names, fetch_activity_names, fingerprint, items_of
 from .cart_schemas import CartSchema, SchemaListener
-from .client import MusementClient
 from .errors import (
     CartLocked,
     CartNotFound,
@@ -29,7 +28,9 @@ from .field_guide import guide
 from .input_schema import musement_customer
 from .models import CustomerSchemaResult, UpdateCustomerResult
 from .order_info import explained
+from .problems import problem
 from .schema import CompiledSchema, activity_of
+from .upstream import MusementClient
 
 
 def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
     if partial and not customer:
         raise InvalidArgument(
             "customer is empty: a partial update needs at least one field.",
-            details=[{"path": "customer", "kind": "required", "message": "has no fields"}],
+            details=[problem("customer", "required", "has no fields")],
         )
     return customer
 

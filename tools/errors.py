@@ -8,7 +8,12 @@ saying what to do next. Messages never quote customer data.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .problems import Problem, problem
+
+if TYPE_CHECKING:
+    from .confirmation import Confirmation
 
 
 class MusementError(Exception):
@@ -24,7 +29,7 @@ class MusementError(Exception):
         status: int | None = None,
         code: str | None = None,
         hint: str | None = None,
-        details: list[dict[str, Any]] | None = None,
+        details: list[Problem] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -143,6 +148,76 @@ class RateLimited(MusementError):
 class UpstreamUnavailable(MusementError):
     type = "upstream_unavailable"
     default_hint = "Musement did not answer in time or is down. Try again in a moment."
+
+
+class OrderNotReady(MusementError):
+    type = "order_not_ready"
+    default_hint = (
+        "Nothing was sent. Complete what `details` lists (get_cart shows the same checklist) "
+        "with update_cart_customer and update_participants, then call create_order again."
+    )
+
+
+class ConfirmationRequired(MusementError):
+    type = "confirmation_required"
+    default_hint = (
+        "Nothing was sent. Show the user the summary in this message, word for word, and ask "
+        "whether to place the order. Only after their explicit yes, call create_order again "
+        "with confirmed_by_user true and the confirmation_token from `details`."
+    )
+
+    def __init__(self, message: str, confirmation: Confirmation, **fields: Any) -> None:
+        fields.setdefault(
+            "details",
+            [
+                problem(
+                    "confirmation_token",
+                    "not_confirmed",
+                    "the user's yes to this summary is needed",
+                    confirmation_token=confirmation.token,
+                )
+            ],
+        )
+        super().__init__(message, **fields)
+        # What the user is asked to confirm, for callers that can ask them (a form).
+        self.confirmation = confirmation
+
+
+class ConfirmationStale(ConfirmationRequired):
+    type = "confirmation_stale"
+    default_hint = (
+        "Nothing was sent: the cart changed since the user said yes. Show the user the new "
+        "summary in this message and ask again; only after a new yes, call create_order with "
+        "the new confirmation_token from `details`."
+    )
+
+
+class OrderDeclined(MusementError):
+    type = "order_declined"
+    default_hint = (
+        "Nothing was sent. The user said no: do not place the order. Ask them how they want "
+        "to proceed; a new attempt asks them again."
+    )
+
+
+class OrderOutcomeUnknown(MusementError):
+    type = "order_outcome_unknown"
+    default_hint = (
+        "The order may or may not exist. Nothing more is sent for this cart while its order "
+        "is being looked for. Call get_cart (or create_order) again in a minute: it shows the "
+        "order once Musement lists it. If none appears, the user must confirm again, told "
+        "that an order may already exist."
+    )
+
+
+class OrderNotFound(MusementError):
+    type = "order_not_found"
+    default_hint = "Check the order UUID: create_order and get_cart give it."
+
+
+class OrderAlreadyPaid(MusementError):
+    type = "order_already_paid"
+    default_hint = "Nothing to do: the order is paid. get_order shows its vouchers."
 
 
 class OrderBusy(MusementError):

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import anyio
 
-from .client import MusementConfig
 from .errors import OrderBusy, OrderLockUnavailable
 from .slots import KeyedSlots, WaitedTooLong
+from .upstream import MusementConfig
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

@@ -23,101 +23,34 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from .arguments import check_cart_uuid, check_uuid
 from .cache import SchemaCache
 from .cart import get_cart
-from .client import MusementClient
-from .confirmation import Confirmation, confirmation_of
+from .confirmation import confirmation_of
 from .errors import (
     CartLocked,
-    CartNotFound,
+    ConfirmationRequired,
+    ConfirmationStale,
     InvalidArgument,
     MusementError,
+    OrderNotReady,
+    OrderOutcomeUnknown,
     UpstreamError,
     UpstreamUnavailable,
 )
 from .models import CartOverview, CreateOrderResult, OrderView
 from .order_guard import MemoryOrderGuard, OrderGuard
-from .order_info import order_of
 from .prices import order_charge
+from .problems import Problem, problem
 from .text import quoted, shown_text
+from .upstream import MusementClient
 
 EMAIL_NOTIFICATIONS = ("ALL", "NONE", "TO-CUSTOMER")
 # One create_order at a time per cart: within this process unless the caller passes a shared
 # guard (MUSEMENT_REDIS_URL: every worker and replica).
 _PLACING = MemoryOrderGuard()
-
-
-class OrderNotReady(MusementError):
-    type = "order_not_ready"
-    default_hint = (
-        "Nothing was sent. Complete what `details` lists (get_cart shows the same checklist) "
-        "with update_cart_customer and update_participants, then call create_order again."
-    )
-
-
-class ConfirmationRequired(MusementError):
-    type = "confirmation_required"
-    default_hint = (
-        "Nothing was sent. Show the user the summary in this message, word for word, and ask "
-        "whether to place the order. Only after their explicit yes, call create_order again "
-        "with confirmed_by_user true and the confirmation_token from `details`."
-    )
-
-    def __init__(self, message: str, confirmation: Confirmation, **fields: Any) -> None:
-        fields.setdefault(
-            "details",
-            [
-                {
-                    "path": "confirmation_token",
-                    "kind": "not_confirmed",
-                    "message": "the user's yes to this summary is needed",
-                    "confirmation_token": confirmation.token,
-                }
-            ],
-        )
-        super().__init__(message, **fields)
-        # What the user is asked to confirm, for callers that can ask them (a form).
-        self.confirmation = confirmation
-
-
-class ConfirmationStale(ConfirmationRequired):
-    type = "confirmation_stale"
-    default_hint = (
-        "Nothing was sent: the cart changed since the user said yes. Show the user the new "
-        "summary in this message and ask again; only after a new yes, call create_order with "
-        "the new confirmation_token from `details`."
-    )
-
-
-class OrderDeclined(MusementError):
-    type = "order_declined"
-    default_hint = (
-        "Nothing was sent. The user said no: do not place the order. Ask them how they want "
-        "to proceed; a new attempt asks them again."
-    )
-
-
-class OrderOutcomeUnknown(MusementError):
-    type = "order_outcome_unknown"
-    default_hint = (
-        "The order may or may not exist. Nothing more is sent for this cart while its order "
-        "is being looked for. Call get_cart (or create_order) again in a minute: it shows the "
-        "order once Musement lists it. If none appears, the user must confirm again, told "
-        "that an order may already exist."
-    )
-
-
-class OrderNotFound(MusementError):
-    type = "order_not_found"
-    default_hint = "Check the order UUID: create_order and get_cart give it."
-
-
-class OrderAlreadyPaid(MusementError):
-    type = "order_already_paid"
-    default_hint = "Nothing to do: the order is paid. get_order shows its vouchers."
 
 
 # How long a cart's order is looked for after an unknown outcome before the user may be
@@ -146,9 +79,7 @@ async def create_order(
     if email_notification not in EMAIL_NOTIFICATIONS:
         raise InvalidArgument(
             f"email_notification must be one of {', '.join(EMAIL_NOTIFICATIONS)}.",
-            details=[
-                {"path": "email_notification", "kind": "not_allowed", "message": "not allowed"}
-            ],
+            details=[problem("email_notification", "not_allowed", "not allowed")],
         )
     # Outcomes are kept with the lock: a shared guard shares both between processes.
     outcomes = guard or _PLACING
@@ -170,12 +101,12 @@ async def create_order(
                     "An earlier attempt to place this cart's order got no answer, and Musement "
                     "does not list an order for it yet; nothing was sent.",
                     details=[
-                        {
-                            "path": "cart_uuid",
-                            "kind": "outcome_unknown",
-                            "message": "an order may exist",
-                            "retry_after_seconds": round(check_seconds - (time.time() - since)),
-                        }
+                        problem(
+                            "cart_uuid",
+                            "outcome_unknown",
+                            "an order may exist",
+                            retry_after_seconds=round(check_seconds - (time.time() - since)),
+                        )
                     ],
                 )
             asked = confirmation_of(overview, after_unknown_outcome=since is not None)
@@ -230,9 +161,9 @@ async def _post_order(
         created = await client.create_order(body)
     except (UpstreamUnavailable, UpstreamError, CartLocked) as unknown:
         try:
-            found = await order_of(client, cart_uuid)
+            found = await client.get_order_info(cart_uuid)
             if found:
-                created = await client.get_order(found["order_uuid"])
+                created = await client.get_order(found.order_uuid)
                 await outcomes.clear_unknown(cart_uuid)
                 return created
         except MusementError:
@@ -256,10 +187,10 @@ async def get_order(client: MusementClient, order_uuid: Any, *, cart_uuid: Any =
     if order.paid is not None or cart_uuid is None:
         return order
     with client.call_budget():
-        info = await order_of(client, check_cart_uuid(cart_uuid))
-    if info is None or info["order_uuid"] != order.order_uuid:
+        info = await client.get_order_info(check_cart_uuid(cart_uuid))
+    if info is None or info.order_uuid != order.order_uuid:
         return order
-    return order_view_with_paid(order, info["paid"])
+    return order_view_with_paid(order, info.paid)
 
 
 async def pay_without_payment(client: MusementClient, order_uuid: Any) -> OrderView:
@@ -273,20 +204,11 @@ async def _on_order(
     order_uuid: Any,
     request: Callable[[str], Awaitable[dict[str, Any]]],
 ) -> OrderView:
-    """`request(order_uuid)` on a checked UUID, with the order endpoints' 404 and 423 (an
-    unknown order, an order already paid) as their own errors."""
+    """`request(order_uuid)` on a checked UUID (the order endpoints raise `OrderNotFound`
+    and `OrderAlreadyPaid` themselves)."""
     order_uuid = check_uuid(order_uuid, "order_uuid", what="order (from create_order)")
     with client.call_budget():
-        try:
-            return order_view(await request(order_uuid))
-        except CartNotFound as missing:
-            raise OrderNotFound(
-                "Musement has no such order.", status=missing.status, code=missing.code
-            ) from None
-        except CartLocked as paid:
-            raise OrderAlreadyPaid(
-                "The order is already paid.", status=paid.status, code=paid.code
-            ) from None
+        return order_view(await request(order_uuid))
 
 
 def order_view(order: dict[str, Any]) -> OrderView:
@@ -398,27 +320,24 @@ def _check_ready(overview: CartOverview) -> None:
                 f"{part.error.get('message')}",
                 hint="Nothing was sent. Try again in a moment.",
             )
-    details: list[dict[str, Any]] = [dict(problem) for problem in overview.missing.customer]
+    # The checklist's problems, as problems.py built them (the model types them loosely).
+    details = [cast(Problem, dict(found)) for found in overview.missing.customer]
     for item in overview.missing.participants:
-        details.extend(dict(problem) for problem in item.problems)
+        details.extend(cast(Problem, dict(found)) for found in item.problems)
     for blocked in overview.missing.items:
         details.append(
-            {
-                "path": f"items.{blocked.cart_item_uuid}",
-                "kind": "not_bookable",
-                "message": blocked.what_to_do,
-            }
+            problem(f"items.{blocked.cart_item_uuid}", "not_bookable", blocked.what_to_do)
         )
     for part in overview.unknown:
         details.append(
-            {
-                "path": f"items.{part.cart_item_uuid}" if part.cart_item_uuid else part.part,
-                "kind": "invalid",
-                "message": f"could not be read: {part.error.get('type')}",
-            }
+            problem(
+                f"items.{part.cart_item_uuid}" if part.cart_item_uuid else part.part,
+                "invalid",
+                f"could not be read: {part.error.get('type')}",
+            )
         )
     if not overview.items:
-        details.append({"path": "items", "kind": "too_few", "message": "the cart is empty"})
+        details.append(problem("items", "too_few", "the cart is empty"))
     raise OrderNotReady(
         f"The cart is not ready for an order: {len(details)} thing(s) missing.",
         details=details[:50],

@@ -14,11 +14,9 @@ from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
 from .cart_items import items_of
 from .cart_schemas import CartSchema, SchemaListener
-from .client import MusementClient
 from .errors import (
     CartItemNotFound,
     CartLocked,
-    CartNotFound,
     InvalidRequest,
     ParticipantsNotRequired,
 )
@@ -26,6 +24,7 @@ from .field_guide import guide
 from .input_schema import musement_participants
 from .models import ParticipantsSchemaResult, UpdateParticipantsResult
 from .order_info import explained
+from .upstream import MusementClient
 
 PARTICIPANTS = "participants"
 
@@ -49,7 +48,7 @@ def participants_schema(
     async def fetch() -> dict[str, Any]:
         try:
             return await client.get_participants_schema(cart_uuid, item_uuid)
-        except CartNotFound as missing:
+        except CartItemNotFound as missing:
             if known_item:
                 raise not_required(missing.code) from None
             raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
@@ -102,7 +101,7 @@ async def update_participants(
         await schema.check({PARTICIPANTS: people}, partial=False, what=PARTICIPANTS)
         try:
             await client.put_participants(cart_uuid, item_uuid, people)
-        except CartNotFound as missing:
+        except CartItemNotFound as missing:
             schema.forget()
             raise await what_was_not_found(client, cart_uuid, item_uuid, missing) from None
         except CartLocked as locked:
@@ -119,8 +118,8 @@ async def update_participants(
 
 
 async def what_was_not_found(
-    client: MusementClient, cart_uuid: str, item_uuid: str, error: CartNotFound
-) -> CartNotFound | CartItemNotFound | ParticipantsNotRequired:
+    client: MusementClient, cart_uuid: str, item_uuid: str, error: CartItemNotFound
+) -> CartItemNotFound | ParticipantsNotRequired:
     """Musement's 404 on an item path, told apart by asking the cart, never by wording.
 
     Musement answers 404 code "1400" for an unknown cart, an unknown item and an item
@@ -129,7 +128,7 @@ async def what_was_not_found(
     that is there (so it needs no participants info).
     """
     cart = await client.get_cart(cart_uuid)  # its own 404 is CartNotFound
-    if item_uuid not in {item["cart_item_uuid"] for item in items_of(cart)}:
+    if item_uuid not in {item.cart_item_uuid for item in items_of(cart)}:
         return CartItemNotFound(
             "Musement has no such item in this cart.", status=404, code=error.code
         )

@@ -9,14 +9,13 @@ misspelt field. A message never quotes the value it is about.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypedDict, Unpack, cast, get_args
 
 from jsonschema import ValidationError
 
 from .patterns import NOT_BLANK, NUMERIC_STRING
 
-Problem = dict[str, Any]
 OptionsAt = Callable[[str], list[dict[str, Any]] | None]
 
 _TYPE_NAMES = {
@@ -34,31 +33,59 @@ _FORMAT_NAMES = {
     "date-time": "a date and time as in RFC 3339",
 }
 # What went wrong, for code to switch on (forms, clients); messages are for people.
-KINDS = frozenset(
-    {
-        "required",  # a required answer is missing
-        "unknown_field",  # a name the form does not have
-        "not_allowed",  # not one of the allowed values
-        "wrong_type",  # a string where a number is needed, ...
-        "bad_format",  # an email, a date, a pattern
-        "blank",  # an empty or blank required answer
-        "too_many",  # more entries than the form takes
-        "too_few",  # fewer entries than the form needs
-        "duplicate",  # the same choice twice
-        "out_of_range",  # a length or a number outside its bounds
-        "invalid",  # anything else the schema refuses
-        "unknown_argument",  # an argument the tool does not have
-        "unencodable",  # a value JSON cannot carry (NaN, a lone surrogate)
-        "too_large",  # an argument over the size or depth cap
-        "rejected_by_musement",  # Musement's own per-field error
-        "locked_by_order",  # the cart belongs to an order (its uuid and payment state given)
-        "not_confirmed",  # the user's yes is needed first
-        "declined_by_user",  # the user said no in the confirmation form
-        "needs_user_form",  # this client shows forms: only the user's answer there counts
-        "not_bookable",  # a cart item Musement could not pre-book
-        "outcome_unknown",  # an order POST got no answer: an order may exist
-    }
-)
+ProblemKind = Literal[
+    "required",  # a required answer is missing
+    "unknown_field",  # a name the form does not have
+    "not_allowed",  # not one of the allowed values
+    "wrong_type",  # a string where a number is needed, ...
+    "bad_format",  # an email, a date, a pattern
+    "blank",  # an empty or blank required answer
+    "too_many",  # more entries than the form takes
+    "too_few",  # fewer entries than the form needs
+    "duplicate",  # the same choice twice
+    "out_of_range",  # a length or a number outside its bounds
+    "invalid",  # anything else the schema refuses
+    "unknown_argument",  # an argument the tool does not have
+    "unencodable",  # a value JSON cannot carry (NaN, a lone surrogate)
+    "too_large",  # an argument over the size or depth cap
+    "rejected_by_musement",  # Musement's own per-field error
+    "locked_by_order",  # the cart belongs to an order (its uuid and payment state given)
+    "not_confirmed",  # the user's yes is needed first
+    "declined_by_user",  # the user said no in the confirmation form
+    "needs_user_form",  # this client shows forms: only the user's answer there counts
+    "not_bookable",  # a cart item Musement could not pre-book
+    "outcome_unknown",  # an order POST got no answer: an order may exist
+]
+KINDS: frozenset[str] = frozenset(get_args(ProblemKind))
+
+
+class ProblemExtras(TypedDict, total=False):
+    """What a problem may add to its path, kind and message."""
+
+    title: str  # the field's title in the form
+    group: str  # the activity a question belongs to
+    suggestion: str  # did you mean...
+    allowed_fields: list[str]
+    allowed: list[dict[str, Any]]  # the options: value and label
+    format: str
+    example: Any
+    confirmation_token: str
+    retry_after_seconds: int
+    # locked_by_order: the order that holds the cart
+    order_uuid: str
+    paid: bool
+    payment_status: str | None
+
+
+class Problem(ProblemExtras):
+    """One thing wrong, in the `details` of an error or a checklist. Built by `problem()`
+    (or `field_problem()`), so that `kind` is always one of `ProblemKind`."""
+
+    path: str
+    kind: ProblemKind
+    message: str
+
+
 _A_NUMBER = "must be a number (as a number or a string of digits)"
 _BOUNDS = frozenset(
     {
@@ -86,23 +113,37 @@ def problems_of(error: ValidationError, options_at: OptionsAt) -> list[Problem]:
         if worded is not None:
             return worded
     if error.validator in _BOUNDS:
-        kind = "not_allowed" if error.validator == "const" else "out_of_range"
-        return [problem(at, f"does not meet {error.validator} {_value(error)}", schema, kind)]
-    return [problem(at, f"is not valid ({error.validator})", schema, "invalid")]
+        kind: ProblemKind = "not_allowed" if error.validator == "const" else "out_of_range"
+        return [field_problem(at, f"does not meet {error.validator} {_value(error)}", schema, kind)]
+    return [field_problem(at, f"is not valid ({error.validator})", schema, "invalid")]
 
 
 def problem(
-    path: list[Any], message: str, schema: dict[str, Any], kind: str, **extra: Any
+    path: str | Sequence[Any], kind: ProblemKind, message: str, **extra: Unpack[ProblemExtras]
 ) -> Problem:
-    """One problem: its path, its `kind` (one of `KINDS`: what code switches on) and a
-    message for people (never switched on)."""
+    """One problem: its path (a dotted string, or its parts), its `kind` (what code
+    switches on) and a message for people (never switched on); extras left None are
+    left out."""
     assert kind in KINDS, kind
-    found: Problem = {"path": ".".join(str(p) for p in path), "kind": kind, "message": message}
+    at = path if isinstance(path, str) else ".".join(str(p) for p in path)
+    found: dict[str, Any] = {"path": at, "kind": kind, "message": message}
+    found.update({k: v for k, v in extra.items() if v is not None})
+    return cast(Problem, found)
+
+
+def field_problem(
+    path: Sequence[Any],
+    message: str,
+    schema: dict[str, Any],
+    kind: ProblemKind,
+    **extra: Unpack[ProblemExtras],
+) -> Problem:
+    """A problem with a form field, titled as the field's schema titles it."""
     title = schema.get("title") if isinstance(schema, dict) else None
     if title:
-        found["title"] = title
-    found.update({k: v for k, v in extra.items() if v is not None})
-    return found
+        # Before the other extras, where the output has always had it.
+        extra = {"title": title, **extra}
+    return problem(path, kind, message, **extra)
 
 
 def _value(error: ValidationError) -> Any:
@@ -138,7 +179,7 @@ def _required_leaves(path: list[Any], schema: dict[str, Any]) -> list[Problem]:
             for name in schema["required"]
             for found in _required_leaves([*path, name], properties.get(name, {}))
         ]
-    return [problem(path, "is required", schema, "required")]
+    return [field_problem(path, "is required", schema, "required")]
 
 
 def _unknown_fields(
@@ -150,7 +191,7 @@ def _unknown_fields(
     for name in instance:
         if name in known:
             continue
-        found = problem([*at, str(name)], "is not a field of this form", {}, "unknown_field")
+        found = field_problem([*at, str(name)], "is not a field of this form", {}, "unknown_field")
         guess = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         if guess:
             found["message"] += f"; did you mean '{guess[0]}'?"
@@ -168,7 +209,9 @@ def _not_an_option(
         {"value": v, "label": str(v)} for v in _value(error)
     ]
     return [
-        problem(at, "must be one of the allowed values", schema, "not_allowed", allowed=allowed)
+        field_problem(
+            at, "must be one of the allowed values", schema, "not_allowed", allowed=allowed
+        )
     ]
 
 
@@ -178,28 +221,32 @@ def _wrong_type(
     expected = _value(error)
     names = [expected] if isinstance(expected, str) else list(expected)
     if "string" in names and ("number" in names or "integer" in names):
-        return [problem(at, _A_NUMBER, schema, "wrong_type")]
+        return [field_problem(at, _A_NUMBER, schema, "wrong_type")]
     expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-    return [problem(at, f"must be {expected}", schema, "wrong_type")]
+    return [field_problem(at, f"must be {expected}", schema, "wrong_type")]
 
 
 def _bad_format(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem]:
     wanted = _FORMAT_NAMES.get(_value(error), _value(error))
-    return [problem(at, f"must be {wanted}", schema, "bad_format", format=_value(error))]
+    return [field_problem(at, f"must be {wanted}", schema, "bad_format", format=_value(error))]
 
 
 def _pattern(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem] | None:
     if schema.get("pattern") == NUMERIC_STRING:
-        return [problem(at, _A_NUMBER, schema, "wrong_type")]
+        return [field_problem(at, _A_NUMBER, schema, "wrong_type")]
     if schema.get("pattern") == NOT_BLANK:
-        return [problem(at, "must not be blank", schema, "blank")]
+        return [field_problem(at, "must not be blank", schema, "blank")]
     examples = schema.get("examples")
     example = examples[0] if isinstance(examples, list) and examples else None
-    return [problem(at, "does not have the expected format", schema, "bad_format", example=example)]
+    return [
+        field_problem(
+            at, "does not have the expected format", schema, "bad_format", example=example
+        )
+    ]
 
 
 def _item_count(
@@ -208,17 +255,17 @@ def _item_count(
     if schema.get("minItems") == schema.get("maxItems"):
         count = _value(error)
         entries = "entry" if count == 1 else "entries"
-        kind = "too_few" if error.validator == "minItems" else "too_many"
-        return [problem(at, f"must have exactly {count} {entries}", schema, kind)]
+        kind: ProblemKind = "too_few" if error.validator == "minItems" else "too_many"
+        return [field_problem(at, f"must have exactly {count} {entries}", schema, kind)]
     if error.validator == "minItems" and _value(error) == 1:
-        return [problem(at, "must list at least one value", schema, "too_few")]
+        return [field_problem(at, "must list at least one value", schema, "too_few")]
     return None
 
 
 def _repeated(
     error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
 ) -> list[Problem]:
-    return [problem(at, "must not list the same value twice", schema, "duplicate")]
+    return [field_problem(at, "must not list the same value twice", schema, "duplicate")]
 
 
 _WORDING: dict[str, Wording] = {

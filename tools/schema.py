@@ -24,7 +24,7 @@ from .fast_check import Check, compile_check
 from .field_guide import FieldGuide, field_pattern, parent_path
 from .normalize import EXTRA_CUSTOMER_DATA, Normalizer, without_required
 from .patterns import found_in
-from .problems import Problem, problem, problems_of
+from .problems import Problem, field_problem, problems_of
 
 # At most this many problems are gathered and reported for one payload.
 MAX_PROBLEMS = 50
@@ -147,7 +147,9 @@ def _oversized_lists(schema: dict[str, Any], instance: Any, path: list[str]) -> 
         if isinstance(most, int) and len(instance) > most:
             entries = "entry" if most == 1 else "entries"
             exactly = "exactly" if schema.get("minItems") == most else "at most"
-            return [problem(path, f"must have {exactly} {most} {entries}", schema, "too_many")]
+            return [
+                field_problem(path, f"must have {exactly} {most} {entries}", schema, "too_many")
+            ]
     return []
 
 

@@ -16,14 +16,11 @@ from typing import Any
 import mcp_types as types
 from mcp.shared.exceptions import MCPError
 
+from ...tools.errors import ConfirmationRequired, OrderDeclined
 from ...tools.input_schema import nullable
 from ...tools.models import CreateOrderResult
-from ...tools.orders import (
-    EMAIL_NOTIFICATIONS,
-    ConfirmationRequired,
-    OrderDeclined,
-    create_order,
-)
+from ...tools.orders import EMAIL_NOTIFICATIONS, create_order
+from ...tools.problems import Problem, problem
 from ..elicitation import ask_to_confirm, can_show_forms, confirmation_answer
 from ..settings import OrderOptions
 from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
@@ -131,20 +128,18 @@ async def handle(call: ToolCall) -> ToolResult:
 
 
 def _declined(call: ToolCall) -> OrderDeclined:
-    details: list[dict[str, Any]] = [
-        {"path": "confirm", "kind": "declined_by_user", "message": "the user said no"}
-    ]
+    details = [problem("confirm", "declined_by_user", "the user said no")]
     if call.args.get("confirmed_by_user") is True:
         details.append(_model_yes_refused())
     return OrderDeclined("The user did not confirm the order; nothing was sent.", details=details)
 
 
-def _model_yes_refused() -> dict[str, Any]:
-    return {
-        "path": "confirmed_by_user",
-        "kind": "needs_user_form",
-        "message": "this client shows the user a form: only their answer there places an order",
-    }
+def _model_yes_refused() -> Problem:
+    return problem(
+        "confirmed_by_user",
+        "needs_user_form",
+        "this client shows the user a form: only their answer there places an order",
+    )
 
 
 TOOL = ToolSpec(

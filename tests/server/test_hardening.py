@@ -29,8 +29,8 @@ from musement_mcp.tools import (
     get_cart,
     update_cart_customer,
 )
-from musement_mcp.tools.client import PER_CART_CONCURRENCY
 from musement_mcp.tools.order_guard import MemoryOrderGuard
+from musement_mcp.tools.upstream import PER_CART_CONCURRENCY
 from tests.support.common import GRACE, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
@@ -279,7 +279,7 @@ async def test_an_empty_list_of_activity_answers_means_none_given(sandbox, make_
 
 
 def test_redaction_ignores_case_and_happens_before_the_cut() -> None:
-    from musement_mcp.tools.client import redact
+    from musement_mcp.tools.redaction import redact
 
     sent = {"lastname": "Smithsonian"}
     assert "SMITHSONIAN" not in redact("Lastname SMITHSONIAN is invalid", sent)

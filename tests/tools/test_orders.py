@@ -15,11 +15,13 @@ import pytest
 
 from musement_mcp.tools import MusementClient, MusementConfig
 from musement_mcp.tools.cart import get_cart
-from musement_mcp.tools.order_guard import MemoryOrderGuard
-from musement_mcp.tools.orders import (
+from musement_mcp.tools.errors import (
     ConfirmationRequired,
     ConfirmationStale,
     OrderOutcomeUnknown,
+)
+from musement_mcp.tools.order_guard import MemoryOrderGuard
+from musement_mcp.tools.orders import (
     create_order,
     get_order,
     order_view,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from musement_mcp.tools.client import redact
+from musement_mcp.tools.redaction import redact
 
 SENT = {
     "firstname": "Katherine",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import anyio
 
-from .errors import MusementError, RateLimited, UpstreamUnavailable
+from ..errors import MusementError, RateLimited, UpstreamUnavailable
 
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 
