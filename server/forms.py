@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from ..tools import CompiledSchema, FieldGuide
 from ..tools.problems import Problem
+from ..tools.redaction import json_leaves
 
 MAX_FORM_FIELDS = 40
 _FORMATS = {"email", "date", "date-time", "uri"}
@@ -157,18 +158,8 @@ def _replace_texts(node: Any, hidden: set[str]) -> Any:
 
 
 def _texts(value: Any) -> set[str]:
-    """Every string in a JSON value (a loop: the model's arguments may nest deep)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, str):
-            found.add(node)
-    return found
+    """Every string in a JSON value."""
+    return {leaf for leaf in json_leaves(value) if isinstance(leaf, str)}
 
 
 def state_of(forms: list[Form], *, confirmation: str | None = None) -> str:

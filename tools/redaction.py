@@ -10,6 +10,7 @@ window is scanned once per value and once per shape, never re-scanned.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .text import MESSAGE_LIMIT
@@ -94,10 +95,9 @@ def _fold(text: str) -> str:
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
-def _leaf_texts(value: Any) -> set[str]:
-    """Every string and number in a JSON value, as text (short ones excepted: "NO" or
-    "1" would blank out ordinary words)."""
-    found: set[str] = set()
+def json_leaves(value: Any) -> Iterator[Any]:
+    """Every leaf (not a dict or a list) of a JSON value; a loop, not recursion: a request
+    body may nest deep."""
     stack = [value]
     while stack:
         node = stack.pop()
@@ -105,8 +105,16 @@ def _leaf_texts(value: Any) -> set[str]:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-        elif isinstance(node, str | int | float) and not isinstance(node, bool):
-            text = str(node).strip()
-            if len(text) >= 3:
-                found.add(text)
-    return found
+        else:
+            yield node
+
+
+def _leaf_texts(value: Any) -> set[str]:
+    """Every string and number in a JSON value, as text (short ones excepted: "NO" or
+    "1" would blank out ordinary words)."""
+    texts = (
+        str(leaf).strip()
+        for leaf in json_leaves(value)
+        if isinstance(leaf, str | int | float) and not isinstance(leaf, bool)
+    )
+    return {text for text in texts if len(text) >= 3}
