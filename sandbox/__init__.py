@@ -5,12 +5,30 @@ Musement documents it (the pages are cited next to the code; docs/MUSEMENT_API.m
 
 - `POST /login`: client_credentials (JSON or form) -> {access_token, expires_in, token_type,
   scope}
-- `GET /activities/{activityUuid}/dates/{date}`: the products on sale that day, each with the
-  `product_id` a cart item is added by (`product_id_of(activity_uuid)` gives it)
-- `POST /carts`: a new empty cart
+- `GET /activities` (text, city_in, country_in, venue_in, available_language_in,
+  available_from + available_to, default_price_range, sort_by, offset, limit): `{data, meta:
+  {count}}`; `GET /activities/{activityUuid}`: title, description, about, city, venues, meeting
+  point, languages, reviews, duration, order_box_elements, "price from"
+- `GET /activities/{activityUuid}/pickups`, `.../refund-policies` (404: non-refundable)
+- `GET /activities/{activityUuid}/dates?date_from=&date_to=` (`pickup` where the activity has
+  pickups): `[{day, sold_out}]`, end date excluded, 400 "1440" when swapped
+- `GET /activities/{activityUuid}/dates/{date}`: `[{groups: [{feature_code, name, slots: [{time,
+  languages, availability, min_buy, max_buy, products: [{holder_code, product_id, min_buy,
+  max_buy, availability, prices...}]}]}]}]`; 422 when nothing is on sale. The first nine
+  activities sell one product each, the same id every day (`product_id_of(activity_uuid)`);
+  the catalog's (`ROME_GUIDED_TOUR_UUID`: adult/child on Saturdays, a 2-seat 15:00 slot;
+  `SEINE_CRUISE_UUID`: pickups; `MURANO_BURANO_TOUR_UUID`: a private boat that prebooks
+  PREBOOK_KO, min 2; `LOUVRE_UUID`) have an opaque id per day, slot, option and holder
+- `GET /activities/{activityUuid}/extra-customer-data/schema`, `.../participants-info/schema`:
+  previews of what the checkout will ask
+- `POST /carts`: a new empty cart; `{"discount_code": "SANDBOX10"}` (`SANDBOX_PROMO_CODE`)
+  takes 10% off (`promo_code`, `discount`, `total_discount`); an unknown code is ignored
 - `POST /carts/{cartUuid}/items`: `[{"type": "musement", "product_identifier": <product id>,
   "quantity": n, "language"?, "pickup"?}]`; answers the first created item (`status:
-  PREBOOK_OK`, `product.title` the ticket's name); at most 100 items a cart
+  PREBOOK_OK`, `product.title` the ticket's name); at most 100 items a cart; refused (400 "0",
+  all or nothing) outside min_buy/max_buy, past the seats left, without a listed language or
+  pickup where the product has them; seats are held until the item is removed
+- `DELETE /carts/{cartUuid}/items/{cartItemUuid}`: 204; 403 once the cart has an order
 - `GET /carts/{cartUuid}`: items carry `product {id, type, title (the activity's), api_url
   (.../activities/{activityUuid}), retail_price}` and no activity UUID field of their own
 - `GET /carts/{cartUuid}/customer/schema`: extra-data blocks keyed and titled by activity UUID
@@ -62,10 +80,14 @@ from .catalog import (
     FOOD_TOUR_UUID,
     FREE_WALKING_TOUR_UUID,
     GONDOLA_RIDE_UUID,
+    LOUVRE_UUID,
+    MURANO_BURANO_TOUR_UUID,
     PARTICIPANTS_ACTIVITY_UUID,
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     PRODUCTS,
+    ROME_GUIDED_TOUR_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
+    SEINE_CRUISE_UUID,
     VATICAN_MUSEUMS_UUID,
     Product,
     product_id_of,
@@ -83,6 +105,7 @@ from .seed import (
     PARTICIPANTS_CART_UUID,
     SEEDED_CARTS,
 )
+from .state import SANDBOX_PROMO_CODE
 
 __all__ = [
     "BASE_CART_UUID",
@@ -95,13 +118,18 @@ __all__ = [
     "GONDOLA_RIDE_UUID",
     "LOCKED_CART_UUID",
     "LOCKED_ORDER_UUID",
+    "LOUVRE_UUID",
+    "MURANO_BURANO_TOUR_UUID",
     "PARTICIPANTS_ACTIVITY_UUID",
     "PARTICIPANTS_CART_ITEM_UUIDS",
     "PARTICIPANTS_CART_UUID",
     "PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID",
     "PRODUCTS",
+    "ROME_GUIDED_TOUR_UUID",
+    "SANDBOX_PROMO_CODE",
     "SANDBOX_TEST_ACTIVITY_UUID",
     "SEEDED_CARTS",
+    "SEINE_CRUISE_UUID",
     "VATICAN_MUSEUMS_UUID",
     "Fault",
     "FaultInjector",

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .catalog import CATALOG, PRODUCTS
-from .errors import DEFAULT, cart_locked, musement_error, no_participants_needed, not_found
+from .activity_views import seats_left
+from .catalog import CATALOG, Product
+from .errors import (
+    DEFAULT,
+    cart_locked,
+    item_in_order,
+    musement_error,
+    no_participants_needed,
+    not_found,
+)
 from .guards import (
     Context,
     EarlyResponse,
@@ -20,10 +29,12 @@ from .guards import (
     login_endpoint,
     unauthorized,
 )
+from .listings import UNLIMITED
+from .offers import Offer, find_offer, find_product
 from .participants_schema import build_participants_schema
 from .participants_validation import validate_participants
 from .schema import build_customer_schema
-from .state import MAX_CART_ITEMS, Cart, CartItem
+from .state import ITEM_PREBOOK_KO, ITEM_PREBOOK_OK, MAX_CART_ITEMS, PROMO_CODES, Cart, CartItem
 from .validation import merge_update, validate_update
 from .views import added_item_json, cart_json, customer_json
 
@@ -60,8 +71,19 @@ async def login(request: Request, ctx: Context) -> Response:
 
 @api_endpoint
 async def create_cart(request: Request, ctx: Context) -> Response:
-    await json_body(request, default={})  # Musement takes `{}`; nothing in it is needed here
-    cart = ctx.sandbox.state.create_cart()
+    """POST /carts with `{}`, or `{"discount_code": "<promo code>"}`: a promo code is given
+    only when creating a cart, and "The response will include the code in the promo_code
+    property" (https://partner-api.musement.com/api/booking-flow/cart/promo-codes).
+
+    What happens to a code Musement does not accept is not documented. The sandbox takes the
+    least convenient plausible reading: the cart is created as if no code had been sent, with
+    no `promo_code`, so a client must check the answer to know whether its code applies."""
+    body = await json_body(request, default={})
+    code = body.get("discount_code") if isinstance(body, dict) else None
+    if code is not None and not isinstance(code, str):
+        return musement_error(400, DEFAULT, "discount_code must be a string.")
+    promo = PROMO_CODES.get(code) if code else None
+    cart = ctx.sandbox.state.create_cart(promo_code=promo)
     return JSONResponse(cart_json(cart, ctx.language, ctx.api_base_url))
 
 
@@ -84,18 +106,36 @@ async def get_cart(request: Request, ctx: Context) -> Response:
     return JSONResponse(cart_json(find_cart(request, ctx), ctx.language, ctx.api_base_url))
 
 
+@dataclass(frozen=True)
+class _WantedItem:
+    product: Product
+    quantity: int
+    language: str | None
+    pickup: str | None
+    offer: Offer | None  # None: a legacy product, on sale every day without limits
+
+
 @api_endpoint
 async def add_items(request: Request, ctx: Context) -> Response:
     """An array of `{type, product_identifier, quantity, language?, pickup?}`, where
     product_identifier is a product id from GET /activities/{activityUuid}/dates/{date};
     answers the first created item, "regardless of the number of items in your request"
     (https://partner-api.musement.com/api/booking-flow/cart/add-items,
-    https://partner-api.musement.com/guide/booking-flows/adding-items-to-cart)."""
+    https://partner-api.musement.com/guide/booking-flows/adding-items-to-cart).
+
+    What a product says cannot work is refused, all items or none: a quantity outside the
+    ticket holder's min_buy/max_buy or the timeslot's min_buy, more than the seats left, a
+    missing or unknown language or pickup where the product has them
+    (https://partner-api.musement.com/api/booking-flow/product/quantities). How Musement
+    answers these is not documented: 400, code "0" (the default), one error per item. The
+    seats are taken when the item is added and given back when it is removed (whether adding
+    holds seats is not documented either; holding them is what lets a timeslot sell out
+    between a client's read of the day and its add)."""
     cart = _unlocked_cart(request, ctx)
     body = await json_body(request)
     if not isinstance(body, list) or not body:
         return musement_error(400, DEFAULT, "The request body must be a non-empty array of items.")
-    wanted: list[tuple[str, int]] = []
+    wanted: list[_WantedItem] = []
     errors: list[dict[str, str]] = []
     for index, item in enumerate(body):
         parsed = _parse_item(item)
@@ -105,25 +145,85 @@ async def add_items(request: Request, ctx: Context) -> Response:
             wanted.append(parsed)
     if errors:
         return musement_error(400, DEFAULT, "Invalid cart items.", errors=errors)
-    with ctx.sandbox.state.lock:
+    state = ctx.sandbox.state
+    with state.lock:
         # "A cart can hold a maximum of 100 items" (ibid.); the error body is not documented.
         if len(cart.items) + len(wanted) > MAX_CART_ITEMS:
             return musement_error(
                 400, DEFAULT, f"A cart can hold a maximum of {MAX_CART_ITEMS} items."
             )
-        created = [ctx.sandbox.state.add_item(cart, pid, qty) for pid, qty in wanted]
+        errors = _check_quantities(cart, wanted, ctx)
+        if errors:
+            return musement_error(400, DEFAULT, "These items cannot be added.", errors=errors)
+        created = [
+            state.add_item(
+                cart,
+                w.product.id,
+                w.quantity,
+                status=ITEM_PREBOOK_KO
+                if w.offer and w.offer.option.prebook_ko
+                else ITEM_PREBOOK_OK,
+                language=w.language,
+                pickup=w.pickup,
+                slot_key=w.offer.slot_key if w.offer and w.offer.slot.seats != UNLIMITED else None,
+            )
+            for w in wanted
+        ]
     return JSONResponse(added_item_json(created[0], ctx.language))
 
 
-def _parse_item(item: Any) -> tuple[str, int] | str:
-    """(product id, quantity), or why the item is rejected. `type`, `product_identifier` and
-    `quantity` are required (the add-items table); `language` is a two-letter code and
-    `pickup` a pickup point UUID when given (no sandbox activity has language options or
-    pickups, so neither is ever required here)."""
+def _check_quantities(cart: Cart, wanted: list[_WantedItem], ctx: Context) -> list[dict[str, str]]:
+    """Why the items cannot be added together to the cart, if they cannot (under the lock)."""
+    errors: list[dict[str, str]] = []
+    # What the cart will hold of each product and each timeslot, counting the earlier items.
+    per_product: dict[str, int] = {}
+    per_slot: dict[str, int] = {}
+    for item in cart.items:
+        per_product[item.product_id] = per_product.get(item.product_id, 0) + item.quantity
+        if item.slot_key is not None:
+            per_slot[item.slot_key] = per_slot.get(item.slot_key, 0) + item.quantity
+    for index, w in enumerate(wanted):
+        offer = w.offer
+        if offer is None:
+            continue
+        holder, slot = offer.holder, offer.slot
+        in_cart = per_product.get(w.product.id, 0) + w.quantity
+        per_product[w.product.id] = in_cart
+        already = per_slot.get(offer.slot_key, 0)
+        per_slot[offer.slot_key] = already + w.quantity
+        left = seats_left(ctx.sandbox.state, offer)
+        requested_here = sum(
+            x.quantity for x in wanted[:index] if x.offer and x.offer.slot_key == offer.slot_key
+        )
+        message = None
+        if w.quantity < holder.min_buy:
+            message = f"The minimum quantity of this product is {holder.min_buy}."
+        elif holder.max_buy != UNLIMITED and in_cart > holder.max_buy:
+            message = f"The maximum quantity of this product in a cart is {holder.max_buy}."
+        elif left != UNLIMITED and requested_here + w.quantity > left:
+            message = (
+                "This timeslot is sold out."
+                if left == 0
+                else f"Only {left} seats are left in this timeslot."
+            )
+        elif already + w.quantity < slot.min_buy:
+            message = f"The minimum quantity for this timeslot is {slot.min_buy}."
+        if message:
+            errors.append({"field": f"[{index}].quantity", "message": message})
+    return errors
+
+
+def _parse_item(item: Any) -> _WantedItem | str:
+    """The item to add, or why it is rejected. `type`, `product_identifier` and `quantity` are
+    required (the add-items table); `language` is a two-letter code "Required for activities
+    with language options", `pickup` a pickup point UUID "Required for activities with pickups"
+    (ibid.). Where a product offers languages or pickups, the value must be one of them; where
+    it offers none, a given value is accepted and ignored (what Musement does then is not
+    documented)."""
     if not isinstance(item, dict):
         return "An item must be an object."
     identifier = item.get("product_identifier")
-    product = PRODUCTS.get(identifier) if isinstance(identifier, str) else None
+    product = find_product(identifier) if isinstance(identifier, str) else None
     if product is None:
         # An activity UUID is not a product id: the docs never take one here.
         return f"Unknown product_identifier {identifier!r}."
@@ -141,7 +241,42 @@ def _parse_item(item: Any) -> tuple[str, int] | str:
     pickup = item.get("pickup")
     if pickup is not None and not (isinstance(pickup, str) and _UUID.match(pickup)):
         return "pickup must be a pickup point UUID."
-    return product.id, quantity
+    offer = find_offer(product.id) if product.day is not None else None
+    if offer is not None:
+        languages = offer.slot.languages
+        if languages and language is None:
+            return f"language is required for this product: one of {', '.join(languages)}."
+        if languages and language not in languages:
+            return f"language must be one of {', '.join(languages)} for this product."
+        pickups = {p.uuid for p in offer.listing.pickups}
+        if pickups and pickup is None:
+            return "pickup is required for this product."
+        if pickups and pickup not in pickups:
+            return "pickup is not one of this activity's pickup points."
+        if not languages:
+            language = None
+        if not pickups:
+            pickup = None
+    return _WantedItem(product, quantity, language, pickup, offer)
+
+
+@api_endpoint
+async def remove_item(request: Request, ctx: Context) -> Response:
+    """DELETE /carts/{cartUuid}/items/{cartItemUuid}: 204 with no body; 403 once the item is in
+    an order; 404 for an unknown cart or item (DESIGN.md's summary of the reference,
+    https://partner-api.musement.com/reference/openapi/carts-misc/delete/carts/cartuuid/items/cartitemuuid;
+    the error bodies are not documented: code "0" for the 403). Any order counts, paid or not
+    (the less convenient reading)."""
+    cart = find_cart(request, ctx)
+    state = ctx.sandbox.state
+    with state.lock:
+        item = cart.item(request.path_params["item_uuid"])
+        if item is None:
+            return not_found()
+        if state.order_of(cart) is not None:
+            return item_in_order()
+        state.remove_item(cart, item)
+    return Response(status_code=204)
 
 
 @api_endpoint
@@ -227,6 +362,7 @@ ROUTES = [
     Route("/carts", create_cart, methods=["POST"]),
     Route("/carts/{cart_uuid}", get_cart, methods=["GET"]),
     Route("/carts/{cart_uuid}/items", add_items, methods=["POST"]),
+    Route("/carts/{cart_uuid}/items/{item_uuid}", remove_item, methods=["DELETE"]),
     Route("/carts/{cart_uuid}/customer/schema", get_customer_schema, methods=["GET"]),
     Route("/carts/{cart_uuid}/customer", put_customer, methods=["PUT"]),
     Route(

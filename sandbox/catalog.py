@@ -4,8 +4,10 @@ customer data each activity asks for.
 A cart item is added by *product* id, not by activity UUID: `product_identifier` is "obtained
 from the /activities/{activityUuid}/dates/{date} endpoint" (`product_id` there)
 (https://partner-api.musement.com/api/booking-flow/cart/add-items, and the older
-https://api-docs.musement.com/docs/manage-items-1). The sandbox sells one ticket per activity,
-the same product id on every date (a guess: the docs show one product, not how ids vary).
+https://api-docs.musement.com/docs/manage-items-1). The sandbox's first activities sell one
+ticket each, the same product id on every date (`PRODUCTS`, `product_id_of()`); the catalog's
+bookable ones (listings.py) have a product id per date, timeslot, option and ticket holder, as
+the docs describe (offers.py).
 
 `questions is None` means the activity asks for no extra customer data (it does not appear in
 `extra_customer_data`); an empty tuple means it has an extra-data form with no questions, which
@@ -35,6 +37,12 @@ PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID = "165fcd0d-2046-11e7-9cc9-06a7e332783f"
 # A free activity: an order of it is zero-priced, which any partner may complete with
 # POST /payments/no/payment (https://partner-api.musement.com/reference/3.4.0/tag/payments).
 FREE_WALKING_TOUR_UUID = "c4d6e8f0-6a7b-11e8-8f1a-0a7c5e1f2b3d"
+# The catalog's bookable activities (see listings.py): products per date, timeslot, option and
+# ticket holder, with seats, languages, pickups and quantity limits.
+ROME_GUIDED_TOUR_UUID = "d1e3f5a7-7b8c-11e8-8f1a-0a7c5e1f2b3d"
+SEINE_CRUISE_UUID = "e2f4a6b8-8c9d-11e8-8f1a-0a7c5e1f2b3d"
+MURANO_BURANO_TOUR_UUID = "f3a5b7c9-9dae-11e8-8f1a-0a7c5e1f2b3d"
+LOUVRE_UUID = "04b6c8da-aebf-11e8-8f1a-0a7c5e1f2b3d"
 
 
 class QuestionKind(Enum):
@@ -58,6 +66,7 @@ class Question:
 class Activity:
     uuid: str
     title: Label
+    # The legacy single ticket's price; for a catalog activity (listings.py), its "price from".
     price: float
     questions: tuple[Question, ...] | None = None
     participant_fields: tuple[ParticipantField, ...] | None = None
@@ -187,6 +196,31 @@ _ACTIVITIES = (
             ask("passport"),
         ),
     ),
+    Activity(
+        ROME_GUIDED_TOUR_UUID,
+        _label(
+            "Rome highlights guided walking tour", "Tour guidato a piedi dei luoghi simbolo di Roma"
+        ),
+        19.0,
+    ),
+    Activity(
+        SEINE_CRUISE_UUID,
+        _label(
+            "Seine evening cruise with hotel pickup",
+            "Crociera serale sulla Senna con ritiro in hotel",
+        ),
+        15.0,
+    ),
+    Activity(
+        MURANO_BURANO_TOUR_UUID,
+        _label("Murano and Burano boat tour", "Tour in barca di Murano e Burano"),
+        25.0,
+    ),
+    Activity(
+        LOUVRE_UUID,
+        _label("Louvre Museum timed entry ticket", "Biglietto con ingresso a orario per il Louvre"),
+        0.0,
+    ),
 )
 
 CATALOG: dict[str, Activity] = {activity.uuid: activity for activity in _ACTIVITIES}
@@ -207,10 +241,21 @@ class Product:
     # Instant confirmation: items go PENDING -> OK once paid
     # (https://partner-api.musement.com/api/booking-flow/order/status/).
     max_confirmation_time: str = "P0D"
+    # A dated product's own unit price (a ticket holder's); None: the activity's price.
+    unit_price: float | None = None
+    # Where a dated product sits in its activity's schedule (listings.py); None for the
+    # legacy products, the same on every date.
+    day: str | None = None
+    time: str | None = None
+    feature_code: str | None = None
 
     @property
     def activity(self) -> Activity:
         return CATALOG[self.activity_uuid]
+
+    @property
+    def price(self) -> float:
+        return self.activity.price if self.unit_price is None else self.unit_price
 
 
 # Product ids are numeric strings, like the docs' "249217479", which the sandbox test activity
@@ -226,7 +271,6 @@ _PRODUCT_IDS: dict[str, str] = {
     PARTICIPANTS_ACTIVITY_UUID: "249217486",
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID: "249217487",
 }
-assert set(_PRODUCT_IDS) == set(CATALOG)
 
 PRODUCTS: dict[str, Product] = {
     product_id: Product(product_id, activity_uuid, _label("Adult ticket", "Biglietto adulto"))
@@ -235,5 +279,6 @@ PRODUCTS: dict[str, Product] = {
 
 
 def product_id_of(activity_uuid: str) -> str:
-    """The product id of the sandbox's ticket for an activity, as the dates endpoint lists it."""
+    """The product id of a legacy activity's ticket (every date), as the dates endpoint lists it;
+    the catalog's dated activities have none (see `offers.dated_product_id`)."""
     return _PRODUCT_IDS[activity_uuid]

@@ -71,5 +71,14 @@ def no_participants_needed() -> JSONResponse:
     return musement_error(404, NOT_FOUND, NO_PARTICIPANTS_MESSAGE)
 
 
+# DELETE /carts/{cartUuid}/items/{cartItemUuid} answers 403 once the item is in an order; the
+# body is not documented.
+ITEM_IN_ORDER_MESSAGE = "The cart item is connected to an order and cannot be removed."
+
+
+def item_in_order() -> JSONResponse:
+    return musement_error(403, DEFAULT, ITEM_IN_ORDER_MESSAGE)
+
+
 def no_order() -> JSONResponse:
     return musement_error(404, NOT_FOUND, NO_ORDER_MESSAGE)

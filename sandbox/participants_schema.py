@@ -59,3 +59,19 @@ def _field_property(field: ParticipantField, order: int, language: str) -> JSON:
         prop["format"] = "email"
     prop["propertyOrder"] = order
     return prop
+
+
+def activity_participants_preview(fields: tuple[ParticipantField, ...], language: str) -> JSON:
+    """GET /activities/{activityUuid}/participants-info/schema: one participant's fields,
+    `{title, type, properties, required}` with title "participant" (its title enum:
+    cart_customer_guest, cart_item_participants_info, form, participant;
+    https://partner-api.musement.com/reference/openapi/activity-info/get/activities/activityuuid/participants-info/schema.md).
+    A preview; the cart item's schema is the definitive one."""
+    return {
+        "title": "participant",
+        "type": "object",
+        "properties": {
+            f.key: _field_property(f, order, language) for order, f in enumerate(fields, start=1)
+        },
+        "required": [f.key for f in fields if f.required],
+    }

@@ -119,3 +119,16 @@ def _question_property(question: Question, order: int, language: str) -> JSON:
         prop = {"type": "string", "title": title}
     prop["propertyOrder"] = order
     return prop
+
+
+def activity_extra_data_preview(activity: Activity, language: str) -> JSON:
+    """GET /activities/{activityUuid}/extra-customer-data/schema: the activity's questions as
+    a form titled "form", `properties: []` when it has none
+    (https://partner-api.musement.com/api/catalog/activities/extra-customer-data-and-participant-info,
+    fixtures activity_extra_customer_data_schema*.json). Only a preview: the cart's customer
+    schema is the definitive one (https://partner-api.musement.com/api/booking-flow/customer/extra-customer-data)."""
+    form = _activity_form(activity, 1, language)
+    preview: JSON = {"title": "form", "type": "object", "properties": form["properties"]}
+    if "required" in form:
+        preview["required"] = form["required"]
+    return preview

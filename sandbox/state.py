@@ -13,12 +13,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import PRODUCTS, Product
+from .catalog import Product
 from .markets import Country
+from .offers import find_product
 
 # A cart item once added: "status": "PREBOOK_OK"
 # (https://partner-api.musement.com/api/booking-flow/cart/add-items).
 ITEM_PREBOOK_OK = "PREBOOK_OK"
+# The other documented item status: the guide says go on only when every item is PREBOOK_OK.
+ITEM_PREBOOK_KO = "PREBOOK_KO"
 # Orders and their items are created PENDING; instant-confirmation items go OK after payment,
 # and the order follows once every item is confirmed
 # (https://partner-api.musement.com/api/partner/booking-flow/order/create,
@@ -35,6 +38,21 @@ PAYMENT_CLOSED = "closed"
 MAX_CART_ITEMS = 100
 
 
+@dataclass(frozen=True)
+class PromoCode:
+    """A promo code the sandbox accepts in POST /carts `discount_code`
+    (https://partner-api.musement.com/api/booking-flow/cart/promo-codes); how much it takes off
+    is not documented: here a percentage of the cart's items."""
+
+    code: str
+    percent: float
+
+
+# The one valid code; any other is ignored (see api.create_cart).
+SANDBOX_PROMO_CODE = PromoCode("SANDBOX10", 10.0)
+PROMO_CODES = {SANDBOX_PROMO_CODE.code: SANDBOX_PROMO_CODE}
+
+
 @dataclass
 class CartItem:
     uuid: str
@@ -42,12 +60,20 @@ class CartItem:
     quantity: int
     # What the last valid PUT participants stored: one object per participant, or nothing yet.
     participants: list[dict[str, Any]] = field(default_factory=list)
-    # PREBOOK_OK, or PREBOOK_KO for an item the supplier refused (set by tests).
+    # PREBOOK_OK, or PREBOOK_KO for an item the supplier refused (a catalog option that
+    # always refuses, listings.py, or set by tests).
     status: str = ITEM_PREBOOK_OK
+    # As added: a two-letter language code and a pickup point UUID, when the product has them.
+    language: str | None = None
+    pickup: str | None = None
+    # The timeslot whose seats the item holds (offers.Offer.slot_key); None: no seat count.
+    slot_key: str | None = None
 
     @property
     def product(self) -> Product:
-        return PRODUCTS[self.product_id]
+        product = find_product(self.product_id)
+        assert product is not None, f"unknown product {self.product_id!r}"
+        return product
 
     @property
     def activity_uuid(self) -> str:
@@ -55,7 +81,7 @@ class CartItem:
 
     @property
     def total(self) -> float:
-        return self.product.activity.price * self.quantity
+        return self.product.price * self.quantity
 
 
 @dataclass
@@ -71,6 +97,8 @@ class Cart:
     # served property, merged into a standard base field's or a field of its own (asked
     # after the standard ones, optional, text written and never echoed).
     custom_base_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The promo code given at creation, if the sandbox accepts it.
+    promo_code: PromoCode | None = None
 
     def item(self, item_uuid: str) -> CartItem | None:
         return next((item for item in self.items if item.uuid == item_uuid), None)
@@ -80,8 +108,20 @@ class Cart:
         return list(dict.fromkeys(item.activity_uuid for item in self.items))
 
     @property
-    def total(self) -> float:
+    def full_price(self) -> float:
+        """Before discounts: the items' prices."""
         return sum(item.total for item in self.items)
+
+    @property
+    def discount(self) -> float:
+        if self.promo_code is None:
+            return 0.0
+        return round(self.full_price * self.promo_code.percent / 100, 2)
+
+    @property
+    def total(self) -> float:
+        """What the cart charges: full price less the discount."""
+        return round(self.full_price - self.discount, 2)
 
 
 @dataclass
@@ -121,10 +161,14 @@ class SandboxState:
         self.carts: dict[str, Cart] = {}
         self.orders: dict[str, Order] = {}
         self._order_numbers = itertools.count(1)
+        # Seats held in catalog timeslots by cart items, by slot key (offers.Offer.slot_key).
+        self.seats_taken: dict[str, int] = {}
 
-    def create_cart(self, cart_uuid: str | None = None) -> Cart:
+    def create_cart(
+        self, cart_uuid: str | None = None, promo_code: PromoCode | None = None
+    ) -> Cart:
         with self.lock:
-            cart = Cart(uuid=cart_uuid or str(uuid.uuid4()))
+            cart = Cart(uuid=cart_uuid or str(uuid.uuid4()), promo_code=promo_code)
             self.carts[cart.uuid] = cart
             return cart
 
@@ -160,12 +204,39 @@ class SandboxState:
             return self.pending_orders_lock_cart or order.paid
 
     def add_item(
-        self, cart: Cart, product_id: str, quantity: int, item_uuid: str | None = None
+        self,
+        cart: Cart,
+        product_id: str,
+        quantity: int,
+        item_uuid: str | None = None,
+        *,
+        status: str = ITEM_PREBOOK_OK,
+        language: str | None = None,
+        pickup: str | None = None,
+        slot_key: str | None = None,
     ) -> CartItem:
+        """Add an item as is (the API checks it first); it holds its seats in `slot_key`."""
         with self.lock:
-            item = CartItem(item_uuid or str(uuid.uuid4()), product_id, quantity)
+            item = CartItem(
+                item_uuid or str(uuid.uuid4()),
+                product_id,
+                quantity,
+                status=status,
+                language=language,
+                pickup=pickup,
+                slot_key=slot_key,
+            )
             cart.items.append(item)
+            if slot_key is not None:
+                self.seats_taken[slot_key] = self.seats_taken.get(slot_key, 0) + quantity
             return item
+
+    def remove_item(self, cart: Cart, item: CartItem) -> None:
+        """Remove an item from its cart and give its seats back."""
+        with self.lock:
+            cart.items.remove(item)
+            if item.slot_key is not None:
+                self.seats_taken[item.slot_key] -= item.quantity
 
     def create_order(
         self,

@@ -50,7 +50,7 @@ def added_item_json(item: CartItem, language: str) -> JSON:
             "id": product.id,
             "type": product.type,
             "title": translate(product.name, language),
-            "retail_price": price(product.activity.price),
+            "retail_price": price(product.price),
         },
     }
 
@@ -72,7 +72,7 @@ def item_json(item: CartItem, language: str, api_base_url: str) -> JSON:
         "type": product.type,
         "title": translate(product.activity.title, language),
         "api_url": activity_api_url(api_base_url, product.activity_uuid),
-        "retail_price": price(product.activity.price),
+        "retail_price": price(product.price),
     }
     return body
 
@@ -80,20 +80,27 @@ def item_json(item: CartItem, language: str, api_base_url: str) -> JSON:
 def cart_json(cart: Cart, language: str, api_base_url: str) -> JSON:
     # The price keys of "Cart prices" (https://partner-api.musement.com/api/booking-flow/cart/prices):
     # full_price before discounts, total_discount, retail_price what is charged; the sandbox
-    # has no discounts or service fees. `customer` is in the reference's sample
-    # (https://partner-api.musement.com/reference/3.4.0/tag/carts).
-    total = cart.total
+    # has no service fees, and its one discount is a promo code's. `customer` is in the
+    # reference's sample (https://partner-api.musement.com/reference/3.4.0/tag/carts).
+    full, discount, total = cart.full_price, cart.discount, cart.total
     body: JSON = {
         "uuid": cart.uuid,
         "items": [item_json(item, language, api_base_url) for item in cart.items],
-        "full_price": price(total),
-        "full_price_without_service_fee": price(total),
-        "discount": price(0),
-        "total_discount": price(0),
+        "full_price": price(full),
+        "full_price_without_service_fee": price(full),
+        # `discount` and `total_discount` both in the reference's key list; what tells them
+        # apart is not documented: both carry the promo code's discount here.
+        "discount": price(discount),
+        "total_discount": price(discount),
         "retail_price": price(total),
         "retail_price_without_service_fee": price(total),
         "service_fee": price(0),
     }
+    if cart.promo_code is not None:
+        # "The response will include the code in the promo_code property"
+        # (https://partner-api.musement.com/api/booking-flow/cart/promo-codes); carts without a
+        # code have no such key here (its value for them is not in any page we read).
+        body["promo_code"] = {"code": cart.promo_code.code}
     if cart.customer:
         body["customer"] = customer_json(cart, language)
     return body
@@ -176,13 +183,13 @@ def order_json(order: Order, language: str, api_base_url: str, site_url: str) ->
         # "Order prices" (https://partner-api.musement.com/api/booking-flow/order/prices):
         # total_price is what the order charges, discount_amount its discount.
         "total_price": price(order.total),
-        "discount_amount": price(0),
+        "discount_amount": price(order.cart.discount),
     }
 
 
 def _order_item_json(item: OrderItem, language: str, api_base_url: str, site_url: str) -> JSON:
     product = item.cart_item.product
-    unit_price = price(product.activity.price)
+    unit_price = price(product.price)
     return {
         "uuid": item.uuid,
         "transaction_code": item.transaction_code,

@@ -54,6 +54,18 @@ MISSING_APPLICATION_BODY = {
         "Please specify it and try again."
     ),
 }
+# The activities that sell one product, the same on every date (product_id_of).
+LEGACY_ACTIVITIES = (
+    SANDBOX_TEST_ACTIVITY_UUID,
+    COLOSSEUM_TOUR_UUID,
+    FOOD_TOUR_UUID,
+    GONDOLA_RIDE_UUID,
+    VATICAN_MUSEUMS_UUID,
+    EIFFEL_TOWER_UUID,
+    FREE_WALKING_TOUR_UUID,
+    PARTICIPANTS_ACTIVITY_UUID,
+    PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
+)
 COMPLETE_BASE = {
     "firstname": "Grace",
     "lastname": "Hopper",
@@ -156,14 +168,23 @@ def test_create_cart_returns_an_empty_cart_that_get_returns(api: httpx2.Client) 
     assert api.get(f"/carts/{created['uuid']}").json() == created
 
 
+def first_product(day_answer: Any) -> dict[str, Any]:
+    """The first product of a GET /activities/{uuid}/dates/{date} answer (groups, slots)."""
+    (day,) = day_answer
+    product: dict[str, Any] = day["groups"][0]["slots"][0]["products"][0]
+    return product
+
+
 def test_dates_endpoint_lists_the_product_ids_items_are_added_by(api: httpx2.Client) -> None:
     response = api.get(f"/activities/{SANDBOX_TEST_ACTIVITY_UUID}/dates/2030-05-17")
     assert response.status_code == 200
     (day,) = response.json()
-    (slot,) = day["slots"]
+    (group,) = day["groups"]
+    (slot,) = group["slots"]
     (product,) = slot["products"]
-    # The fields of the product model the older docs show (api-docs.musement.com, manage items).
-    assert set(product) == {
+    # The fields of the product model the older docs show (api-docs.musement.com, manage items),
+    # and more.
+    assert set(product) >= {
         "holder_code",
         "name",
         "type",
@@ -178,14 +199,17 @@ def test_dates_endpoint_lists_the_product_ids_items_are_added_by(api: httpx2.Cli
     }
     assert product["product_id"] == product_id_of(SANDBOX_TEST_ACTIVITY_UUID) == "249217479"
     assert product["type"] == "musement" and product["retail_price"]["value"] == 10.0
-    # Every activity sells its own product.
+    # The legacy products have no seat count and no maximum (-1, as the 3.5.0 docs say).
+    assert (product["availability"], product["max_buy"], product["min_buy"]) == (-1, -1, 1)
+    # The undocumented top-level `slots` the sandbox answered before `groups` is still there.
+    assert day["slots"] == group["slots"]
+    # Every legacy activity sells its own product.
     ids = {
-        api.get(f"/activities/{activity}/dates/2030-05-17").json()[0]["slots"][0]["products"][0][
-            "product_id"
-        ]
+        first_product(api.get(f"/activities/{activity}/dates/2030-05-17").json())["product_id"]
         for activity in CATALOG
+        if activity in LEGACY_ACTIVITIES
     }
-    assert len(ids) == len(CATALOG)
+    assert len(ids) == len(LEGACY_ACTIVITIES)
     assert api.get(f"/activities/{UNKNOWN_CART}/dates/2030-05-17").json() == NOT_FOUND_BODY
     bad_date = api.get(f"/activities/{SANDBOX_TEST_ACTIVITY_UUID}/dates/17-05-2030")
     assert bad_date.status_code == 400 and bad_date.json()["code"] == "0"
