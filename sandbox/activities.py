@@ -280,8 +280,7 @@ async def get_activity_day(request: Request, ctx: Context) -> Response:
     groups = [] if past else day_groups(listing, day, ctx.sandbox.state, ctx.language)
     if not groups:
         return musement_error(422, DEFAULT, "The requested date is not available.")
-    legacy_slots = [slot for group in groups for slot in group["slots"]]
-    return JSONResponse([{"groups": groups, "slots": legacy_slots}])
+    return JSONResponse([{"groups": groups}])
 
 
 @api_endpoint

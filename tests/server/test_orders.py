@@ -351,11 +351,12 @@ async def test_a_merchant_completes_the_order_with_the_no_payment_flow() -> None
 
 
 def _first_product(dates: Any) -> str:
-    """The first product id of a dates answer (days, slots, products)."""
+    """The first product id of a day's answer (groups, slots, products)."""
     for day in dates:
-        for slot in day.get("slots", []):
-            for product in slot.get("products", []):
-                return str(product["product_id"])
+        for group in day["groups"]:
+            for slot in group["slots"]:
+                for product in slot["products"]:
+                    return str(product["product_id"])
     raise AssertionError("no product listed")
 
 
