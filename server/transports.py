@@ -24,7 +24,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .http_auth import IntrospectionBusyGuard, IntrospectionTokenVerifier, StaticTokenVerifier
+from .http_auth import (
+    BearerRefusal,
+    IntrospectionBusyGuard,
+    IntrospectionTokenVerifier,
+    StaticTokenVerifier,
+)
 from .http_limits import HostGuard, RequestLimit, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
 from .stdio_pipes import event_loop_stdio
@@ -78,6 +83,8 @@ def http_app(server: Server, settings: Settings) -> Starlette:
     # Around the endpoint, inside bearer auth (it needs to know who is asking).
     routes = (r for r in app.router.routes if isinstance(r, Route))
     mcp_route = next(r for r in routes if r.path == MCP_PATH)
+    # The SDK's bearer check (RequireAuthMiddleware) names the OAuth metadata, if any.
+    metadata = getattr(mcp_route.app, "resource_metadata_url", None)
     if not settings.http_stateless:
         mcp_route.app = SessionLimits(
             mcp_route.app,
@@ -89,6 +96,12 @@ def http_app(server: Server, settings: Settings) -> Starlette:
     mcp_route.app = RequestLimit(
         mcp_route.app, settings.http_max_requests, settings.requests_per_client
     )
+    if auth is not None:
+        # Outermost on the route: before the SDK's own 401 (RequireAuthMiddleware), which
+        # says "Authentication required" whatever the mistake.
+        mcp_route.app = BearerRefusal(
+            mcp_route.app, resource_metadata_url=str(metadata) if metadata else None
+        )
     # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
     app.router.redirect_slashes = False
     if isinstance(verifier, IntrospectionTokenVerifier):
@@ -160,6 +173,15 @@ NOT_SHARED_WARNING = (
 )
 
 
+def auth_mode(settings: Settings) -> str:
+    """How `/mcp` is protected, as the start-up log says it (never a token)."""
+    if settings.oauth_resource_server:
+        return "OAuth resource server (token introspection)"
+    if settings.static_tokens:
+        return f"static bearer tokens ({len(settings.static_tokens)})"
+    return "none: anyone who reaches /mcp can call the tools"
+
+
 def serve_http(settings: Settings, app: Starlette | str) -> None:
     """Serve `app` (or, with several workers, the factory named by `app`) with uvicorn."""
     host, port = settings.http_host, settings.http_port
@@ -174,7 +196,11 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
         logger.warning(NOT_SHARED_WARNING)
     logger.info(
         "serving Streamable HTTP",
-        extra={"url": f"http://{host}:{port}{MCP_PATH}", "workers": settings.http_workers},
+        extra={
+            "url": f"http://{host}:{port}{MCP_PATH}",
+            "workers": settings.http_workers,
+            "auth": auth_mode(settings),
+        },
     )
     uvicorn.run(
         app,
