@@ -227,6 +227,9 @@ def test_pinned_node_clients_are_the_ones_the_guides_name() -> None:
         name, _, wanted = spec.rpartition("@")
         assert pinned[name] == wanted or pinned[name].startswith(wanted + "."), (spec, pinned)
         assert any(spec in g.text for g in guides().values()), spec
+    # The Gemini CLI's install line (prose, not a guide block) names the tested minor.
+    gemini = pinned["@google/gemini-cli"].rsplit(".", 1)[0]
+    assert f"npm install -g @google/gemini-cli@{gemini}`" in README_TEXT
 
 
 # --- JSON configurations, started as their clients do (Python SDK client) -------------------
