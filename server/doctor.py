@@ -4,9 +4,10 @@ musement-mcp doctor [--cart CART_UUID] [the setting flags of `musement-mcp serve
 
 Loads the settings, logs in when credentials are set, sends the Musement headers
 (with `--cart`, on `GET /carts/{cart}/customer/schema`; nothing is created upstream),
-compiles the cart's customer schema and lists what the tools would expose. Each
-step prints one line, `ok`, `warn` or `FAIL`, with what to do. Exit code: 0 when
-nothing failed, 1 when a step failed, 2 for settings that do not load.
+compiles the cart's customer schema and lists what the tools would expose with these
+settings. Each step prints one line, `ok`, `warn`, `FAIL` or `skip` (a step that could
+not run after a FAIL), with what to do. Exit code: 0 when nothing failed, 1 when a step
+failed, 2 for settings that do not load.
 
 It never prints the client secret, a token or customer data.
 """
@@ -46,7 +47,7 @@ MARKET_CODE = "-1"
 APPLICATION_SETTING = "MUSEMENT_APPLICATION (--application)"
 CREDENTIALS = "MUSEMENT_CLIENT_ID and MUSEMENT_CLIENT_SECRET"
 
-Status = Literal["ok", "warn", "FAIL"]
+Status = Literal["ok", "warn", "FAIL", "skip"]
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     cart = _cart_argument(args.cart, report)
     if cart is not None or args.cart is None:
         anyio.run(diagnose, settings, cart, report)
-    report.add(tools_check())
+    report.add(tools_check(settings))
     return report.summary()
 
 
@@ -206,17 +207,35 @@ def without_userinfo(url: str) -> str:
 
 async def diagnose(settings: Settings, cart: str | None, report: Report) -> None:
     async with MusementClient(settings.musement_config()) as client:
+        later = ("headers", "cart", "schema") if cart is not None else ("market",)
         if not await _login(client, report):
+            _skipped(report, later, "the login failed")
             return
         if cart is None:
             _headers_without_cart(client, report)
-        elif await _read_schema(client, cart, report):
+            return
+        step = await _read_schema(client, cart, report)
+        if step is None:
             await _compile_schema(client, cart, report)
+        else:
+            _skipped(report, later[later.index(step) + 1 :], f"the {step} step failed")
+
+
+def _skipped(report: Report, steps: tuple[str, ...], why: str) -> None:
+    for step in steps:
+        report.add(Check("skip", step, f"skipped: {why}"))
 
 
 async def _login(client: MusementClient, report: Report) -> bool:
     if not client.config.has_credentials:
-        report.add(Check("ok", "login", "no credentials: requests are anonymous"))
+        report.add(
+            Check(
+                "warn",
+                "login",
+                "no credentials: requests are anonymous",
+                f"Musement recommends authenticating: set {CREDENTIALS}",
+            )
+        )
         return True
     try:
         # The client logs in before its first request; doctor asks for it on its own.
@@ -229,26 +248,41 @@ async def _login(client: MusementClient, report: Report) -> bool:
 
 
 def _headers_without_cart(client: MusementClient, report: Report) -> None:
-    # No documented read without a cart creates nothing: the login is all that was sent.
-    sent = "sent with POST /login only" if client.config.has_credentials else "not sent"
+    # The reads this server makes all need a cart, and doctor creates nothing upstream: the
+    # login (if any) is all that was sent, so the market is not checked.
+    config = client.config
     report.add(
         Check(
             "warn",
-            "headers",
-            f"{sent}; the application, market and version are checked only with a cart",
+            "market",
+            f"NOT CHECKED: market {config.market}, version {config.version} and application "
+            f"{config.application or '(none)'} are checked only on a cart's read",
             "run again with --cart CART_UUID (a cart of yours; nothing is written)",
         )
     )
 
 
-async def _read_schema(client: MusementClient, cart: str, report: Report) -> bool:
+async def _read_schema(client: MusementClient, cart: str, report: Report) -> str | None:
+    """Reads the cart's customer schema; None when it was read, else the step that failed."""
+    config = client.config
     try:
         with client.call_budget():
             await client.get_customer_schema(cart)
+    except CartNotFound as failure:
+        # Musement answered about the cart, not the headers.
+        report.add(
+            Check(
+                "ok",
+                "headers",
+                f"not refused: market {config.market}, "
+                f"version {config.version}, application {config.application or '(none)'}",
+            )
+        )
+        report.add(_failure("cart", failure, client))
+        return "cart"
     except MusementError as failure:
         report.add(_failure("headers", failure, client))
-        return False
-    config = client.config
+        return "headers"
     report.add(
         Check(
             "ok",
@@ -257,7 +291,8 @@ async def _read_schema(client: MusementClient, cart: str, report: Report) -> boo
             f"version {config.version}, application {config.application or '(none)'}",
         )
     )
-    return True
+    report.add(Check("ok", "cart", f"{cart} found"))
+    return None
 
 
 async def _compile_schema(client: MusementClient, cart: str, report: Report) -> None:
@@ -282,11 +317,17 @@ def schema_lines(result: CustomerSchemaResult) -> list[str]:
     ]
 
 
-def tools_check() -> Check:
-    """The tools the server publishes (the same for every cart)."""
+def tools_check(settings: Settings) -> Check:
+    """The tools the server publishes with these settings (the same for every cart): the
+    order tools follow MUSEMENT_NO_PAYMENT_FLOW, MUSEMENT_CHECKOUT_URL, MUSEMENT_PLACE_ORDERS."""
     from .catalog import TOOLS
 
-    names = ", ".join(f"{tool.name} ({'read' if tool.read_only else 'write'})" for tool in TOOLS)
+    options = settings.order_options()
+    names = ", ".join(
+        f"{tool.name} ({'read' if tool.read_only else 'write'})"
+        for tool in TOOLS
+        if tool.listed(options)
+    )
     return Check("ok", "tools", names)
 
 
@@ -294,6 +335,16 @@ def tools_check() -> Check:
 
 
 def _failure(step: str, failure: MusementError, client: MusementClient) -> Check:
+    if step == "login" and failure.status == 404:
+        # No /login there: the base URL is not Musement's API root.
+        base = without_userinfo(client.config.base_url)
+        return Check(
+            "FAIL",
+            "login",
+            f"no Musement API at {base}: POST /login answered HTTP 404",
+            "check MUSEMENT_BASE_URL (--base-url): it ends in /api/v3, such as "
+            f"{PUBLIC_SANDBOX_URL}",
+        )
     what, todo = diagnosis(failure, client.config)
     return Check("FAIL", step, f"{what}: {failure.message}{_status_of(failure)}", todo)
 

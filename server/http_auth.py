@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 import httpx2
 from mcp.server.auth.provider import AccessToken, TokenVerifier
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger("musement_mcp.auth")
@@ -241,3 +241,52 @@ def numeric_date(value: object) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
+
+
+# What a refused client is told: a missing token and a wrong one are different mistakes.
+MISSING_TOKEN = (
+    "No bearer token: this server requires the header 'Authorization: Bearer <token>' "
+    "with a token its operator gave you."
+)
+WRONG_TOKEN = (
+    "The bearer token was not accepted: it is not one of this server's tokens "
+    "(or it has expired). Check the token the client sends."
+)
+
+
+class BearerRefusal:
+    """Around the SDK's bearer check on `/mcp` (which sets `scope["user"]` before routing):
+    a request without a valid token is answered 401 here, telling a missing token from a
+    refused one, and logged (the reason and the path, never the token's text). The
+    `WWW-Authenticate` header names the protected-resource metadata only where the server
+    has some (OAuth resource-server mode), so a static-token server advertises no OAuth."""
+
+    def __init__(self, app: ASGIApp, *, resource_metadata_url: str | None = None) -> None:
+        self.app = app
+        self.resource_metadata_url = resource_metadata_url
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or "user" not in scope or _authenticated(scope["user"]):
+            await self.app(scope, receive, send)
+            return
+        sent = any(name == b"authorization" for name, _ in scope.get("headers", []))
+        logger.warning(
+            "refused a request: %s bearer token",
+            "wrong" if sent else "no",
+            extra={"status": 401, "path": scope.get("path", "")},
+        )
+        error, description = ("invalid_token", WRONG_TOKEN) if sent else (None, MISSING_TOKEN)
+        parts = [f'error="{error}"'] if error else []
+        if self.resource_metadata_url:
+            parts.append(f'resource_metadata="{self.resource_metadata_url}"')
+        challenge = "Bearer " + ", ".join(parts) if parts else 'Bearer realm="mcp"'
+        body = {"error": error or "missing_token", "error_description": description}
+        await JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})(
+            scope, receive, send
+        )
+
+
+def _authenticated(user: object) -> bool:
+    from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+
+    return isinstance(user, AuthenticatedUser)

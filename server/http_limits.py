@@ -300,8 +300,18 @@ class HostGuard:
         if scope["type"] in ("http", "websocket") and scope["path"] not in self.open_paths:
             host = Headers(scope=scope).get("host")
             if not host_allowed(host, self.allowed_hosts):
-                logger.warning("refused a request for a Host that is not allowed")
-                refusal = PlainTextResponse("Invalid Host header", status_code=421)
+                # The name as sent (printable, bounded): what to add to MUSEMENT_HTTP_ALLOWED_HOSTS.
+                named = "".join(c for c in (host or "") if c.isprintable())[:200]
+                logger.warning(
+                    "refused a request for Host %r: not allowed (MUSEMENT_HTTP_ALLOWED_HOSTS)",
+                    named,
+                    extra={"status": 421, "path": scope["path"]},
+                )
+                refusal = PlainTextResponse(
+                    "Invalid Host header: not a name this server accepts "
+                    "(its operator can add it to MUSEMENT_HTTP_ALLOWED_HOSTS)",
+                    status_code=421,
+                )
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -13,7 +13,7 @@ import sys
 import time
 from typing import TextIO
 
-_FIELDS = ("tool", "outcome", "ms", "transport", "url", "workers")
+_FIELDS = ("tool", "outcome", "ms", "transport", "url", "workers", "auth", "status", "path")
 
 
 class JsonLineFormatter(logging.Formatter):

@@ -24,7 +24,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .http_auth import IntrospectionBusyGuard, IntrospectionTokenVerifier, StaticTokenVerifier
+from .http_auth import (
+    BearerRefusal,
+    IntrospectionBusyGuard,
+    IntrospectionTokenVerifier,
+    StaticTokenVerifier,
+)
 from .http_limits import HostGuard, RequestLimit, SessionLimits, uvicorn_options
 from .settings import Settings, split_list
 from .stdio_pipes import event_loop_stdio
@@ -75,7 +80,7 @@ def http_app(server: Server, settings: Settings) -> Starlette:
         token_verifier=verifier,
         custom_starlette_routes=[Route(path, probe, methods=["GET"]) for path, probe in probes],
     )
-    install_wrappers(app, server, settings, security, verifier)
+    install_wrappers(app, server, settings, security, auth, verifier)
     session_manager_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
@@ -98,6 +103,7 @@ def install_wrappers(
     server: Server,
     settings: Settings,
     security: TransportSecuritySettings,
+    auth: AuthSettings | None,
     verifier: TokenVerifier | None,
 ) -> None:
     """Our HTTP wrappers around the SDK's app, in one place. Outermost first:
@@ -106,6 +112,8 @@ def install_wrappers(
        name that is not allowed; the probes stay open).
     2. `IntrospectionBusyGuard` (OAuth introspection only): outside the SDK's bearer auth.
     3. The SDK's own middleware: bearer auth (it needs no help to know who is asking).
+    3b. On `/mcp`, with auth: `BearerRefusal`, before the SDK's own 401 (which says
+       "Authentication required" whatever the mistake): a missing and a wrong token told apart.
     4. On `/mcp` only, inside bearer auth: `RequestLimit` (requests in flight, per client).
     5. `SessionLimits` (stateful only): the requests that would open a session.
     6. The SDK's `/mcp` endpoint (transport security, body limit, its own `max_sessions`).
@@ -114,6 +122,8 @@ def install_wrappers(
     innermost first below.
     """
     mcp_route = next(r for r in app.router.routes if isinstance(r, Route) and r.path == MCP_PATH)
+    # The SDK's bearer check (RequireAuthMiddleware) names the OAuth metadata, if any.
+    metadata = getattr(mcp_route.app, "resource_metadata_url", None)
     if not settings.http_stateless:  # 5
         mcp_route.app = SessionLimits(
             mcp_route.app,
@@ -125,6 +135,10 @@ def install_wrappers(
     mcp_route.app = RequestLimit(  # 4
         mcp_route.app, settings.http_max_requests, settings.requests_per_client
     )
+    if auth is not None:  # 3b
+        mcp_route.app = BearerRefusal(
+            mcp_route.app, resource_metadata_url=str(metadata) if metadata else None
+        )
     # No answer before the Host check: no redirect of `/mcp/` to the Host a request named.
     app.router.redirect_slashes = False
     if isinstance(verifier, IntrospectionTokenVerifier):  # 2
@@ -181,6 +195,15 @@ NOT_SHARED_WARNING = (
 )
 
 
+def auth_mode(settings: Settings) -> str:
+    """How `/mcp` is protected, as the start-up log says it (never a token)."""
+    if settings.oauth_resource_server:
+        return "OAuth resource server (token introspection)"
+    if settings.static_tokens:
+        return f"static bearer tokens ({len(settings.static_tokens)})"
+    return "none: anyone who reaches /mcp can call the tools"
+
+
 def serve_http(settings: Settings, app: Starlette | str) -> None:
     """Serve `app` (or, with several workers, the factory named by `app`) with uvicorn."""
     host, port = settings.http_host, settings.http_port
@@ -195,7 +218,11 @@ def serve_http(settings: Settings, app: Starlette | str) -> None:
         logger.warning(NOT_SHARED_WARNING)
     logger.info(
         "serving Streamable HTTP",
-        extra={"url": f"http://{host}:{port}{MCP_PATH}", "workers": settings.http_workers},
+        extra={
+            "url": f"http://{host}:{port}{MCP_PATH}",
+            "workers": settings.http_workers,
+            "auth": auth_mode(settings),
+        },
     )
     uvicorn.run(
         app,

@@ -1,15 +1,16 @@
 """The README's client guides, run as written (issue 19).
 
 Every block marked `<!-- guide: NAME -->` in README.md (or docs/) is run here with only its
-placeholders filled in: `https://mcp.example.com/mcp` and `<token>` with a local Streamable HTTP
-server and its bearer token, `CART_UUID` with a seeded sandbox cart. The guides' credentials
-(`your-client-id`, `your-client-secret`) are kept: the sandbox requires exactly those.
+placeholders filled in: `/path/to/musement-mcp` with this checkout, `https://mcp.example.com/mcp`
+and `<token>` with a local Streamable HTTP server and its bearer token, `CART_UUID` with a seeded
+sandbox cart. The guides' credentials (`your-client-id`, `your-client-secret`) are kept: the
+sandbox requires exactly those.
 
-`uvx musement-mcp` in a guide means the published package. Here, and only here, a `uvx`
-stand-in first on PATH runs this checkout's `musement-mcp` instead (the console script of the
-venv running the tests), with `--base-url` of the test's sandbox; `npx` runs the Inspector and
-mcp-remote pinned in tests/node; `claude` and `gemini` are the CLIs pinned there
-(tests/support/guides.py). Any other use of those names fails.
+`uvx --from /path/to/musement-mcp musement-mcp` runs the real uvx on this checkout, through a
+stand-in first on PATH that only adds `--base-url` of the test's sandbox (not to `--sandbox`)
+and a uv cache for the run; `npx` runs the Inspector and mcp-remote pinned in tests/node;
+`claude` and `gemini` are the CLIs pinned there (tests/support/guides.py). Any other use of
+those names fails.
 
 - Shell blocks (Claude Code, Gemini CLI, Inspector, curl) run in `sh -e` exactly as written;
   the CLIs' own checks (`claude mcp list`/`get`, `gemini mcp list`) must report the server
@@ -34,16 +35,20 @@ from pathlib import Path
 
 import pytest
 
-from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
+from musement_mcp.sandbox import BASE_CART_UUID, PARTICIPANTS_CART_UUID, SandboxServer
+from tests.support.common import REPO_ROOT
 from tests.support.guides import (
     CLIENT_ID,
     CLIENT_SECRET,
+    INSPECTOR_SPEC,
+    MCP_REMOTE_SPEC,
     Seen,
     client_env,
     fill,
     guide,
     guides,
     json_values,
+    real_uvx,
     start_entry,
     substitute,
     write_shims,
@@ -67,7 +72,15 @@ GUIDE_NAMES = {
     "gemini-cli",
     "inspector",
     "curl",
+    "sandbox-claude-desktop",
+    "sandbox-vscode",
+    "sandbox-claude-code",
+    "sandbox-inspector",
 }
+# How a client shows the printed stdio command (the checkout's path filled in).
+UVX_COMMAND = f"uvx --from {REPO_ROOT} musement-mcp"
+UVX_ARGS = ["--from", str(REPO_ROOT), "musement-mcp"]
+README_TEXT = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def tool_names() -> list[str]:
@@ -106,6 +119,22 @@ def remote(guide_sandbox: SandboxServer) -> Iterator[str]:
         yield url + "/mcp"
 
 
+@pytest.fixture(scope="module")
+def uv_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """uv's cache for the module, warmed: the checkout is built (and the dependencies fetched)
+    once here, so no client's start-up timeout has to wait for a build."""
+    cache = tmp_path_factory.mktemp("uv-cache")
+    done = subprocess.run(
+        [str(real_uvx()), *UVX_ARGS, "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "UV_CACHE_DIR": str(cache)},
+        timeout=CLI_TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr
+    return cache
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
@@ -121,10 +150,14 @@ def project(tmp_path: Path) -> Path:
     return path
 
 
-def shims_for(tmp_path: Path, sandbox: SandboxServer) -> Path:
-    """The stand-ins, `uvx` on `sandbox`. Only the Node ones need Node (the tests that use
-    them take the `node` fixture, which skips without it)."""
-    return write_shims(tmp_path / "bin", node=find_node() or "node", base_url=sandbox.base_url)
+def shims_for(tmp_path: Path, sandbox: SandboxServer | None, uv_cache: Path) -> Path:
+    """The stand-ins, `uvx` on `sandbox` (None: the guide brings its own, `--sandbox`). Only the
+    Node ones need Node (the tests that use them take the `node` fixture, which skips without
+    it)."""
+    base_url = sandbox.base_url if sandbox else "http://127.0.0.1:9/api/v3"
+    return write_shims(
+        tmp_path / "bin", node=find_node() or "node", base_url=base_url, uv_cache=uv_cache
+    )
 
 
 def run_sh(text: str, *, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -166,10 +199,37 @@ def test_every_guide_is_marked_and_every_marked_guide_is_run() -> None:
 
 
 def test_json_guides_parse() -> None:
-    for name in ("claude-desktop", "claude-desktop-mcp-remote", "vscode", "cursor"):
+    for name in (
+        "claude-desktop",
+        "claude-desktop-mcp-remote",
+        "vscode",
+        "cursor",
+        "sandbox-claude-desktop",
+        "sandbox-vscode",
+    ):
         block = guide(name)
         assert block.lang == "json", name
         json.loads(block.text)
+
+
+def test_stdio_guides_run_the_checkout_as_printed() -> None:
+    """Until a release is on PyPI, every stdio guide starts the package from a clone."""
+    for found in guides().values():
+        if "uvx" in found.text:
+            assert "uvx musement-mcp" not in found.text, found.name
+            assert "/path/to/musement-mcp" in found.text, found.name
+
+
+def test_pinned_node_clients_are_the_ones_the_guides_name() -> None:
+    """The guides pin a major (a minor below 1.0); the versions run here fall under it."""
+    pinned = json.loads((REPO_ROOT / "tests/node/package.json").read_text())["dependencies"]
+    for spec in (INSPECTOR_SPEC, MCP_REMOTE_SPEC):
+        name, _, wanted = spec.rpartition("@")
+        assert pinned[name] == wanted or pinned[name].startswith(wanted + "."), (spec, pinned)
+        assert any(spec in g.text for g in guides().values()), spec
+    # The Gemini CLI's install line (prose, not a guide block) names the tested minor.
+    gemini = pinned["@google/gemini-cli"].rsplit(".", 1)[0]
+    assert f"npm install -g @google/gemini-cli@{gemini}`" in README_TEXT
 
 
 # --- JSON configurations, started as their clients do (Python SDK client) -------------------
@@ -181,25 +241,27 @@ def claude_desktop_env(shims: Path, home: Path) -> dict[str, str]:
 
 
 @pytest.mark.process
-def test_claude_desktop_config(guide_sandbox, tmp_path, home) -> None:
-    config = json.loads(guide("claude-desktop").text)
+def test_claude_desktop_config(guide_sandbox, tmp_path, uv_cache, home) -> None:
+    config = json.loads(fill(guide("claude-desktop").text))
     entry = config["mcpServers"]["musement"]
-    shims = shims_for(tmp_path, guide_sandbox)
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     assert_seen(start_entry(entry, cart=BASE_CART_UUID, base_env=claude_desktop_env(shims, home)))
 
 
 @pytest.mark.node
-def test_claude_desktop_mcp_remote_bridge(node, guide_sandbox, remote, tmp_path, home) -> None:
+def test_claude_desktop_mcp_remote_bridge(
+    node, guide_sandbox, remote, tmp_path, uv_cache, home
+) -> None:
     """Claude Desktop starts `npx -y mcp-remote …` with `env`; mcp-remote itself replaces
     `${AUTH_HEADER}` in its arguments (Claude Desktop substitutes nothing)."""
     text = fill(guide("claude-desktop-mcp-remote").text, url=remote, token=TOKEN)
     entry = json.loads(text)["mcpServers"]["musement"]
-    shims = shims_for(tmp_path, guide_sandbox)
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     assert_seen(start_entry(entry, cart=BASE_CART_UUID, base_env=claude_desktop_env(shims, home)))
 
 
 @pytest.mark.process
-def test_vscode_config(guide_sandbox, remote, tmp_path, home) -> None:
+def test_vscode_config(guide_sandbox, remote, tmp_path, uv_cache, home) -> None:
     """`.vscode/mcp.json`: every `${input:ID}` is a declared promptString input, answered as the
     user would (the client secret, the server's token)."""
     config = json.loads(fill(guide("vscode").text, url=remote))
@@ -208,7 +270,7 @@ def test_vscode_config(guide_sandbox, remote, tmp_path, home) -> None:
     answers = {"musement-secret": CLIENT_SECRET, "musement-mcp-token": TOKEN}
     assert set(answers) == set(declared)
     servers = substitute(config["servers"], inputs=answers)
-    shims = shims_for(tmp_path, guide_sandbox)
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     base_env = client_env(shims, home)
     assert servers["musement"]["type"] == "stdio"
     assert_seen(start_entry(servers["musement"], cart=BASE_CART_UUID, base_env=base_env))
@@ -217,12 +279,12 @@ def test_vscode_config(guide_sandbox, remote, tmp_path, home) -> None:
 
 
 @pytest.mark.process
-def test_cursor_config(guide_sandbox, remote, tmp_path, home) -> None:
+def test_cursor_config(guide_sandbox, remote, tmp_path, uv_cache, home) -> None:
     """`~/.cursor/mcp.json`: `${env:NAME}` comes from the environment Cursor runs in."""
     config = json.loads(fill(guide("cursor").text, url=remote))
     cursor_env = {"MUSEMENT_CLIENT_SECRET": CLIENT_SECRET, "MUSEMENT_MCP_TOKEN": TOKEN}
     servers = substitute(config["mcpServers"], env=cursor_env)
-    shims = shims_for(tmp_path, guide_sandbox)
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     base_env = client_env(shims, home, **cursor_env)
     assert_seen(start_entry(servers["musement"], cart=BASE_CART_UUID, base_env=base_env))
     assert_seen(start_entry(servers["musement-remote"], cart=BASE_CART_UUID, base_env=base_env))
@@ -253,20 +315,20 @@ def claude_stored(home: Path, project: Path) -> dict[str, dict]:
 
 
 @pytest.mark.node
-def test_claude_code_stdio(node, guide_sandbox, tmp_path, home, project) -> None:
-    shims = shims_for(tmp_path, guide_sandbox)
+def test_claude_code_stdio(node, guide_sandbox, tmp_path, uv_cache, home, project) -> None:
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     env = claude_env(shims, home)
-    added = run_sh(guide("claude-code-stdio").text, env=env, cwd=project)
+    added = run_sh(fill(guide("claude-code-stdio").text), env=env, cwd=project)
     assert added.returncode == 0, explain(added)
     listed = run_cli(["claude", "mcp", "list"], env=env, cwd=project)
     assert listed.returncode == 0, explain(listed)
-    assert line_of(listed, "musement: uvx musement-mcp").endswith("✔ Connected"), explain(listed)
+    assert line_of(listed, f"musement: {UVX_COMMAND}").endswith("✔ Connected"), explain(listed)
     got = run_cli(["claude", "mcp", "get", "musement"], env=env, cwd=project)
     assert got.returncode == 0 and "Status: ✔ Connected" in got.stdout, explain(got)
     # What Claude Code stored, started as it starts it: the settings reach the server (the
     # sandbox takes only the guide's client credentials).
     entry = claude_stored(home, project)["musement"]
-    assert entry["command"] == "uvx" and entry["args"] == ["musement-mcp"]
+    assert entry["command"] == "uvx" and entry["args"] == UVX_ARGS
     assert entry["env"]["MUSEMENT_CLIENT_SECRET"] == CLIENT_SECRET
     assert_seen(start_entry(entry, cart=BASE_CART_UUID, base_env=client_env(shims, home)))
 
@@ -275,7 +337,10 @@ def test_claude_code_stdio(node, guide_sandbox, tmp_path, home, project) -> None
 def test_claude_code_stdio_old_order_is_refused(node, tmp_path, home, project) -> None:
     """The command this guide had before issue 19 (name after the `-e` list): `-e` swallows
     the name, and Claude Code refuses the command. Kept so the guide's note stays true."""
-    env = claude_env(write_shims(tmp_path / "bin", node=node, base_url="http://127.0.0.1:9"), home)
+    shims = write_shims(
+        tmp_path / "bin", node=node, base_url="http://127.0.0.1:9", uv_cache=tmp_path / "uv"
+    )
+    env = claude_env(shims, home)
     old = "claude mcp add --transport stdio -e MUSEMENT_MARKET=us musement -- uvx musement-mcp"
     out = run_sh(old, env=env, cwd=project)
     assert out.returncode != 0, explain(out)
@@ -283,8 +348,10 @@ def test_claude_code_stdio_old_order_is_refused(node, tmp_path, home, project) -
 
 @pytest.mark.node
 @pytest.mark.parametrize("token", [TOKEN, WRONG_TOKEN], ids=["token", "wrong-token"])
-def test_claude_code_http(node, guide_sandbox, remote, tmp_path, home, project, token) -> None:
-    shims = shims_for(tmp_path, guide_sandbox)
+def test_claude_code_http(
+    node, guide_sandbox, remote, tmp_path, uv_cache, home, project, token
+) -> None:
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     env = claude_env(shims, home)
     added = run_sh(
         fill(guide("claude-code-http").text, url=remote, token=token), env=env, cwd=project
@@ -317,11 +384,11 @@ def trust(home: Path, folder: Path) -> None:
 
 
 @pytest.mark.node
-def test_gemini_cli(node, guide_sandbox, remote, tmp_path, home, project) -> None:
+def test_gemini_cli(node, guide_sandbox, remote, tmp_path, uv_cache, home, project) -> None:
     """The block adds both servers and ends with `gemini mcp list`. That check gives a server
     5 s to start, which a busy machine can miss, so the list is asked again (at most twice)
     before the test fails; the configuration is then started by the harness, unhurried."""
-    shims = shims_for(tmp_path, guide_sandbox)
+    shims = shims_for(tmp_path, guide_sandbox, uv_cache)
     env = client_env(shims, home)
     trust(home, project)
     out = run_sh(fill(guide("gemini-cli").text, url=remote, token=TOKEN), env=env, cwd=project)
@@ -330,7 +397,8 @@ def test_gemini_cli(node, guide_sandbox, remote, tmp_path, home, project) -> Non
     def connected(out: subprocess.CompletedProcess[str]) -> bool:
         lines = (out.stdout + out.stderr).splitlines()  # gemini prints the list on stderr
         return any(
-            re.match(r"✓ musement: uvx musement-mcp +\(stdio\) - Connected$", x) for x in lines
+            re.match(rf"✓ musement: {re.escape(UVX_COMMAND)} +\(stdio\) - Connected$", x)
+            for x in lines
         ) and (f"✓ musement-remote: {remote} (http) - Connected" in lines)
 
     for _ in range(2):
@@ -347,10 +415,10 @@ def test_gemini_cli(node, guide_sandbox, remote, tmp_path, home, project) -> Non
 
 
 @pytest.mark.node
-def test_inspector(node, open_sandbox, remote, tmp_path, home, project) -> None:
+def test_inspector(node, open_sandbox, remote, tmp_path, uv_cache, home, project) -> None:
     """Three commands: tools/list and a get_cart call over stdio, tools/list over HTTP. The
     stdio server gets only `-e` (and PATH, HOME...), so it runs on a sandbox without login."""
-    shims = shims_for(tmp_path, open_sandbox)
+    shims = shims_for(tmp_path, open_sandbox, uv_cache)
     text = fill(guide("inspector").text, url=remote, token=TOKEN, cart=BASE_CART_UUID)
     out = run_sh(text, env=client_env(shims, home), cwd=project)
     assert out.returncode == 0, explain(out)
@@ -362,12 +430,14 @@ def test_inspector(node, open_sandbox, remote, tmp_path, home, project) -> None:
 
 
 @pytest.mark.node
-def test_inspector_wrong_token_fails(node, open_sandbox, remote, tmp_path, home, project) -> None:
+def test_inspector_wrong_token_fails(
+    node, open_sandbox, remote, tmp_path, uv_cache, home, project
+) -> None:
     """The HTTP command with a wrong token: the Inspector stops with an auth error (it would
     start an OAuth flow, which needs a terminal), it does not hang or list anything."""
-    shims = shims_for(tmp_path, open_sandbox)
+    shims = shims_for(tmp_path, open_sandbox, uv_cache)
     last = guide("inspector").text.split("npx ")[-1]
-    assert last.startswith("@modelcontextprotocol/inspector --cli --server-url"), last
+    assert last.startswith(f"{INSPECTOR_SPEC} --cli --server-url"), last
     out = run_sh(
         "npx " + fill(last, url=remote, token=WRONG_TOKEN), env=client_env(shims, home), cwd=project
     )
@@ -387,3 +457,47 @@ def test_curl(remote, home, project, token) -> None:
     else:
         assert out.returncode == 22, explain(out)  # --fail-with-body: HTTP 4xx, body shown
         assert "invalid_token" in out.stdout, explain(out)
+
+
+# --- Try it with no credentials: the `--sandbox` guides -------------------------------------
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    ("name", "servers", "server"),
+    [
+        ("sandbox-claude-desktop", "mcpServers", "musement-sandbox"),
+        ("sandbox-vscode", "servers", "musement-sandbox"),
+    ],
+)
+def test_sandbox_config(name, servers, server, tmp_path, uv_cache, home) -> None:
+    """The configuration starts the server on its own embedded sandbox: no credentials, no
+    upstream of the test's."""
+    entry = json.loads(fill(guide(name).text))[servers][server]
+    assert entry["args"][-1] == "--sandbox" and "env" not in entry
+    shims = shims_for(tmp_path, None, uv_cache)
+    for cart in (BASE_CART_UUID, PARTICIPANTS_CART_UUID):
+        assert cart in README_TEXT  # the seeded carts the section lists
+        assert_seen(start_entry(entry, cart=cart, base_env=client_env(shims, home)), cart)
+
+
+@pytest.mark.node
+def test_sandbox_claude_code(node, tmp_path, uv_cache, home, project) -> None:
+    shims = shims_for(tmp_path, None, uv_cache)
+    env = claude_env(shims, home)
+    added = run_sh(fill(guide("sandbox-claude-code").text), env=env, cwd=project)
+    assert added.returncode == 0, explain(added)
+    listed = run_cli(["claude", "mcp", "list"], env=env, cwd=project)
+    assert listed.returncode == 0, explain(listed)
+    line = line_of(listed, f"musement-sandbox: {UVX_COMMAND} --sandbox")
+    assert line.endswith("✔ Connected"), explain(listed)
+
+
+@pytest.mark.node
+def test_sandbox_inspector(node, tmp_path, uv_cache, home, project) -> None:
+    shims = shims_for(tmp_path, None, uv_cache)
+    out = run_sh(fill(guide("sandbox-inspector").text), env=client_env(shims, home), cwd=project)
+    assert out.returncode == 0, explain(out)
+    (called,) = json_values(out.stdout)
+    assert not called.get("isError"), called
+    assert called["structuredContent"]["cart_uuid"] == PARTICIPANTS_CART_UUID

@@ -59,22 +59,65 @@ def line(out: str, start: str) -> str:
 def test_a_cart_shows_the_fields_and_tools(sandbox, capsys) -> None:
     code, out = doctor(capsys, sandbox.base_url, "--cart", EXTRA_DATA_CART_UUID)
     assert code == 0, out
-    assert "no credentials: requests are anonymous" in line(out, "ok    login:")
+    anonymous = line(out, "warn  login: no credentials: requests are anonymous")
+    assert "Musement recommends authenticating" in anonymous
     assert "market us, version 3.4.0" in line(out, "ok    headers:")
+    assert EXTRA_DATA_CART_UUID in line(out, "ok    cart:")
     assert "17 field(s), 11 required" in line(out, "ok    schema:")
     assert re.search(r"\.s_74380 +required  Hotel location\n", out)
     assert re.search(r"\.s_90112 +optional  Allergies\n", out)
+    # The tools of the default settings: no no-payment flow, orders placed here.
+    listed = line(out, "ok    tools:")
     for tool in TOOLS:
-        assert tool.name in line(out, "ok    tools:")
+        assert (tool.name in listed) == (tool.name != "pay_order_without_payment"), tool.name
     assert "local sandbox" in line(out, "warn  environment:")
     assert "FAIL" not in out
-    assert out.splitlines()[-1] == "doctor: nothing failed, 1 warning(s)"
+    assert out.splitlines()[-1] == "doctor: nothing failed, 2 warning(s)"
 
 
-def test_without_a_cart_the_headers_wait_for_one(sandbox, capsys) -> None:
+@pytest.mark.parametrize(
+    ("env", "order_tools"),
+    [
+        ({}, {"create_order"}),
+        ({"MUSEMENT_NO_PAYMENT_FLOW": "true"}, {"create_order", "pay_order_without_payment"}),
+        ({"MUSEMENT_CHECKOUT_URL": "https://shop.example/checkout?cart={cart_uuid}"}, set()),
+        (
+            {
+                "MUSEMENT_CHECKOUT_URL": "https://shop.example/pay?cart={cart_uuid}&order={order_uuid}",
+                "MUSEMENT_PLACE_ORDERS": "true",
+            },
+            {"create_order"},
+        ),
+    ],
+)
+def test_the_tools_line_follows_the_order_settings(
+    sandbox, capsys, monkeypatch, env, order_tools
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out = doctor(capsys, sandbox.base_url, "--cart", BASE_CART_UUID)
+    assert code == 0, out
+    listed = {part.split(" (")[0] for part in line(out, "ok    tools: ")[11:].split(", ")}
+    assert listed & {"create_order", "pay_order_without_payment"} == order_tools
+
+
+def test_a_base_url_without_the_api_root_names_it(sandbox, capsys, monkeypatch) -> None:
+    """/login answers 404 where the base URL misses /api/v3: the base URL, not a cart."""
+    monkeypatch.setenv("MUSEMENT_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("MUSEMENT_CLIENT_SECRET", CLIENT_SECRET)
+    root = sandbox.base_url.removesuffix("/api/v3")
+    code, out = doctor(capsys, root, "--cart", BASE_CART_UUID)
+    assert code == 1
+    failed = line(out, "FAIL  login: no Musement API at")
+    assert "ends in /api/v3" in failed and "cart" not in failed.split("->")[0]
+    for step in ("headers", "cart", "schema"):
+        assert line(out, f"skip  {step}: skipped: the login failed")
+
+
+def test_without_a_cart_the_market_is_not_checked(sandbox, capsys) -> None:
     code, out = doctor(capsys, sandbox.base_url)
     assert code == 0, out
-    assert "--cart" in line(out, "warn  headers: not sent")
+    assert "--cart" in line(out, "warn  market: NOT CHECKED: market us")
     assert "schema:" not in out
     assert line(out, "ok    tools:")
 
@@ -102,7 +145,9 @@ def test_credentials_refused(secured_sandbox, capsys, monkeypatch) -> None:
     assert code == 1
     failed = line(out, "FAIL  login: credentials refused")
     assert "HTTP 401" in failed and "MUSEMENT_CLIENT_SECRET" in failed
-    assert "headers:" not in out  # nothing else is tried with refused credentials
+    # nothing else is tried with refused credentials, and the output says so
+    assert line(out, "skip  headers: skipped: the login failed")
+    assert line(out, "skip  schema: skipped: the login failed")
     assert "not-the-secret" not in out
     assert out.splitlines()[-1].startswith("doctor: 1 failed")
 
@@ -131,8 +176,9 @@ def test_unknown_market(sandbox, capsys) -> None:
 def test_unknown_cart(sandbox, capsys) -> None:
     code, out = doctor(capsys, sandbox.base_url, "--cart", str(uuid.uuid4()))
     assert code == 1
-    assert "HTTP 404, code 1400" in line(out, "FAIL  headers: no such cart")
-    assert "schema:" not in out
+    assert line(out, "ok    headers: not refused")
+    assert "HTTP 404, code 1400" in line(out, "FAIL  cart: no such cart")
+    assert line(out, "skip  schema: skipped: the cart step failed")
 
 
 def test_upstream_down(capsys) -> None:

@@ -24,7 +24,7 @@ from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
 from musement_mcp.server import SettingsError, load_settings
 from musement_mcp.server.http_auth import IntrospectionTokenVerifier
 from tests.support.common import INITIALIZE_REQUEST, MCP_HEADERS
-from tests.support.processes import free_port, serve_http, wait_until
+from tests.support.processes import free_port, serve_http, server_log, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.process]
 
@@ -55,6 +55,39 @@ async def test_static_bearer_tokens(sandbox) -> None:
         assert httpx2.get(url + "/healthz").status_code == 200  # probes need no token
         assert await schema_call(url, SUPPORT_TOKEN)
         assert await schema_call(url, N8N_TOKEN)
+
+
+async def test_a_missing_and_a_wrong_token_are_told_apart_and_logged(sandbox) -> None:
+    """Different 401 texts for the two mistakes; no OAuth is advertised by a static-token
+    server; the log says auth is on and records each refusal (never the token's text); a
+    refused Host is named in the log."""
+    env = {"MUSEMENT_HTTP_AUTH_TOKENS": N8N_TOKEN}
+    with serve_http(sandbox, env=env) as (url, process):
+        missing = post_initialize(url)
+        wrong = post_initialize(url, Authorization="Bearer not-the-token-0123")
+        assert missing.status_code == wrong.status_code == 401
+        assert "No bearer token" in missing.json()["error_description"]
+        assert wrong.json()["error"] == "invalid_token"
+        assert "not accepted" in wrong.json()["error_description"]
+        assert "resource_metadata" not in wrong.headers["WWW-Authenticate"]
+        assert "error=" not in missing.headers["WWW-Authenticate"]  # RFC 6750: no credentials
+        prm = httpx2.get(url + "/.well-known/oauth-protected-resource/mcp")
+        assert prm.status_code == 404
+        host = post_initialize(url, Host="evil.example")
+        assert host.status_code == 421
+        log = server_log(process)
+    assert '"auth": "static bearer tokens (1)"' in log
+    assert "refused a request: no bearer token" in log
+    assert "refused a request: wrong bearer token" in log
+    assert "not-the-token-0123" not in log and N8N_TOKEN not in log
+    assert "refused a request for Host 'evil.example'" in log
+
+
+async def test_the_start_log_says_when_auth_is_off(sandbox) -> None:
+    with serve_http(sandbox) as (url, process):
+        assert post_initialize(url).status_code == 200
+        log = server_log(process)
+    assert '"auth": "none: anyone who reaches /mcp can call the tools"' in log
 
 
 @pytest.mark.parametrize("tokens", [",", " ", " , ,", "", "a", f"{N8N_TOKEN},short"])

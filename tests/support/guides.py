@@ -3,13 +3,19 @@ published package and for `npx`, and an MCP harness that starts a client's confi
 
 A guide is a fenced block right after an HTML comment `<!-- guide: NAME -->` in README.md (or
 a page of docs/). `guides()` reads them from the text itself, so the tests run what a reader
-copies. Only the placeholders are replaced (`fill`), and the commands a guide names that would
-fetch from a registry are stand-ins on PATH (`write_shims`), each doing one documented thing:
+copies. Only the placeholders are replaced (`fill`): the checkout's path
+`/path/to/musement-mcp` with this checkout, the example URL, token and cart. The commands a
+guide names that would fetch from a registry are stand-ins on PATH (`write_shims`), each doing
+one documented thing:
 
-- `uvx musement-mcp` (the published package) runs this checkout's `musement-mcp` (the venv's
-  console script, next to `sys.executable`) with `--base-url` of the test's sandbox;
-- `npx @modelcontextprotocol/inspector` and `npx -y mcp-remote` run the versions pinned in
-  tests/node, with the pinned Node;
+- `uvx --from <this checkout> musement-mcp ...` runs the real `uvx` (uv, from the test extra,
+  next to `sys.executable`) with exactly those arguments, so the package is built from the
+  checkout as a reader's uvx builds it; the stand-in only adds `--base-url` of the test's
+  sandbox (not with `--sandbox`, which brings its own), a uv cache shared by the test run
+  and the test's own proxy and CA settings (a client passes a server only a few variables).
+  Any other `uvx` command fails;
+- `npx @modelcontextprotocol/inspector@2` and `npx -y mcp-remote@0.15` (the majors the guides
+  pin) run the versions pinned in tests/node, with the pinned Node;
 - `claude` and `gemini` run the CLIs pinned in tests/node (Claude Code through its package's
   own cli-wrapper.cjs, which finds the platform's native binary).
 
@@ -46,6 +52,12 @@ ANY_MARKER = re.compile(r"<!-- guide: ([a-z0-9-]+) -->")
 EXAMPLE_URL = "https://mcp.example.com/mcp"
 TOKEN_PLACEHOLDER = "<token>"
 CART_PLACEHOLDER = "CART_UUID"
+# Where the reader cloned the repository; the tests put this checkout there.
+CHECKOUT_PLACEHOLDER = "/path/to/musement-mcp"
+# The Node packages as the guides name them (a major, or a minor below 1.0), and the versions
+# pinned in tests/node must fall under them (tests/e2e/test_guides.py checks).
+INSPECTOR_SPEC = "@modelcontextprotocol/inspector@2"
+MCP_REMOTE_SPEC = "mcp-remote@0.15"
 # The guides' credentials, kept as written: the test's sandbox requires exactly these.
 CLIENT_ID = "your-client-id"
 CLIENT_SECRET = "your-client-secret"
@@ -95,7 +107,9 @@ def guide(name: str) -> Guide:
 
 
 def fill(text: str, *, url: str = "", token: str = "", cart: str = "") -> str:
-    """The guide's text with its placeholders replaced, nothing else."""
+    """The guide's text with its placeholders replaced, nothing else: always the checkout's
+    path, and the URL, token and cart when given."""
+    text = text.replace(CHECKOUT_PLACEHOLDER, str(REPO_ROOT))
     if url:
         text = text.replace(EXAMPLE_URL, url)
     if token:
@@ -105,31 +119,44 @@ def fill(text: str, *, url: str = "", token: str = "", cart: str = "") -> str:
     return text
 
 
-def local_musement_mcp() -> Path:
-    """The checkout's `musement-mcp` console script, in the venv running the tests."""
-    script = Path(sys.executable).parent / "musement-mcp"
-    assert script.exists(), f"{script} is missing: install the checkout (pip install -e .)"
-    return script
+def real_uvx() -> Path:
+    """uv's `uvx`, installed with the test extra in the venv running the tests."""
+    uvx = Path(sys.executable).parent / "uvx"
+    assert uvx.exists(), f"{uvx} is missing: install the test extra (pip install -e '.[test]')"
+    return uvx
 
 
-def write_shims(directory: Path, *, node: str, base_url: str) -> Path:
+# What uv needs of the test's own environment to reach the package index (a proxy, its CA):
+# a client passes a server only a few variables, but a reader's uvx has their whole shell.
+UV_NETWORK = ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
+
+
+def uv_network_environment() -> str:
+    """`export` lines for the variables of UV_NETWORK (either case) and UV_* that are set."""
+    names = [n for n in os.environ if n.upper() in UV_NETWORK or n.startswith("UV_")]
+    return "".join(f"export {n}={shlex.quote(os.environ[n])}\n" for n in sorted(names))
+
+
+def write_shims(directory: Path, *, node: str, base_url: str, uv_cache: Path) -> Path:
     """The stand-ins (module docstring) as executables in `directory`; returns it, to be put
-    first on PATH."""
+    first on PATH. `uv_cache` is uv's cache, shared by the run so the checkout is built once."""
     directory.mkdir(parents=True, exist_ok=True)
     q = shlex.quote
     shims = {
         "uvx": f"""
-if [ "${{1:-}}" != musement-mcp ]; then
-  echo "uvx stand-in: only 'uvx musement-mcp' is substituted, not: $*" >&2; exit 127
+if [ "${{1:-}}" != --from ] || [ "${{2:-}}" != {q(str(REPO_ROOT))} ] \\
+   || [ "${{3:-}}" != musement-mcp ]; then
+  echo "uvx stand-in: only 'uvx --from <checkout> musement-mcp' is run, not: $*" >&2; exit 127
 fi
-shift
-exec {q(str(local_musement_mcp()))} --base-url {q(base_url)} "$@"
+{uv_network_environment()}export UV_CACHE_DIR={q(str(uv_cache))}
+case " $* " in *" --sandbox "*) exec {q(str(real_uvx()))} "$@" ;; esac
+exec {q(str(real_uvx()))} "$@" --base-url {q(base_url)}
 """,
         "npx": f"""
-if [ "${{1:-}}" = @modelcontextprotocol/inspector ]; then
+if [ "${{1:-}}" = {INSPECTOR_SPEC} ]; then
   shift; exec {q(node)} {q(str(INSPECTOR))} "$@"
 fi
-if [ "${{1:-}}" = -y ] && [ "${{2:-}}" = mcp-remote ]; then
+if [ "${{1:-}}" = -y ] && [ "${{2:-}}" = {MCP_REMOTE_SPEC} ]; then
   shift 2; exec {q(node)} {q(str(MCP_REMOTE))} "$@"
 fi
 echo "npx stand-in: not a package of the guides: $*" >&2; exit 127
