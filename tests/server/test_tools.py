@@ -133,6 +133,28 @@ async def test_update_stores_the_customer(client: Client, sandbox, make_cart) ->
     assert len(puts) == 1 and puts[0].json == customer
 
 
+async def test_blank_optional_fields_are_not_given(client: Client, sandbox, make_cart) -> None:
+    # What a model sends through a conversion that lost the null option (Gemini's).
+    cart = make_cart(TEST_ACTIVITY)
+    answers = {**TEST_ACTIVITY_ANSWERS, "not_a_question": ""}
+    blanks = {"address": "", "city": "", "zipcode": "", "tax_id": "", "nickname": ""}
+    customer = {**BASE_CUSTOMER, **blanks, "extra_customer_data": {TEST_ACTIVITY: answers}}
+    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
+    assert not result.is_error, result.content[0].text
+    [put] = sandbox.recorder.filter("PUT", f"/carts/{cart}/customer")
+    assert put.json == {
+        **BASE_CUSTOMER,
+        "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS},
+    }
+    assert "address" not in sandbox.state.carts[cart].customer
+    # A required field given "" is still a problem.
+    blank_name = {**customer, "lastname": ""}
+    error = error_of(
+        await call(client, "update_cart_customer", cart_uuid=cart, customer=blank_name)
+    )
+    assert [(p["path"], p["kind"]) for p in error["details"]] == [("lastname", "blank")]
+
+
 async def test_invalid_customer_is_explained_and_never_sent(
     client: Client, sandbox, make_cart
 ) -> None:
