@@ -63,8 +63,9 @@ def items_of(schema: dict[str, Any]) -> dict[str, Any]:
 def fill(schema: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """Every property of object `schema`: `given[key]` where given, else what a model that
     follows the schema sends for a field it was not asked: `null` where the schema allows
-    it, else `""` for free text and `[]` for a list (Gemini's conversion drops nested null
-    options). Any other property that is not given is a gap."""
+    it, else `""` for free text, `[]` for a list, `false` for a flag (our schemas publish
+    these without a null option; Gemini's conversion drops nested ones). Any other property
+    that is not given is a gap."""
     out: dict[str, Any] = {}
     for key, prop in properties_of(schema).items():
         if key in given:
@@ -73,6 +74,8 @@ def fill(schema: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
             out[key] = None
         elif prop.get("type") == "array":
             out[key] = []
+        elif prop.get("type") == "boolean":
+            out[key] = False  # a flag not asked for is off
         else:
             assert prop.get("type") == "string" and "enum" not in prop, (
                 f"{key!r} is not given and can be neither null nor empty: {prop}"
