@@ -72,15 +72,20 @@ class CartSchema:
         return hit.schema if hit and hit.schema else await self.fresh()
 
     async def check(self, payload: Any, *, partial: bool, what: str) -> CompiledSchema:
-        """The schema `payload` is valid against, or `ValidationFailed` with every problem."""
+        """The schema `payload` is valid against, or `ValidationFailed` with every problem.
+        An empty string for a field that is optional or not on the form is removed from
+        `payload` first (in place): "not given", as `null` is."""
         hit = self.cached()
         cached = hit.schema if hit else None
+        if cached:
+            drop_unasked_blanks(cached.schema, payload)
         problems = cached.validate(payload, partial=partial) if cached else None
         self._checked_against_cached = cached is not None and problems is not None and not problems
         if self._checked_against_cached:
             assert cached is not None
             return cached
         compiled = await self.fresh()
+        drop_unasked_blanks(compiled.schema, payload)
         said = f"{what} has {{counted}}; nothing was sent to Musement."
         _raise_problems(compiled, payload, partial=partial, said=said)
         return compiled
@@ -130,3 +135,24 @@ def _raise_problems(compiled: CompiledSchema, payload: Any, *, partial: bool, sa
             schema=compiled,
             payload=payload,
         )
+
+
+def drop_unasked_blanks(schema: dict[str, Any], payload: Any) -> None:
+    """Remove from `payload`, in place, every `""` given for a field that `schema` does not
+    require or does not have: a model that follows a converted schema which lost the
+    `null` option (Gemini's) sends `""` for what it was not asked. A required field given
+    `""` is kept, and reported `blank`."""
+    if isinstance(payload, dict):
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
+        required = schema.get("required")
+        required = required if isinstance(required, list) else []
+        for key in list(payload):
+            value, field = payload[key], properties.get(key)
+            if value == "" and (field is None or key not in required):
+                del payload[key]
+            elif isinstance(field, dict):
+                drop_unasked_blanks(field, value)
+    elif isinstance(payload, list) and isinstance(schema.get("items"), dict):
+        for entry in payload:
+            drop_unasked_blanks(schema["items"], entry)

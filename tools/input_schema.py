@@ -41,11 +41,17 @@ ANSWER_VALUE: dict[str, Any] = {
 
 def nullable(schema: dict[str, Any], description: str | None = None) -> dict[str, Any]:
     """`schema` or null (null: not given), as `anyOf`: a type list such as
-    ["string", "null"] is lost by Gemini's converter and breaks Anthropic's transform."""
-    wrapped: dict[str, Any] = {"anyOf": [schema, {"type": "null"}]}
-    if description:
-        wrapped["description"] = description
-    return wrapped
+    ["string", "null"] is lost by Gemini's converter and breaks Anthropic's transform.
+    The description goes inside the non-null branch, the one place every converter keeps
+    (google-genai drops one beside the `anyOf`)."""
+    described = {**schema, "description": description} if description else schema
+    return {"anyOf": [described, {"type": "null"}]}
+
+
+def text(description: str | None = None) -> dict[str, Any]:
+    """Free text, where `""` means "not given": no null branch, so no union (Anthropic's
+    strict mode allows 16 union-typed parameters across its strict tools)."""
+    return {"type": "string", "description": description} if description else {"type": "string"}
 
 
 def _closed(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -69,14 +75,14 @@ OTHER_ANSWER = _closed({"question": {"type": "string"}, "value": ANSWER_VALUE})
 
 # Participant fields Musement's participant-info guide shows; any other goes to other_answers.
 PARTICIPANT_FIELDS: dict[str, dict[str, Any]] = {
-    "salutation": nullable({"type": "string"}),
-    "firstname": nullable({"type": "string"}),
-    "lastname": nullable({"type": "string"}),
+    "salutation": text(),
+    "firstname": text(),
+    "lastname": text(),
     "date_of_birth": nullable({"type": "string", "format": "date"}),
-    "nationality": nullable({"type": "string"}),
-    "passport": nullable({"type": "string"}),
+    "nationality": text(),
+    "passport": text(),
     "email": nullable({"type": "string", "format": "email"}),
-    "phone_number": nullable({"type": "string"}),
+    "phone_number": text(),
 }
 OTHER_ANSWERS = "other_answers"
 
@@ -85,6 +91,9 @@ OTHER_ANSWERS = "other_answers"
 # it is ours and bounded. Fields Musement serves beyond these bounds are not published, and
 # are still accepted: the server validates a customer against the cart's own schema.
 MAX_OTHER_FIELDS = 8  # base fields beyond the known ones (labels.py)
+# Of which unions (a choice, a format, a number): the published tools have 11, and Anthropic's
+# strict mode allows 16 across a request's strict tools.
+MAX_OTHER_UNIONS = 4
 MAX_PUBLISHED_CHOICES = 20
 _PUBLISHED_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}", re.ASCII)
 _PUBLISHED_CHOICE = re.compile(r"[A-Za-z0-9_\-]{1,40}", re.ASCII)
@@ -96,20 +105,18 @@ def generic_customer_schema(compiled: CompiledSchema, language: str = "en-US") -
     """The published `customer` schema, from a compiled customer schema's base fields:
     the known ones, then at most `MAX_OTHER_FIELDS` others, described in our words."""
     properties: dict[str, Any] = {}
-    others = 0
     for question in compiled.fields:
         published = _published(question, language)
         if published is None:
             continue
-        if question.path not in KNOWN_BASE_FIELDS:
-            if others >= MAX_OTHER_FIELDS:
-                continue
-            others += 1
+        if question.path not in KNOWN_BASE_FIELDS and not _room_for(properties, published):
+            continue
         properties[question.path] = published
-    properties[EXTRA_CUSTOMER_DATA] = nullable(
-        {"type": "array", "items": ACTIVITY_ANSWER},
-        "Activity answers (paths extra_customer_data.<uuid>.<question>).",
-    )
+    properties[EXTRA_CUSTOMER_DATA] = {
+        "type": "array",
+        "items": ACTIVITY_ANSWER,
+        "description": "Activity answers (paths extra_customer_data.<uuid>.<question>).",
+    }
     return _closed(properties)
 
 
@@ -118,24 +125,33 @@ def merged_customer_schema(current: Mapping[str, Any], served: Mapping[str, Any]
     never dropped, a new one added while the bound on other fields allows."""
     have, new = current["properties"], served["properties"]
     merged = {name: new.get(name, schema) for name, schema in have.items()}
-    others = sum(1 for name in merged if name not in KNOWN_BASE_FIELDS | {EXTRA_CUSTOMER_DATA})
     for name, schema in new.items():
         if name in merged:
             continue
-        if name not in KNOWN_BASE_FIELDS:
-            if others >= MAX_OTHER_FIELDS:
-                continue
-            others += 1
+        if name not in KNOWN_BASE_FIELDS and not _room_for(merged, schema):
+            continue
         merged[name] = schema
     return _closed(merged)
+
+
+def _room_for(properties: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    """Whether one more other field (`schema`) stays within the bounds: `MAX_OTHER_FIELDS`
+    in all, `MAX_OTHER_UNIONS` of them unions."""
+    others = [
+        s for n, s in properties.items() if n not in KNOWN_BASE_FIELDS | {EXTRA_CUSTOMER_DATA}
+    ]
+    unions = sum(1 for s in others if "anyOf" in s)
+    return len(others) < MAX_OTHER_FIELDS and ("anyOf" not in schema or unions < MAX_OTHER_UNIONS)
 
 
 def participants_input_schema() -> dict[str, Any]:
     """The published `participants` schema: one closed object per ticket."""
     fields = dict(PARTICIPANT_FIELDS)
-    fields[OTHER_ANSWERS] = nullable(
-        {"type": "array", "items": OTHER_ANSWER}, "Answers to other questions, by key."
-    )
+    fields[OTHER_ANSWERS] = {
+        "type": "array",
+        "items": OTHER_ANSWER,
+        "description": "Answers to other questions, by key.",
+    }
     return {"type": "array", "items": _closed(fields)}
 
 
@@ -147,10 +163,10 @@ def _published(question: FieldGuide, language: str) -> dict[str, Any] | None:
     description = _description(question, language)
     if question.type in ("number", "integer"):
         # Musement documents numbers sent as strings ("1234567890"): either is taken.
-        number: dict[str, Any] = {
-            "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]
-        }
-        return {**number, "description": description} if description else number
+        number: dict[str, Any] = {"type": "string", "description": description or ""}
+        if not description:
+            del number["description"]
+        return {"anyOf": [number, {"type": "number"}, {"type": "null"}]}
     if question.type not in ("string", "boolean", "array"):
         return None
     choices = _choices(question.options)
@@ -165,6 +181,8 @@ def _published(question: FieldGuide, language: str) -> dict[str, Any] | None:
             schema["enum"] = choices
         if question.format in ("email", "date"):
             schema["format"] = question.format
+    if schema == {"type": "string"}:
+        return text(description)
     return nullable(schema, description)
 
 

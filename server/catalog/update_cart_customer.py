@@ -14,7 +14,7 @@ from ..toolkit import CART_UUID, Published, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
 Save a cart's customer and the activities' answers, validated first (all problems at once, \
-nothing sent). Only what the user said; null: not given. Ask each consent (YES/NO). \
+nothing sent). Only what the user said; null or "": not given. Ask each consent (YES/NO). \
 `partial` true: only some fields. Safe to repeat.
 Errors: validation_failed, cart_not_found, cart_locked."""
 

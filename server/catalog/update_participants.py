@@ -14,7 +14,7 @@ from ..toolkit import CART_ITEM_UUID, CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
 Save one cart item's participants: one object per ticket (`quantity`), replacing the stored \
-list; validated first. Ask the user for each person; null: not asked.
+list; validated first. Ask the user for each person; null or "": not asked.
 Errors: validation_failed, participants_not_required, cart_item_not_found, cart_locked."""
 
 

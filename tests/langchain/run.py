@@ -1,11 +1,14 @@
 """LangChain's view of the server, run with tests/langchain/.venv's Python (mcp 1, see
 requirements.txt) by tests/e2e/test_adapters.py.
 
-Input (argv[1], JSON): {"command": [server command line], "carts": [cart UUIDs]}.
+Input (argv[1], JSON): {"command": [server command line], "carts": [cart UUIDs],
+"gemini_carts": [cart UUIDs]}.
 Output (stdout, JSON): the tools as langchain-mcp-adapters loads them, each converted with
 langchain-core's `convert_to_openai_tool(tool, strict=True)`, and per cart the transcript of
 the customer step driven through the adapter's own tool objects (`ainvoke`), its arguments
-built only from the converted schemas.
+built only from the converted schemas; then the same for Gemini: each tool converted by
+langchain-google-genai (`parameters`), and per Gemini cart a transcript whose arguments are
+built from those.
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_google_genai._function_utils import convert_to_genai_function_declarations
 from langchain_mcp_adapters.client import MultiServerMCPClient
 from langchain_mcp_adapters.tools import load_mcp_tools
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
-from tests.support.agent_flow import complete_customer_step, result_json  # noqa: E402
+from tests.support.agent_flow import (  # noqa: E402
+    complete_customer_step,
+    from_gemini,
+    result_json,
+)
 
 
 async def main(config: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +47,14 @@ async def main(config: dict[str, Any]) -> dict[str, Any]:
             return result_json(await tools[name].ainvoke(arguments))
 
         runs = [await complete_customer_step(call, schemas, cart) for cart in config["carts"]]
+        # Gemini: the same tools converted by langchain-google-genai, the arguments built from
+        # what Gemini is shown (nested null options lost: "" for what was not asked).
+        gemini = {name: gemini_parameters(tool) for name, tool in tools.items()}
+        gemini_schemas = {name: from_gemini(schema) for name, schema in gemini.items()}
+        gemini_runs = [
+            await complete_customer_step(call, gemini_schemas, cart)
+            for cart in config["gemini_carts"]
+        ]
     return {
         "tools": [
             {"name": t.name, "description": t.description, "args_schema": t.args_schema}
@@ -46,7 +62,15 @@ async def main(config: dict[str, Any]) -> dict[str, Any]:
         ],
         "openai": converted,
         "runs": runs,
+        "gemini": gemini,
+        "gemini_runs": gemini_runs,
     }
+
+
+def gemini_parameters(tool: Any) -> dict[str, Any]:
+    [converted] = convert_to_genai_function_declarations([tool])
+    [declaration] = converted.function_declarations
+    return dict(declaration.parameters.model_dump(exclude_none=True, mode="json"))
 
 
 if __name__ == "__main__":

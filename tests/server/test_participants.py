@@ -251,3 +251,38 @@ async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, e
     assert shown["participants"] == [dict.fromkeys(ADA, "[entered by the user]")] * 2
     for typed in (*ADA.values(), *CHARLES.values()):
         assert typed not in result.content[0].text
+
+
+# What a model sends through a conversion that lost the null option (Gemini's): "" for every
+# field it was not asked.
+UNASKED_BLANKS = {"nationality": "", "passport": "", "email": "", "phone_number": ""}
+
+
+async def test_blank_unasked_fields_are_not_given(client: Client, sandbox, cart) -> None:
+    people = [{**ADA, **UNASKED_BLANKS}, {**CHARLES, **UNASKED_BLANKS}]
+    result = await call(
+        client,
+        "update_participants",
+        cart_uuid=cart["uuid"],
+        cart_item_uuid=cart["items"][0],
+        participants=people,
+    )
+    assert not result.is_error, result.content[0].text
+    assert sandbox.state.carts[cart["uuid"]].items[0].participants == [ADA, CHARLES]
+
+
+async def test_a_blank_required_field_is_still_blank(client: Client, sandbox, cart) -> None:
+    sandbox.recorder.clear()
+    error = error_of(
+        await call(
+            client,
+            "update_participants",
+            cart_uuid=cart["uuid"],
+            cart_item_uuid=cart["items"][0],
+            participants=[{**ADA, "lastname": "", **UNASKED_BLANKS}, CHARLES],
+        )
+    )
+    assert [(p["path"], p["kind"]) for p in error["details"]] == [
+        ("participants.0.lastname", "blank")
+    ]
+    assert sandbox.recorder.count("PUT") == 0

@@ -68,10 +68,12 @@ async def test_tool_definitions_suit_strict_clients(client: Client) -> None:
     assert update.annotations.idempotent_hint is True
     # Generated from Musement's schema: the base fields with their enums and formats.
     customer = update.input_schema["properties"]["customer"]["properties"]
-    # Optional fields: the value's schema or null, as anyOf.
+    # A choice or a format: the value's schema or null, as anyOf. Free text and lists: no
+    # union ("" and [] mean "not given"), for Anthropic's limit on union-typed parameters.
     assert customer["email"]["anyOf"] == [{"type": "string", "format": "email"}, {"type": "null"}]
     assert set(customer["allow_profiling"]["anyOf"][0]["enum"]) == {"YES", "NO"}
-    assert customer["extra_customer_data"]["anyOf"][0]["type"] == "array"
+    assert customer["city"] == {"type": "string"}
+    assert customer["extra_customer_data"]["type"] == "array"
 
 
 async def test_get_customer_schema_returns_schema_and_guide(client: Client) -> None:
@@ -131,6 +133,28 @@ async def test_update_stores_the_customer(client: Client, sandbox, make_cart) ->
     assert stored["extra_customer_data"][TEST_ACTIVITY]["s_74380"] == "Hotel Artemide"
     puts = sandbox.recorder.filter("PUT", f"/carts/{cart}/customer")
     assert len(puts) == 1 and puts[0].json == customer
+
+
+async def test_blank_optional_fields_are_not_given(client: Client, sandbox, make_cart) -> None:
+    # What a model sends through a conversion that lost the null option (Gemini's).
+    cart = make_cart(TEST_ACTIVITY)
+    answers = {**TEST_ACTIVITY_ANSWERS, "not_a_question": ""}
+    blanks = {"address": "", "city": "", "zipcode": "", "tax_id": "", "nickname": ""}
+    customer = {**BASE_CUSTOMER, **blanks, "extra_customer_data": {TEST_ACTIVITY: answers}}
+    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
+    assert not result.is_error, result.content[0].text
+    [put] = sandbox.recorder.filter("PUT", f"/carts/{cart}/customer")
+    assert put.json == {
+        **BASE_CUSTOMER,
+        "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS},
+    }
+    assert "address" not in sandbox.state.carts[cart].customer
+    # A required field given "" is still a problem.
+    blank_name = {**customer, "lastname": ""}
+    error = error_of(
+        await call(client, "update_cart_customer", cart_uuid=cart, customer=blank_name)
+    )
+    assert [(p["path"], p["kind"]) for p in error["details"]] == [("lastname", "blank")]
 
 
 async def test_invalid_customer_is_explained_and_never_sent(

@@ -72,10 +72,11 @@ def require_langchain() -> Path:
     return LANGCHAIN_PYTHON
 
 
-def run_langchain(command: list[str], carts: list[str]) -> dict[str, Any]:
+def run_langchain(command: list[str], carts: list[str], gemini_carts: list[str]) -> dict[str, Any]:
     """tests/langchain/run.py against the server `command`: the tools, their strict OpenAI
-    conversions and a transcript per cart."""
-    config = json.dumps({"command": command, "carts": carts})
+    and Gemini conversions, and a transcript per cart (`gemini_carts`: arguments built from
+    the Gemini conversion)."""
+    config = json.dumps({"command": command, "carts": carts, "gemini_carts": gemini_carts})
     done = subprocess.run(
         [str(require_langchain()), str(LANGCHAIN_DIR / "run.py"), config],
         capture_output=True,

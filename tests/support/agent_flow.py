@@ -61,15 +61,26 @@ def items_of(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def fill(schema: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    """Every property of object `schema`: `given[key]` where given, else `null` (which the
-    schema must allow: a property that cannot be null and is not given is a gap)."""
+    """Every property of object `schema`: `given[key]` where given, else what a model that
+    follows the schema sends for a field it was not asked: `null` where the schema allows
+    it, else `""` for free text, `[]` for a list, `false` for a flag (our schemas publish
+    these without a null option; Gemini's conversion drops nested ones). Any other property
+    that is not given is a gap."""
     out: dict[str, Any] = {}
     for key, prop in properties_of(schema).items():
         if key in given:
             out[key] = given[key]
-        else:
-            assert allows_null(prop), f"{key!r} is not given and cannot be null: {prop}"
+        elif allows_null(prop):
             out[key] = None
+        elif prop.get("type") == "array":
+            out[key] = []
+        elif prop.get("type") == "boolean":
+            out[key] = False  # a flag not asked for is off
+        else:
+            assert prop.get("type") == "string" and "enum" not in prop, (
+                f"{key!r} is not given and can be neither null nor empty: {prop}"
+            )
+            out[key] = ""
     return out
 
 
@@ -215,3 +226,24 @@ def _text(block: Any) -> str | None:
     if isinstance(block, dict):
         return block.get("text") if block.get("type", "text") == "text" else None
     return getattr(block, "text", None)
+
+
+def from_gemini(schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema for what a Gemini `Schema` (dumped, `exclude_none`) says: its types
+    (OBJECT...), `nullable` as a null branch; what Gemini's schema has no place for is gone."""
+    out: dict[str, Any] = {}
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        out["type"] = kind.lower()
+    for key in ("enum", "format", "description", "required"):
+        if key in schema:
+            out[key] = schema[key]
+    if "properties" in schema:
+        out["properties"] = {k: from_gemini(v) for k, v in schema["properties"].items()}
+    if "items" in schema:
+        out["items"] = from_gemini(schema["items"])
+    if "any_of" in schema:
+        out["anyOf"] = [from_gemini(branch) for branch in schema["any_of"]]
+    if schema.get("nullable"):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
