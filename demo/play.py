@@ -1,4 +1,5 @@
-"""`musement-mcp demo`: a booking's customer step, played against the sandbox.
+"""`musement-mcp demo`: a booking's customer step, then a booking from a search, played
+against the sandbox.
 
 Starts the embedded sandbox, launches the server as a stdio subprocess, connects
 real MCP clients and prints a transcript. Each step checks the outcome it
@@ -9,6 +10,7 @@ below read in the order they run.
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 import uuid
 from typing import TextIO
@@ -68,6 +70,9 @@ async def run_demo(out: TextIO | None = None) -> None:
         async with Client(server) as client:
             await step_10_whole_step(Script(client, t))
             await step_11_order(Script(client, t))
+        booking = server_parameters(sandbox.base_url, DEMO_APPLICATION, toolsets="checkout,catalog")
+        async with Client(booking) as client:
+            await step_12_from_a_search(Script(client, t))
     t.line("\nDemo finished: every step behaved as expected.")
 
 
@@ -231,6 +236,53 @@ async def step_11_order(script: Script) -> None:
         {**cart, "customer": {"email": "ada@example.com"}, "partial": True},
         "cart_locked",
     )
+
+
+async def step_12_from_a_search(script: Script) -> None:
+    t = script.transcript
+    t.step(
+        "12. From a conversation to a cart: the catalog tools (MUSEMENT_TOOLSETS=checkout,catalog)"
+    )
+    saturday = _next_saturday()
+    t.line(f'The user: "a guided tour in Rome for two adults next Saturday" ({saturday})')
+    found = await script.call(
+        "search_activities",
+        {"text": "guided tour Rome", "date_from": saturday, "date_to": saturday, "sort": "rating"},
+    )
+    activity = found["activities"][0]["activity_uuid"]
+    await script.call("get_activity", {"activity_uuid": activity})
+    dates = await script.call(
+        "get_activity_dates",
+        {"activity_uuid": activity, "date_from": saturday, "date_to": saturday},
+    )
+    _expect(saturday in dates["days"], "the tour should run next Saturday")
+    day = await script.call("get_day_options", {"activity_uuid": activity, "day": saturday})
+    slot = day["options"][0]
+    adult = next(x for x in slot["tickets"] if x.get("holder") == "ADULT")
+    cart = (await script.call("create_cart", {}))["cart_uuid"]
+    add = {
+        "cart_uuid": cart,
+        "activity_uuid": activity,
+        "day": saturday,
+        "product_identifier": adult["product_identifier"],
+        "quantity": 2,
+        "language": "en",
+    }
+    added = await script.call("add_to_cart", add)
+    t.line("(the client retries the same call: nothing is added twice)")
+    again = await script.call("add_to_cart", add)
+    _expect(added["added"] and not again["added"], "a repeated add should add nothing")
+    ids = {"cart_uuid": cart}
+    customer = USER.customer(await script.call("get_customer_schema", ids))
+    await script.call("update_cart_customer", {**ids, "customer": customer})
+    overview = await script.call("get_cart", ids)
+    _expect(overview["ready_for_order"], "the cart built from the search should be ready")
+    t.line("  the cart is ready: the order step goes as in 11 (the user's yes, then the order)")
+
+
+def _next_saturday() -> str:
+    today = datetime.date.today()
+    return (today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
 
 
 def _new_cart_with_the_test_activity(sandbox: SandboxServer) -> str:

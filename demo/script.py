@@ -67,11 +67,19 @@ CHARLES: Person = {
 
 
 def server_parameters(
-    base_url: str, application: str, *, log_level: str = "WARNING", no_payment_flow: bool = False
+    base_url: str,
+    application: str,
+    *,
+    log_level: str = "WARNING",
+    no_payment_flow: bool = False,
+    toolsets: str | None = None,
 ) -> StdioServerParameters:
     """The server as a stdio subprocess (`python -m musement_mcp.server`) against `base_url`;
-    `no_payment_flow` lists pay_order_without_payment (a merchant account's setting)."""
+    `no_payment_flow` lists pay_order_without_payment (a merchant account's setting),
+    `toolsets` the tool sets (MUSEMENT_TOOLSETS; the checkout set by default)."""
     flow = {"MUSEMENT_NO_PAYMENT_FLOW": "true"} if no_payment_flow else {}
+    if toolsets:
+        flow["MUSEMENT_TOOLSETS"] = toolsets
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "musement_mcp.server", "--base-url", base_url, "--application", application],
@@ -179,6 +187,31 @@ def summary(tool: str, content: JSON) -> str:
         paid = "paid" if content.get("paid") else "not paid"
         status = f"{content.get('status')}, {paid}"
         return f"order {content['order_uuid']}: {status}; {content['next_step']}"
+    if tool == "search_activities":
+        return f"{len(content['activities'])} activities: " + "; ".join(
+            f"{a.get('title')} ({a.get('city')}, from {a.get('price_from')}, {a.get('rating')}★)"
+            for a in content["activities"][:3]
+        )
+    if tool == "get_activity":
+        return (
+            f"{content.get('title')}: {content.get('duration')}, meet: "
+            f"{content.get('meeting_point')}; {content.get('cancellation')}"
+        )
+    if tool == "get_activity_dates":
+        return f"bookable: {', '.join(content['days']) or 'no day in the range'}"
+    if tool == "get_day_options":
+        return "; ".join(
+            f"{o.get('option')} {o.get('time')} [{'/'.join(o.get('languages', []))}]: "
+            + ", ".join(f"{t.get('ticket')} {t.get('price')}" for t in o["tickets"])
+            for o in content["options"]
+        )
+    if tool == "create_cart":
+        return f"cart {content['cart_uuid']}"
+    if tool == "add_to_cart":
+        total = (content.get("total") or {}).get("text")
+        if not content.get("added"):
+            return f"already in the cart, nothing added: {content['what']} ({total})"
+        return f"added {content['what']}: {total}, {content.get('status')}"
     return compact(content)
 
 

@@ -54,7 +54,7 @@ class ToolRunner:
         ctx: ServerRequestContext[ServerState] | None = None,
     ) -> CallResult:
         tool = self.tools.get(params.name)
-        if tool is None or not tool.listed(self.live.orders):
+        if tool is None or not tool.listed_by(self.live.orders):
             raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
         started = time.perf_counter()
         call = ToolCall(args={}, state=state, params=params, ctx=ctx)

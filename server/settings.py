@@ -20,6 +20,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..tools import MusementConfig
 
+TOOLSETS = ("checkout", "catalog")
+"""The tool sets a server may list (MUSEMENT_TOOLSETS); checkout is the default."""
+
 MIN_TOKEN_LENGTH = 32
 """Shortest static bearer token accepted (a guessable token is no auth)."""
 
@@ -30,7 +33,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class OrderOptions:
-    """The order settings (MUSEMENT_ORDER_*, MUSEMENT_AFFILIATE*, MUSEMENT_NO_PAYMENT_FLOW)."""
+    """What the server lists and how it orders: the order settings (MUSEMENT_ORDER_*,
+    MUSEMENT_AFFILIATE*, MUSEMENT_NO_PAYMENT_FLOW) and the tool sets (MUSEMENT_TOOLSETS)."""
 
     email_notification: str = "TO-CUSTOMER"
     # Whether the model may choose email_notification (an argument of create_order).
@@ -44,6 +48,8 @@ class OrderOptions:
     checkout_url: str | None = None
     # Whether create_order places orders here (without a checkout URL, always).
     place_orders: bool = True
+    # The tool sets listed (MUSEMENT_TOOLSETS): checkout by default, catalog on request.
+    toolsets: frozenset[str] = frozenset({"checkout"})
 
     def checkout_link(self, cart_uuid: str, order_uuid: str = "") -> str | None:
         if self.checkout_url is None:
@@ -119,6 +125,12 @@ class Settings(BaseSettings):
         None,
         description="Place orders here with create_order (default: yes without "
         "MUSEMENT_CHECKOUT_URL, no with it).",
+    )
+
+    toolsets: str = Field(
+        "checkout",
+        description="Tool sets to list, comma-separated: checkout (the customer step and the "
+        "order) and catalog (search, availability, building a cart; docs/CATALOG.md).",
     )
 
     request_state_key: SecretStr | None = Field(
@@ -280,6 +292,15 @@ class Settings(BaseSettings):
             raise ValueError("must be a three-letter currency code such as 'EUR'")
         return value.upper() if value else None
 
+    @field_validator("toolsets")
+    @classmethod
+    def _toolsets(cls, value: str) -> str:
+        names = split_list(value.lower())
+        unknown = sorted(set(names) - set(TOOLSETS))
+        if unknown or not names:
+            raise ValueError(f"must list tool sets among {', '.join(TOOLSETS)}")
+        return ",".join(dict.fromkeys(names))
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -324,6 +345,7 @@ class Settings(BaseSettings):
             no_payment_flow=self.no_payment_flow,
             checkout_url=self.checkout_url,
             place_orders=self.checkout_url is None or bool(self.place_orders),
+            toolsets=frozenset(split_list(self.toolsets)),
         )
 
     def musement_config(self) -> MusementConfig:
@@ -408,6 +430,7 @@ FLAGS: dict[str, str] = {
     "call_budget": "--call-budget",
     "schema_ttl": "--schema-ttl",
     "log_level": "--log-level",
+    "toolsets": "--toolsets",
     "http_host": "--host",
     "http_port": "--port",
     "http_stateless": "--stateless",

@@ -83,6 +83,12 @@ class ToolSpec:
     idempotent: bool = True
     # Whether this server lists the tool (a setting may turn it on).
     listed: Callable[[OrderOptions], bool] = lambda _: True
+    # The tool set it belongs to (MUSEMENT_TOOLSETS): checkout or catalog.
+    toolset: str = "checkout"
+
+    def listed_by(self, options: OrderOptions) -> bool:
+        """Whether a server with `options` lists (and runs) this tool."""
+        return self.toolset in options.toolsets and self.listed(options)
 
     def definition(self, published: Published) -> types.Tool:
         properties = dict(self.arguments(published) if callable(self.arguments) else self.arguments)

@@ -117,6 +117,33 @@ class CartLocked(MusementError):
     )
 
 
+class ActivityNotFound(MusementError):
+    type = "activity_not_found"
+    default_hint = (
+        "Check the activity_uuid: search_activities gives it (a product_identifier or a city "
+        "id is not an activity UUID)."
+    )
+
+
+class DateNotAvailable(MusementError):
+    type = "date_not_available"
+    default_hint = (
+        "Nothing of this activity is on sale that day (sold out, past, or it does not run). "
+        "get_activity_dates lists the bookable days: offer the user one of those."
+    )
+
+
+class ChoiceNotOffered(MusementError):
+    """What the day's options say cannot work: refused before anything is sent."""
+
+    type = "choice_not_offered"
+    default_hint = (
+        "Nothing was sent to Musement. Fix what `details` lists with the values of "
+        "get_day_options for that activity and day (product_identifier, quantity between "
+        "min_buy and max_buy, one of the languages, a pickup) and call again."
+    )
+
+
 class InvalidRequest(MusementError):
     type = "invalid_request"
     default_hint = (

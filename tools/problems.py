@@ -55,6 +55,7 @@ ProblemKind = Literal[
     "needs_user_form",  # this client shows forms: only the user's answer there counts
     "not_bookable",  # a cart item Musement could not pre-book
     "outcome_unknown",  # an order POST got no answer: an order may exist
+    "not_offered",  # not among what an activity's day offers (a product, a language, a pickup)
 ]
 KINDS: frozenset[str] = frozenset(get_args(ProblemKind))
 

@@ -46,6 +46,12 @@ def test_demo_plays_the_customer_step() -> None:
         "participants for 2 item(s); ready for the order: False",
         "← saved: Ada, Charles",
         "participants for 0 item(s); ready for the order: True",
+        "→ search_activities(",
+        "Rome highlights guided walking tour (Rome, from 19.00 EUR",
+        "added 2 x Adult, Guided tour,",
+        "78.00 EUR, PREBOOK_OK",
+        "already in the cart, nothing added",
+        "the cart is ready: the order step goes as in 11",
         "Demo finished",
     ):
         assert expected in out, f"{expected!r} missing from the demo transcript"

@@ -124,13 +124,15 @@ def customer_arguments(
         if "." not in field["path"] and field.get("required")
     }
     answers = []
-    item = items_of(properties_of(customer_schema)["extra_customer_data"])
+    extra = properties_of(customer_schema)["extra_customer_data"]
+    item = items_of(extra)
     for field in fields:
         if field["path"].startswith("extra_customer_data."):
             _, activity, question = field["path"].split(".", 2)
             given = {"activity_uuid": activity, "question": question, "value": answer(field)}
             answers.append(fill(item, given))
-    known["extra_customer_data"] = answers or None
+    # No activity questions: null where the schema allows it, else the empty list.
+    known["extra_customer_data"] = answers or (None if allows_null(extra) else [])
     return fill(schema, {"cart_uuid": cart_uuid, "customer": fill(customer_schema, known)})
 
 
@@ -247,3 +249,88 @@ def from_gemini(schema: dict[str, Any]) -> dict[str, Any]:
     if schema.get("nullable"):
         return {"anyOf": [out, {"type": "null"}]}
     return out
+
+
+# -- from a search to a cart (the catalog set) -----------------------------------------------
+
+
+async def build_cart_from_search(
+    call: Call,
+    schemas: dict[str, dict[str, Any]],
+    wish: dict[str, Any],
+) -> dict[str, Any]:
+    """search_activities → get_activity_dates → get_day_options → create_cart → add_to_cart,
+    every argument from the converted schemas and the results (never from what the test
+    knows of the sandbox). `wish` is what the user said: `text`, `day` (YYYY-MM-DD),
+    `tickets` ({holder: count}), `language`, `sort` (how they want the results ranked).
+    Returns the transcript and the cart's UUID."""
+    transcript: list[dict[str, Any]] = []
+
+    async def step(name: str, given: dict[str, Any]) -> dict[str, Any]:
+        args = fill(schemas[name], given)
+        validate(args, schemas[name])
+        result = await call(name, args)
+        transcript.append({"tool": name, "arguments": args, "result": result})
+        assert "error" not in result, f"{name} failed: {json.dumps(result)[:1500]}"
+        return result
+
+    day = wish["day"]
+    found = await step(
+        "search_activities",
+        {"text": wish["text"], "date_from": day, "date_to": day, "sort": wish.get("sort")},
+    )
+    chosen: tuple[str, dict[str, Any]] | None = None
+    for card in found["activities"]:
+        days = await step(
+            "get_activity_dates",
+            {"activity_uuid": card["activity_uuid"], "date_from": day, "date_to": day},
+        )
+        if day in days["days"]:
+            options = await step(
+                "get_day_options", {"activity_uuid": card["activity_uuid"], "day": day}
+            )
+            slot = _slot_for(options["options"], wish)
+            if slot is not None:
+                chosen = (card["activity_uuid"], slot)
+                break
+    assert chosen is not None, "no activity of the search has tickets for the wish"
+    activity, slot = chosen
+    cart = await step("create_cart", {})
+    for holder, count in wish["tickets"].items():
+        ticket = next(t for t in slot["tickets"] if t.get("holder") == holder)
+        language = wish["language"] if slot.get("languages") else None
+        added = await step(
+            "add_to_cart",
+            {
+                "cart_uuid": cart["cart_uuid"],
+                "activity_uuid": activity,
+                "day": day,
+                "product_identifier": ticket["product_identifier"],
+                "quantity": count,
+                "language": language,
+            },
+        )
+        assert added["status"] == "PREBOOK_OK", added
+    return {"transcript": transcript, "cart_uuid": cart["cart_uuid"], "activity_uuid": activity}
+
+
+def _slot_for(options: list[dict[str, Any]], wish: dict[str, Any]) -> dict[str, Any] | None:
+    """The first time slot with the wished language (or none to choose), every wished
+    ticket holder, and the seats and limits for the counts."""
+    for slot in options:
+        languages = slot.get("languages") or []
+        if languages and wish["language"] not in languages:
+            continue
+        holders = {t.get("holder"): t for t in slot["tickets"]}
+        seats = slot.get("seats_left")
+        wanted = sum(wish["tickets"].values())
+        if seats is not None and seats < wanted:
+            continue
+        if all(
+            h in holders
+            and (holders[h].get("max_buy") is None or holders[h]["max_buy"] >= n)
+            and (holders[h].get("min_buy") or 1) <= n
+            for h, n in wish["tickets"].items()
+        ):
+            return slot
+    return None

@@ -14,6 +14,10 @@ from typing import Any
 SNAPSHOTS = Path(__file__).parent.parent / "snapshots"
 TOOLS_DIR = SNAPSHOTS / "tools"
 TOOL_ORDER = SNAPSHOTS / "tool-order.json"
+# The catalog set's tools (MUSEMENT_TOOLSETS=checkout,catalog), apart: the default list above
+# stays what a client that does not ask for the catalog sees.
+CATALOG_TOOLS_DIR = SNAPSHOTS / "catalog-tools"
+CATALOG_TOOL_ORDER = CATALOG_TOOLS_DIR / "order.json"
 
 
 def dump(value: Any) -> str:
@@ -25,21 +29,23 @@ def updating_snapshots() -> bool:
     return bool(os.environ.get("UPDATE_SNAPSHOTS"))
 
 
-def tool_snapshots() -> list[dict[str, Any]]:
+def tool_snapshots(directory: Path = TOOLS_DIR, order: Path = TOOL_ORDER) -> list[dict[str, Any]]:
     """The snapshotted tool definitions, in the order the server lists them."""
-    names = json.loads(TOOL_ORDER.read_text())
-    stored = {path.stem for path in TOOLS_DIR.glob("*.json")}
+    names = json.loads(order.read_text())
+    stored = {path.stem for path in directory.glob("*.json") if path != order}
     assert stored == set(names), (
-        f"{TOOLS_DIR} and {TOOL_ORDER.name} disagree: review, then rerun with UPDATE_SNAPSHOTS=1"
+        f"{directory} and {order.name} disagree: review, then rerun with UPDATE_SNAPSHOTS=1"
     )
-    return [json.loads((TOOLS_DIR / f"{name}.json").read_text()) for name in names]
+    return [json.loads((directory / f"{name}.json").read_text()) for name in names]
 
 
-def write_tool_snapshots(tools: list[dict[str, Any]]) -> None:
+def write_tool_snapshots(
+    tools: list[dict[str, Any]], directory: Path = TOOLS_DIR, order: Path = TOOL_ORDER
+) -> None:
     """Replace the snapshots with `tools` (definitions as listed, in order)."""
-    TOOLS_DIR.mkdir(parents=True, exist_ok=True)
-    for stale in TOOLS_DIR.glob("*.json"):
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.json"):
         stale.unlink()
     for tool in tools:
-        (TOOLS_DIR / f"{tool['name']}.json").write_text(dump(tool))
-    TOOL_ORDER.write_text(dump([tool["name"] for tool in tools]))
+        (directory / f"{tool['name']}.json").write_text(dump(tool))
+    order.write_text(dump([tool["name"] for tool in tools]))

@@ -16,6 +16,7 @@ from typing import Any
 import httpx2
 
 from ..errors import (
+    ActivityNotFound,
     CartItemNotFound,
     CartLocked,
     CartNotFound,
@@ -47,6 +48,8 @@ class Resource:
 
     not_found: Failure
     locked: Failure
+    # What a 403 means where the endpoint documents one of its own (else: refused credentials).
+    forbidden: Failure | None = None
 
 
 def _cart_locked(said: str, status: int, code: str | None) -> MusementError:
@@ -69,6 +72,28 @@ CART_ITEM = Resource(
 )
 CART_ORDER = Resource(
     lambda said, status, code: NoOrder(said, status=status, code=code), _cart_locked
+)
+# Removing an item: 404 for no cart or no item alike; 403 once the item is in an order.
+CART_ITEM_REMOVAL = Resource(
+    lambda said, status, code: CartItemNotFound(
+        f"Musement has no such cart item: {said}", status=status, code=code
+    ),
+    _cart_locked,
+    lambda said, status, code: CartLocked(
+        f"The item belongs to an order and cannot be removed: {said}",
+        status=status,
+        code=code,
+        hint="The cart's order holds this item: it can no longer change. Start a new cart "
+        "with create_cart to book something else.",
+    ),
+)
+ACTIVITY = Resource(
+    lambda said, status, code: ActivityNotFound(
+        f"Musement has no such activity: {said}", status=status, code=code
+    ),
+    lambda said, status, code: UpstreamError(
+        f"Unexpected HTTP {status} from Musement: {said}", status=status, code=code
+    ),
 )
 # The no-payment endpoint answers 423 once the order is paid.
 ORDER = Resource(
@@ -142,6 +167,8 @@ class Answer:
             return resource.not_found(said, status, code)
         if status == 423:
             return resource.locked(said, status, code)
+        if status == 403 and resource.forbidden is not None:
+            return resource.forbidden(said, status, code)
         if status in (401, 403):
             return Unauthorized(f"Musement refused the request: {said}", status=status, code=code)
         if status == 429:

@@ -12,12 +12,14 @@ from typing import Any
 import httpx2
 
 from ..arguments import is_uuid
-from ..errors import UpstreamError
+from ..errors import ActivityNotFound, UpstreamError
 from ..models import OrderOfCart
 from ..text import shown_text
 from .answers import (
+    ACTIVITY,
     CART,
     CART_ITEM,
+    CART_ITEM_REMOVAL,
     CART_ORDER,
     ORDER,
     Answer,
@@ -134,6 +136,74 @@ class MusementClient:
         path = f"carts/{cart_uuid}/items/{item_uuid}/participants"
         await self._request("PUT", path, CART_ITEM, json_body=participants, read_body=False)
 
+    # -- the catalog (the catalog toolset) --------------------------------------
+
+    async def search_activities(self, query: dict[str, str]) -> dict[str, Any]:
+        """`GET /activities` with `query` (text, city_in, available_from/to,
+        default_price_range, sort_by, offset, limit)."""
+        body = await self._request("GET", "activities", ACTIVITY, params=query)
+        if isinstance(body, list):  # a bare list of activities: no count
+            return {"data": body}
+        return json_object(body, "the activity search")
+
+    async def get_activity(self, activity_uuid: str) -> dict[str, Any]:
+        """`GET /activities/{activityUuid}`; its 404 is `ActivityNotFound`."""
+        body = await self._request("GET", f"activities/{activity_uuid}", ACTIVITY)
+        return json_object(body, "the activity")
+
+    async def get_activity_part(self, activity_uuid: str, part: str) -> Any:
+        """`GET /activities/{activityUuid}/{part}` (pickups, refund-policies, the previews
+        `extra-customer-data/schema` and `participants-info/schema`); None where Musement
+        answers 404, which these endpoints document for "nothing of the kind"."""
+        try:
+            return await self._request("GET", f"activities/{activity_uuid}/{part}", ACTIVITY)
+        except ActivityNotFound:
+            return None
+
+    async def get_activity_dates(self, activity_uuid: str, query: dict[str, str]) -> list[Any]:
+        """`GET /activities/{activityUuid}/dates?date_from=&date_to=&pickup=`."""
+        body = await self._request(
+            "GET", f"activities/{activity_uuid}/dates", ACTIVITY, params=query
+        )
+        return json_list(body, "the activity's dates")
+
+    async def get_activity_day(
+        self, activity_uuid: str, day: str, query: dict[str, str]
+    ) -> list[Any]:
+        """`GET /activities/{activityUuid}/dates/{date}`: the day's groups, slots and
+        products. Asked in version 3.5.0 at least, the first to give timeslots their
+        `availability`, `min_buy` and `max_buy`."""
+        body = await self._request(
+            "GET",
+            f"activities/{activity_uuid}/dates/{day}",
+            ACTIVITY,
+            params=query,
+            headers={"X-Musement-Version": at_least(self.config.version, DAY_VERSION)},
+        )
+        return json_list(body, "the day's options")
+
+    async def create_cart(self, discount_code: str | None) -> dict[str, Any]:
+        """`POST /carts` with `{}` or `{"discount_code": ...}`; never retried (a repeat
+        makes a second, empty cart: harmless, but not what was asked)."""
+        body: dict[str, Any] = {} if discount_code is None else {"discount_code": discount_code}
+        answer = await self._request("POST", "carts", CART, json_body=body, retry=False)
+        return json_object(answer, "the new cart")
+
+    async def add_cart_items(self, cart_uuid: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """`POST /carts/{cartUuid}/items` with an array: answers the first item created.
+        Never retried: a repeat would add the items twice."""
+        answer = await self._request(
+            "POST", f"carts/{cart_uuid}/items", CART, json_body=items, retry=False
+        )
+        return json_object(answer, "the added item")
+
+    async def remove_cart_item(self, cart_uuid: str, item_uuid: str) -> None:
+        """`DELETE /carts/{cartUuid}/items/{cartItemUuid}`: 204; 403 once the item is in an
+        order (`CartLocked`)."""
+        await self._request(
+            "DELETE", f"carts/{cart_uuid}/items/{item_uuid}", CART_ITEM_REMOVAL, read_body=False
+        )
+
     # -- logging in ------------------------------------------------------------
 
     async def login(self) -> None:
@@ -163,19 +233,22 @@ class MusementClient:
         json_body: Any = None,
         read_body: bool = True,
         retry: bool = True,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         deadline = current_deadline(self.config.call_budget)
         relogged = False
+        sent = (json_body, params, headers)
 
         async def attempt() -> Any:
             nonlocal relogged
             async with self._lanes.lane(path, deadline):
-                answer = await self._send_within(deadline, method, path, json_body)
+                answer = await self._send_within(deadline, method, path, *sent)
                 if answer.status == 401 and self.config.has_credentials and not relogged:
                     # The token may have been revoked or expired early: log in again, once.
                     relogged = True
                     self._login.forget()
-                    answer = await self._send_within(deadline, method, path, json_body)
+                    answer = await self._send_within(deadline, method, path, *sent)
                 if read_body:
                     return answer.parse(resource, sent=json_body)
                 answer.succeed(resource, sent=json_body)
@@ -184,15 +257,41 @@ class MusementClient:
         policy = self.retry_policy if retry else None
         return await retrying(attempt, policy, deadline, (method, path))
 
-    async def _send_within(self, deadline: float, method: str, path: str, json_body: Any) -> Answer:
+    async def _send_within(
+        self,
+        deadline: float,
+        method: str,
+        path: str,
+        json_body: Any,
+        params: dict[str, str] | None = None,
+        extra_headers: dict[str, str] | None = None,
+    ) -> Answer:
         async def send(remaining: float) -> Answer:
-            headers = {}
+            headers = dict(extra_headers or {})
             if self.config.has_credentials:
                 headers["Authorization"] = f"Bearer {await self._login.bearer_token()}"
             timeout = min(self.config.timeout, remaining)
-            return await self._connection.exchange(method, path, json_body, headers, timeout)
+            return await self._connection.exchange(
+                method, path, json_body, headers, timeout, params
+            )
 
         return await within(deadline, self.config.call_budget, send)
+
+
+# The first version whose timeslots carry availability, min_buy and max_buy.
+DAY_VERSION = "3.5.0"
+
+
+def at_least(version: str, floor: str) -> str:
+    """The later of two versions `x.y.z` (an unreadable one counts as older)."""
+
+    def parts(text: str) -> tuple[int, ...]:
+        try:
+            return tuple(int(p) for p in text.split("."))
+        except ValueError:
+            return ()
+
+    return version if parts(version) >= parts(floor) else floor
 
 
 def _order_of_cart(info: dict[str, Any]) -> OrderOfCart:

@@ -54,12 +54,19 @@ class Connection:
         await self._http.aclose()
 
     async def exchange(
-        self, method: str, path: str, json_body: Any, headers: dict[str, str], timeout: float
+        self,
+        method: str,
+        path: str,
+        json_body: Any,
+        headers: dict[str, str],
+        timeout: float,
+        params: dict[str, str] | None = None,
     ) -> Answer:
-        """One HTTP exchange, its body read up to the size cap."""
+        """One HTTP exchange, its body read up to the size cap; `params`, the query (never
+        logged: a search's text is the user's)."""
         started = time.perf_counter()
         request = self._http.build_request(
-            method, path, json=json_body, headers=headers, timeout=timeout
+            method, path, json=json_body, headers=headers, timeout=timeout, params=params
         )
         try:
             response = await self._http.send(request, stream=True)
