@@ -35,7 +35,12 @@ from pathlib import Path
 
 import pytest
 
-from musement_mcp.sandbox import BASE_CART_UUID, PARTICIPANTS_CART_UUID, SandboxServer
+from musement_mcp.sandbox import (
+    BASE_CART_UUID,
+    PARTICIPANTS_CART_UUID,
+    ROME_GUIDED_TOUR_UUID,
+    SandboxServer,
+)
 from tests.support.common import REPO_ROOT
 from tests.support.guides import (
     CLIENT_ID,
@@ -76,6 +81,7 @@ GUIDE_NAMES = {
     "sandbox-vscode",
     "sandbox-claude-code",
     "sandbox-inspector",
+    "sandbox-catalog-inspector",
 }
 # How a client shows the printed stdio command (the checkout's path filled in).
 UVX_COMMAND = f"uvx --from {REPO_ROOT} musement-mcp"
@@ -501,3 +507,15 @@ def test_sandbox_inspector(node, tmp_path, uv_cache, home, project) -> None:
     (called,) = json_values(out.stdout)
     assert not called.get("isError"), called
     assert called["structuredContent"]["cart_uuid"] == PARTICIPANTS_CART_UUID
+
+
+@pytest.mark.node
+def test_sandbox_catalog_inspector(node, tmp_path, uv_cache, home, project) -> None:
+    shims = shims_for(tmp_path, None, uv_cache)
+    guide_text = fill(guide("sandbox-catalog-inspector").text)
+    out = run_sh(guide_text, env=client_env(shims, home), cwd=project)
+    assert out.returncode == 0, explain(out)
+    (called,) = json_values(out.stdout)
+    assert not called.get("isError"), called
+    found = called["structuredContent"]["activities"]
+    assert ROME_GUIDED_TOUR_UUID in {card["activity_uuid"] for card in found}, found
