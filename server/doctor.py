@@ -319,14 +319,15 @@ def schema_lines(result: CustomerSchemaResult) -> list[str]:
 
 def tools_check(settings: Settings) -> Check:
     """The tools the server publishes with these settings (the same for every cart): the
-    order tools follow MUSEMENT_NO_PAYMENT_FLOW, MUSEMENT_CHECKOUT_URL, MUSEMENT_PLACE_ORDERS."""
+    tool sets of MUSEMENT_TOOLSETS; the order tools follow MUSEMENT_NO_PAYMENT_FLOW,
+    MUSEMENT_CHECKOUT_URL, MUSEMENT_PLACE_ORDERS."""
     from .catalog import TOOLS
 
     options = settings.order_options()
     names = ", ".join(
         f"{tool.name} ({'read' if tool.read_only else 'write'})"
         for tool in TOOLS
-        if tool.listed(options)
+        if tool.listed_by(options)
     )
     return Check("ok", "tools", names)
 

@@ -66,10 +66,11 @@ def test_a_cart_shows_the_fields_and_tools(sandbox, capsys) -> None:
     assert "17 field(s), 11 required" in line(out, "ok    schema:")
     assert re.search(r"\.s_74380 +required  Hotel location\n", out)
     assert re.search(r"\.s_90112 +optional  Allergies\n", out)
-    # The tools of the default settings: no no-payment flow, orders placed here.
+    # The tools of the default settings: the checkout set, no no-payment flow, orders here.
     listed = line(out, "ok    tools:")
     for tool in TOOLS:
-        assert (tool.name in listed) == (tool.name != "pay_order_without_payment"), tool.name
+        expected = tool.toolset == "checkout" and tool.name != "pay_order_without_payment"
+        assert (tool.name in listed) == expected, tool.name
     assert "local sandbox" in line(out, "warn  environment:")
     assert "FAIL" not in out
     assert out.splitlines()[-1] == "doctor: nothing failed, 2 warning(s)"
@@ -99,6 +100,19 @@ def test_the_tools_line_follows_the_order_settings(
     assert code == 0, out
     listed = {part.split(" (")[0] for part in line(out, "ok    tools: ")[11:].split(", ")}
     assert listed & {"create_order", "pay_order_without_payment"} == order_tools
+
+
+@pytest.mark.parametrize("toolsets, catalog", [(None, False), ("checkout,catalog", True)])
+def test_the_tools_line_follows_the_tool_sets(
+    sandbox, capsys, monkeypatch, toolsets, catalog
+) -> None:
+    if toolsets:
+        monkeypatch.setenv("MUSEMENT_TOOLSETS", toolsets)
+    code, out = doctor(capsys, sandbox.base_url, "--cart", BASE_CART_UUID)
+    assert code == 0, out
+    named = line(out, "ok    tools: ").split("tools: ", 1)[1]
+    listed = {part.split(" (")[0] for part in named.split(", ")}
+    assert ("search_activities" in listed) is catalog and "get_cart" in listed
 
 
 def test_a_base_url_without_the_api_root_names_it(sandbox, capsys, monkeypatch) -> None:
