@@ -23,6 +23,7 @@ from tests.support.redis import redis_server  # noqa: F401  (a fixture: a real r
 # pyproject's addopts deselect `slow`. `pytest -m ''` runs everything, as CI does.
 SLOW_CATEGORIES = (
     "process", "node", "packaging", "replicas", "load", "bench", "property", "adapters", "browser",
+    "n8n",
 )  # fmt: skip
 
 

@@ -56,8 +56,9 @@ def test_curl_example_speaks_the_2026_era(sandbox, make_cart) -> None:
 
 
 def test_n8n_workflow_calls_the_tools_as_n8n_would(sandbox) -> None:
-    """n8n itself does not run here: the workflow's MCP Client nodes are checked against the
-    server's tools and replayed, in workflow order, through a Streamable HTTP client."""
+    """The workflow without n8n (tests/e2e/test_n8n.py runs it in n8n itself): its MCP Client
+    nodes are checked against the server's tools and replayed, in workflow order, through a
+    Streamable HTTP client."""
     workflow = json.loads((EXAMPLES / "n8n_customer_step.json").read_text())
     nodes = {node["name"]: node for node in workflow["nodes"]}
     booking = json.loads(nodes["Booking data"]["parameters"]["jsonOutput"])
@@ -67,8 +68,9 @@ def test_n8n_workflow_calls_the_tools_as_n8n_would(sandbox) -> None:
         order.append(nodes[current])
     calls = [n for n in order if n["type"] == "@n8n/n8n-nodes-langchain.mcpClient"]
     assert [c["parameters"]["tool"]["value"] for c in calls] == [
-        "get_customer_schema",
+        "get_cart",
         "update_cart_customer",
+        "get_cart",
     ]
     expression = re.compile(r"=\{\{ \$\('Booking data'\)\.item\.json\.(\w+) \}\}")
 
@@ -96,9 +98,11 @@ def test_n8n_workflow_calls_the_tools_as_n8n_would(sandbox) -> None:
                         results.append(await client.call_tool(params["tool"]["value"], arguments))
                     return results
 
-        schema, saved = anyio.run(replay)
-    assert not schema.is_error and not saved.is_error, saved.content[0].text
+        before, saved, after = anyio.run(replay)
+    for result in (before, saved, after):
+        assert not result.is_error, result.content[0].text
     assert saved.structured_content["customer"]["lastname"] == "Hopper"
+    assert after.structured_content["customer"]["lastname"] == "Hopper"
 
 
 def test_agent_takes_every_seeded_cart_to_an_empty_checklist() -> None:
