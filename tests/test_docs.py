@@ -19,6 +19,9 @@ def test_relative_links_resolve() -> None:
 
 
 def test_ci_runs_the_documented_full_test_command() -> None:
+    """CI runs the full form (`-m ''`) of the README's test command, printed in CONTRIBUTING."""
     ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     (command,) = [line for line in ci.splitlines() if line.startswith("python3 -m venv")]
     assert command in (REPO_ROOT / "docs" / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert command.removesuffix(" -m ''") in readme
