@@ -24,12 +24,17 @@ from tests.support.redis import redis_server  # noqa: F401  (a fixture: a real r
 SLOW_CATEGORIES = (
     "process", "node", "packaging", "replicas", "load", "bench", "property", "adapters", "browser",
 )  # fmt: skip
+# pytest-timeout: the default (pyproject's `timeout`) is for a test of the fast run; a test of a
+# slow category (a wheel built and installed three ways, nginx replicas, a browser) gets this.
+SLOW_TIMEOUT = 900
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if any(item.get_closest_marker(name) for name in SLOW_CATEGORIES):
             item.add_marker(pytest.mark.slow)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
 
 
 @pytest.fixture(scope="session")
