@@ -49,9 +49,9 @@ PARTICIPANTS_SCHEMA = f"/carts/{PARTICIPANTS_CART_UUID}/items/{ITEM}/participant
     ],
     ids=["500", "429", "dropped", "malformed"],
 )
-async def test_get_cart_shows_the_rest_when_an_item_read_fails(faulty_sandbox, era, fault) -> None:
+async def test_get_cart_shows_the_rest_when_an_item_read_fails(faulty_sandbox, fault) -> None:
     fault(faulty_sandbox.faults)
-    async with Client(build_server(settings_for(faulty_sandbox, call_budget=3)), mode=era) as c:
+    async with Client(build_server(settings_for(faulty_sandbox, call_budget=3))) as c:
         result = await c.call_tool("get_cart", {"cart_uuid": PARTICIPANTS_CART_UUID})
     assert not result.is_error, result.content[0].text
     data = result.structured_content

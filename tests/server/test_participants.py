@@ -216,7 +216,7 @@ async def test_the_checklist_empties_and_the_order_goes_through(
     assert (locked["type"], locked["status"]) == ("cart_locked", 423)
 
 
-async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, era) -> None:
+async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, both_eras) -> None:
     forms: list[dict[str, Any]] = []
 
     async def user(ctx: Any, params: types.ElicitRequestFormParams) -> types.ElicitResult:
@@ -228,7 +228,7 @@ async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, e
         )
 
     async with Client(
-        build_server(settings_for(sandbox)), mode=era, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
     ) as client:
         result = await call(
             client,

@@ -37,8 +37,8 @@ async def call(client: Client, tool: str, **arguments: Any) -> Any:
     return await client.call_tool(tool, arguments)
 
 
-async def test_protocol_eras(client: Client, era: str) -> None:
-    assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+async def test_protocol_eras(client: Client, both_eras: str) -> None:
+    assert client.protocol_version == ("2025-11-25" if both_eras == "legacy" else "2026-07-28")
     assert client.server_info.name == "musement-mcp"
 
 
@@ -301,10 +301,10 @@ async def test_missing_application_header_is_an_invalid_request(sandbox: Sandbox
     assert (error["type"], error["code"]) == ("invalid_request", "2271")
 
 
-async def test_configured_headers_reach_musement(sandbox: SandboxServer, era: str) -> None:
+async def test_configured_headers_reach_musement(sandbox: SandboxServer) -> None:
     settings = settings_for(sandbox, market="it", language="it-IT", version="3.5.0", currency="eur")
     sandbox.recorder.clear()
-    async with Client(build_server(settings), mode=era) as client:
+    async with Client(build_server(settings)) as client:
         await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
     request = sandbox.recorder.last()
     assert request.header("X-Musement-Application") == TEST_APPLICATION
@@ -312,22 +312,6 @@ async def test_configured_headers_reach_musement(sandbox: SandboxServer, era: st
     assert request.header("X-Musement-Version") == "3.5.0"
     assert request.header("Accept-Language") == "it-IT"
     assert request.header("X-Musement-Currency") == "EUR"
-
-
-async def test_bearer_token_login_reuse_and_relogin(era: str) -> None:
-    with SandboxServer(client_id="partner", client_secret="s3cret") as sandbox:
-        settings = settings_for(sandbox, client_id="partner", client_secret="s3cret")
-        async with Client(build_server(settings), mode=era) as client:
-            for _ in range(2):
-                result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
-                assert not result.is_error, result.content[0].text
-            assert sandbox.recorder.count("POST", "/login") == 1
-            token = sandbox.recorder.last().header("Authorization")
-            assert token and token.startswith("Bearer ")
-            sandbox.revoke_tokens()  # the next call gets a 401, logs in again once
-            result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
-            assert not result.is_error, result.content[0].text
-            assert sandbox.recorder.count("POST", "/login") == 2
 
 
 async def test_wrong_credentials_are_unauthorized() -> None:
@@ -364,3 +348,19 @@ async def test_argument_names_are_checked(client: Client, sandbox) -> None:
 async def test_unknown_tool_is_a_protocol_error(client: Client) -> None:
     with pytest.raises(MCPError):
         await client.call_tool("delete_everything", {})
+
+
+async def test_bearer_token_login_reuse_and_relogin() -> None:
+    with SandboxServer(client_id="partner", client_secret="s3cret") as sandbox:
+        settings = settings_for(sandbox, client_id="partner", client_secret="s3cret")
+        async with Client(build_server(settings)) as client:
+            for _ in range(2):
+                result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+                assert not result.is_error, result.content[0].text
+            assert sandbox.recorder.count("POST", "/login") == 1
+            token = sandbox.recorder.last().header("Authorization")
+            assert token and token.startswith("Bearer ")
+            sandbox.revoke_tokens()  # the next call gets a 401, logs in again once
+            result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
+            assert not result.is_error, result.content[0].text
+            assert sandbox.recorder.count("POST", "/login") == 2
