@@ -1,6 +1,6 @@
-"""tools/cart.py: get_cart's reads (what is asked of Musement, in how many rounds, issue 17:
-the domain on the sandbox in memory, on a virtual clock) and its checklist from one round of
-reads, without any request (`cart.checklist`)."""
+"""tools/cart.py: get_cart's reads (what is asked of Musement, in how many rounds, issue 17;
+an item whose reads fail, issue 14: the domain on the sandbox in memory, on a virtual clock)
+and its checklist from one round of reads, without any request (`cart.checklist`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
-from musement_mcp.sandbox import PARTICIPANTS_ACTIVITY_UUID, VATICAN_MUSEUMS_UUID
+from musement_mcp.sandbox import (
+    PARTICIPANTS_ACTIVITY_UUID,
+    PARTICIPANTS_CART_ITEM_UUIDS,
+    PARTICIPANTS_CART_UUID,
+    VATICAN_MUSEUMS_UUID,
+)
 from musement_mcp.tools import SchemaCache, compile_schema, get_cart, get_participants_schema
 from musement_mcp.tools.cart import CartRead, ItemRead, checklist
 from musement_mcp.tools.cart_items import items_of
@@ -156,3 +161,34 @@ async def test_an_item_removed_since_the_last_read_costs_no_extra_round(
     assert ("GET", f"items/{tour}/participants") in asked(only, cart)
     assert [item["activity_uuid"] for item in overview["items"]] == [VATICAN_MUSEUMS_UUID]
     assert overview["unknown"] == [] and overview["missing"]["participants"] == []
+
+
+# -- an item whose reads fail: the rest is still shown (issue 14) --------------------------
+
+FAILING_ITEM = PARTICIPANTS_CART_ITEM_UUIDS[0]
+PARTICIPANTS_SCHEMA = f"/carts/{PARTICIPANTS_CART_UUID}/items/{FAILING_ITEM}/participants/schema"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "fault",
+    [
+        lambda f: f.fail("GET", PARTICIPANTS_SCHEMA, 500, times=None),
+        lambda f: f.rate_limit("GET", PARTICIPANTS_SCHEMA, retry_after=30, times=None),
+        lambda f: f.drop("GET", PARTICIPANTS_SCHEMA, times=None),
+        lambda f: f.malformed("GET", PARTICIPANTS_SCHEMA, times=None),
+    ],
+    ids=["500", "429", "dropped", "malformed"],
+)
+async def test_get_cart_shows_the_rest_when_an_item_read_fails(fault: Any) -> None:
+    faulty = InMemorySandbox(faults=True)
+    fault(faulty.faults)
+    async with faulty.client(call_budget=3) as client:
+        overview = await get_cart(client, PARTICIPANTS_CART_UUID, cache=SchemaCache())
+    data = overview.model_dump(mode="json")
+    assert [u["cart_item_uuid"] for u in data["unknown"]] == [FAILING_ITEM]
+    (unknown,) = data["unknown"]
+    assert unknown["error"]["type"] in {"upstream_unavailable", "rate_limited", "upstream_error"}
+    assert unknown["error"]["type"] != "internal_error"
+    assert data["ready_for_order"] is False
+    assert len(data["items"]) == 3  # the other items are still shown
