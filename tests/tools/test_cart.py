@@ -14,7 +14,13 @@ from musement_mcp.sandbox import (
     PARTICIPANTS_CART_UUID,
     VATICAN_MUSEUMS_UUID,
 )
-from musement_mcp.tools import SchemaCache, compile_schema, get_cart, get_participants_schema
+from musement_mcp.tools import (
+    RateLimited,
+    SchemaCache,
+    compile_schema,
+    get_cart,
+    get_participants_schema,
+)
 from musement_mcp.tools.cart import CartRead, ItemRead, checklist
 from musement_mcp.tools.cart_items import items_of
 from musement_mcp.tools.errors import UpstreamUnavailable
@@ -192,3 +198,17 @@ async def test_get_cart_shows_the_rest_when_an_item_read_fails(fault: Any) -> No
     assert unknown["error"]["type"] != "internal_error"
     assert data["ready_for_order"] is False
     assert len(data["items"]) == 3  # the other items are still shown
+
+
+@pytest.mark.anyio
+async def test_get_cart_types_a_failing_customer_schema() -> None:
+    faulty = InMemorySandbox(faults=True)
+    faulty.faults.rate_limit(
+        "GET", f"/carts/{PARTICIPANTS_CART_UUID}/customer/schema", retry_after=30, times=None
+    )
+    async with faulty.client(call_budget=3) as client:
+        with pytest.raises(RateLimited) as failed:
+            await get_cart(client, PARTICIPANTS_CART_UUID, cache=SchemaCache())
+    error = failed.value.to_dict()["error"]
+    assert error["type"] == "rate_limited"
+    assert "30" in error["hint"]  # Retry-After kept
