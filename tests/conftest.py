@@ -1,5 +1,7 @@
-"""Shared fixtures: the embedded sandbox over loopback HTTP, real MCP clients, the Node test
-clients, and the test categories (markers) with the fast default selection.
+"""Shared fixtures: the embedded sandbox over loopback HTTP, real MCP clients (one protocol
+era, or both with `both_eras`), the Node test clients, and the test categories (markers) with
+the fast default selection. The domain's tests reach the sandbox in memory instead:
+tests/support/in_memory.py.
 
 Helpers with public names live in tests/support/; import them from there, not from here.
 """
