@@ -1,5 +1,7 @@
-"""Shared fixtures: the embedded sandbox over loopback HTTP, real MCP clients, the Node test
-clients, and the test categories (markers) with the fast default selection.
+"""Shared fixtures: the embedded sandbox over loopback HTTP, real MCP clients (one protocol
+era, or both with `both_eras`), the Node test clients, and the test categories (markers) with
+the fast default selection. The domain's tests reach the sandbox in memory instead:
+tests/support/in_memory.py.
 
 Helpers with public names live in tests/support/; import them from there, not from here.
 """
@@ -15,7 +17,7 @@ from mcp import Client
 
 from musement_mcp.sandbox import SandboxServer, product_id_of
 from musement_mcp.server import Settings, build_server
-from tests.support.common import ERAS, TEST_APPLICATION, settings_for
+from tests.support.common import DEFAULT_ERA, ERAS, TEST_APPLICATION, settings_for
 from tests.support.node import HttpServers, require_node
 from tests.support.redis import redis_server  # noqa: F401  (a fixture: a real redis-server)
 
@@ -25,12 +27,17 @@ SLOW_CATEGORIES = (
     "process", "node", "packaging", "replicas", "load", "bench", "property", "adapters", "browser",
     "n8n",
 )  # fmt: skip
+# pytest-timeout: the default (pyproject's `timeout`) is for a test of the fast run; a test of a
+# slow category (a wheel built and installed three ways, nginx replicas, a browser) gets this.
+SLOW_TIMEOUT = 900
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if any(item.get_closest_marker(name) for name in SLOW_CATEGORIES):
             item.add_marker(pytest.mark.slow)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
 
 
 @pytest.fixture(scope="session")
@@ -58,14 +65,35 @@ def settings(sandbox: SandboxServer) -> Settings:
 
 
 @pytest.fixture(params=ERAS)
-def era(request: pytest.FixtureRequest) -> str:
+def both_eras(request: pytest.FixtureRequest) -> str:
+    """The test runs once in each protocol era ("legacy": the 2025-11-25 handshake,
+    "auto": 2026-07-28), and `client` connects in it. Only where the era matters:
+    elicitation, list_changed, MCP Apps negotiation, transports."""
     return request.param
 
 
 @pytest.fixture
-async def client(settings: Settings, era: str) -> AsyncIterator[Client]:
-    """A real MCP client connected in-process, in each protocol era."""
-    async with Client(build_server(settings), mode=era) as connected:
+def era(both_eras: str) -> str:
+    """`both_eras` by its older name (tests/server/test_transports.py asks for it)."""
+    return both_eras
+
+
+@pytest.fixture
+def client_era(request: pytest.FixtureRequest) -> str:
+    """The era `client` connects in: DEFAULT_ERA, or each era for a test that asks for
+    `both_eras` (or `era`)."""
+    for name in ("both_eras", "era"):
+        if name in request.fixturenames:
+            chosen: str = request.getfixturevalue(name)
+            return chosen
+    return DEFAULT_ERA
+
+
+@pytest.fixture
+async def client(settings: Settings, client_era: str) -> AsyncIterator[Client]:
+    """A real MCP client connected in-process: in DEFAULT_ERA, or in each era for a test
+    that also asks for `both_eras`."""
+    async with Client(build_server(settings), mode=client_era) as connected:
         yield connected
 
 

@@ -44,22 +44,24 @@ def dumped(tools: list[Any]) -> list[dict[str, Any]]:
     return [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
 
 
-async def test_without_the_extension_the_tools_and_resources_are_todays(client: Client) -> None:
+async def test_without_the_extension_the_tools_and_resources_are_todays(
+    client: Client, both_eras: str
+) -> None:
     assert dumped((await client.list_tools()).tools) == tool_snapshots()
     assert (await client.list_resources()).resources == []
 
 
-async def test_the_server_offers_the_extension(client: Client, era: str) -> None:
+async def test_the_server_offers_the_extension(client: Client, both_eras: str) -> None:
     # 2026-07-28 (`server/discover`) carries server extensions; the SDK's 2025-11-25 wire has
     # no such field, so there a host learns of the form from the tools' `_meta.ui` alone.
-    expected = None if era == "legacy" else {EXTENSION_ID: {}}
+    expected = None if both_eras == "legacy" else {EXTENSION_ID: {}}
     assert client.server_capabilities.extensions == expected
 
 
 async def test_with_the_extension_three_tools_point_at_the_form(
-    settings: Settings, era: str
+    settings: Settings, both_eras: str
 ) -> None:
-    async with Client(build_server(settings), mode=era, extensions=[APPS]) as client:
+    async with Client(build_server(settings), mode=both_eras, extensions=[APPS]) as client:
         tools = dumped((await client.list_tools()).tools)
     pointed = {tool["name"]: tool["_meta"]["ui"] for tool in tools if "ui" in tool.get("_meta", {})}
     assert pointed == {
@@ -98,28 +100,30 @@ async def test_stateless_http_in_the_handshake_era_sees_no_form(
     ids=["no-mime-types", "other-mime-type", "other-extension"],
 )
 async def test_a_declaration_without_the_app_mime_type_is_not_apps(
-    settings: Settings, era: str, declared: Any
+    settings: Settings, both_eras: str, declared: Any
 ) -> None:
-    async with Client(build_server(settings), mode=era, extensions=[declared]) as client:
+    async with Client(build_server(settings), mode=both_eras, extensions=[declared]) as client:
         assert dumped((await client.list_tools()).tools) == tool_snapshots()
         assert (await client.list_resources()).resources == []
 
 
 async def test_the_list_follows_each_clients_declaration_not_an_earlier_one(
-    settings: Settings, era: str
+    settings: Settings, both_eras: str
 ) -> None:
     """One server, clients one after the other: nothing of a client's declaration stays
     behind for the next (2026-07-28: each request carries its own capabilities)."""
     server = build_server(settings)
     for extensions in ([APPS], [], [APPS], []):
-        async with Client(server, mode=era, extensions=extensions) as client:
+        async with Client(server, mode=both_eras, extensions=extensions) as client:
             tools = (await client.list_tools()).tools
             pointed = {t.name for t in tools if (t.meta or {}).get("ui")}
             assert pointed == (set(UI_TOOLS) if extensions else set())
 
 
-async def test_the_form_is_a_listed_resource_for_apps_clients(settings: Settings, era: str) -> None:
-    async with Client(build_server(settings), mode=era, extensions=[APPS]) as client:
+async def test_the_form_is_a_listed_resource_for_apps_clients(
+    settings: Settings, both_eras: str
+) -> None:
+    async with Client(build_server(settings), mode=both_eras, extensions=[APPS]) as client:
         listed = (await client.list_resources()).resources
         read = await client.read_resource(FORM_URI)
     assert [(str(r.uri), r.mime_type) for r in listed] == [(FORM_URI, APP_MIME_TYPE)]

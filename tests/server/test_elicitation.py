@@ -36,11 +36,11 @@ async def update(client: Client, cart: str, customer: dict[str, Any], **extra: A
     )
 
 
-async def test_user_fills_in_exactly_the_missing_fields(sandbox, make_cart, era) -> None:
+async def test_user_fills_in_exactly_the_missing_fields(sandbox, make_cart, both_eras) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID, COLOSSEUM_TOUR_UUID)
     user = User()
     async with Client(
-        build_server(settings_for(sandbox)), mode=era, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
     ) as client:
         result = await update(client, cart, FROM_MODEL)
     assert not result.is_error, result.content[0].text
@@ -69,11 +69,11 @@ async def test_user_fills_in_exactly_the_missing_fields(sandbox, make_cart, era)
 
 
 @pytest.mark.parametrize("action", ["decline", "cancel"])
-async def test_decline_or_cancel_sends_nothing(sandbox, make_cart, era, action) -> None:
+async def test_decline_or_cancel_sends_nothing(sandbox, make_cart, both_eras, action) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     sandbox.recorder.clear()
     async with Client(
-        build_server(settings_for(sandbox)), mode=era, elicitation_callback=User(action)
+        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=User(action)
     ) as client:
         error = error_of(await update(client, cart, FROM_MODEL))
     assert error["type"] == "user_declined"
@@ -82,26 +82,30 @@ async def test_decline_or_cancel_sends_nothing(sandbox, make_cart, era, action) 
     assert sandbox.state.carts[cart].customer == {}
 
 
-async def test_client_without_elicitation_gets_validation_failed(sandbox, make_cart, era) -> None:
+async def test_client_without_elicitation_gets_validation_failed(
+    sandbox, make_cart, both_eras
+) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
-    async with Client(build_server(settings_for(sandbox)), mode=era) as client:
+    async with Client(build_server(settings_for(sandbox)), mode=both_eras) as client:
         error = error_of(await update(client, cart, FROM_MODEL))
     assert error["type"] == "validation_failed"
     assert {p["path"] for p in error["details"]} >= set(CONSENTS)
 
 
-async def test_mistakes_only_the_model_can_fix_are_not_asked(sandbox, make_cart, era) -> None:
+async def test_mistakes_only_the_model_can_fix_are_not_asked(sandbox, make_cart, both_eras) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     user = User()
     async with Client(
-        build_server(settings_for(sandbox)), mode=era, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
     ) as client:
         error = error_of(await update(client, cart, {**FROM_MODEL, "first_name": "Ada"}))
     assert error["type"] == "validation_failed"
     assert user.forms == []
 
 
-async def test_invalid_answer_from_the_form_is_reported_not_sent(sandbox, make_cart, era) -> None:
+async def test_invalid_answer_from_the_form_is_reported_not_sent(
+    sandbox, make_cart, both_eras
+) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     sandbox.recorder.clear()
 
@@ -111,7 +115,7 @@ async def test_invalid_answer_from_the_form_is_reported_not_sent(sandbox, make_c
         return types.ElicitResult(action="accept", content=content)
 
     async with Client(
-        build_server(settings_for(sandbox)), mode=era, elicitation_callback=sloppy_user
+        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=sloppy_user
     ) as client:
         error = error_of(await update(client, cart, {**FROM_MODEL, "email": "wrong"}))
     assert error["type"] == "validation_failed"
@@ -242,12 +246,12 @@ async def test_workers_share_one_key_for_elicitation_state(sandbox, make_cart) -
 
 
 async def test_what_the_user_entered_is_saved_not_shown_to_the_model(
-    sandbox, make_cart, era
+    sandbox, make_cart, both_eras
 ) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     user = User()
     async with Client(
-        build_server(settings_for(sandbox)), mode=era, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
     ) as client:
         result = await update(client, cart, FROM_MODEL)
     assert not result.is_error, result.content[0].text

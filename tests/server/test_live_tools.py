@@ -47,8 +47,8 @@ def described(schema: dict[str, Any]) -> str:
     return str(schema.get("description") or schema.get("anyOf", [{}])[0].get("description", ""))
 
 
-async def test_list_changed_is_advertised_where_it_can_be_delivered(settings, era) -> None:
-    async with Client(build_server(settings), mode=era) as client:
+async def test_list_changed_is_advertised_where_it_can_be_delivered(settings, both_eras) -> None:
+    async with Client(build_server(settings), mode=both_eras) as client:
         assert client.server_capabilities.tools.list_changed is True
 
 
@@ -157,13 +157,15 @@ def listed(tools: list[types.Tool]) -> str:
     return json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools])
 
 
-async def test_the_tool_list_stays_ours_and_bounded(sandbox, make_cart, era) -> None:
+async def test_the_tool_list_stays_ours_and_bounded(sandbox, make_cart) -> None:
+    # One era: the published list is the server's, refined from served schemas, the same for
+    # every client (how a change reaches each era: the list_changed tests above and below).
     carts = []
     for n in range(6):
         cart = make_cart()
         sandbox.state.carts[cart].custom_base_fields = hostile_fields(n, 300)
         carts.append(cart)
-    async with Client(build_server(settings_for(sandbox)), mode=era) as client:
+    async with Client(build_server(settings_for(sandbox))) as client:
         before = listed((await client.list_tools()).tools)
         for cart in carts:
             result = await client.call_tool("get_customer_schema", {"cart_uuid": cart})

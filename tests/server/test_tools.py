@@ -1,6 +1,8 @@
-"""The tools through a real MCP client (in-process, both protocol eras) against the sandbox:
-the five tool definitions, and the customer tools, get_customer_schema and update_cart_customer
-(get_cart and the participants tools: test_participants.py)."""
+"""The tools through a real MCP client (in-process) against the sandbox: the tool definitions,
+and the customer tools, get_customer_schema and update_cart_customer (get_cart and the
+participants tools: test_participants.py). What the domain does on its own (the kept schema,
+Musement's refusals as typed failures, login): tests/tools/test_customer.py and
+tests/tools/upstream/."""
 
 from __future__ import annotations
 
@@ -15,11 +17,9 @@ from musement_mcp.sandbox import (
     BASE_CART_UUID,
     COLOSSEUM_TOUR_UUID,
     EXTRA_DATA_CART_UUID,
-    LOCKED_CART_UUID,
     SANDBOX_TEST_ACTIVITY_UUID,
     VATICAN_MUSEUMS_UUID,
     SandboxServer,
-    product_id_of,
 )
 from musement_mcp.server import build_server
 from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
@@ -37,8 +37,8 @@ async def call(client: Client, tool: str, **arguments: Any) -> Any:
     return await client.call_tool(tool, arguments)
 
 
-async def test_protocol_eras(client: Client, era: str) -> None:
-    assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+async def test_protocol_eras(client: Client, both_eras: str) -> None:
+    assert client.protocol_version == ("2025-11-25" if both_eras == "legacy" else "2026-07-28")
     assert client.server_info.name == "musement-mcp"
 
 
@@ -255,80 +255,10 @@ async def test_partial_update_merges(client: Client, sandbox, make_cart) -> None
     assert error_of(bad)["details"][0]["path"] == "email"
 
 
-async def test_warm_update_makes_one_upstream_request(client: Client, sandbox, make_cart) -> None:
-    cart = make_cart(VATICAN_MUSEUMS_UUID)
-    await call(client, "get_customer_schema", cart_uuid=cart)
-    sandbox.recorder.clear()
-    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=BASE_CUSTOMER)
-    assert not result.is_error
-    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in sandbox.recorder.requests] == [
-        ("PUT", "customer")
-    ]
-
-
-async def test_stale_cached_schema_is_refreshed_before_blaming_input(
-    client: Client, sandbox, make_cart
-) -> None:
-    cart = make_cart(VATICAN_MUSEUMS_UUID)
-    await call(client, "get_customer_schema", cart_uuid=cart)  # caches the base-only schema
-    make_items = sandbox.state.add_item
-    item_uuid = "7e57e57e-0000-4000-8000-000000000001"
-    make_items(sandbox.state.carts[cart], product_id_of(TEST_ACTIVITY), 1, item_uuid)
-    customer = {**BASE_CUSTOMER, "extra_customer_data": {TEST_ACTIVITY: TEST_ACTIVITY_ANSWERS}}
-    result = await call(client, "update_cart_customer", cart_uuid=cart, customer=customer)
-    assert not result.is_error, result.content[0].text
-
-
-async def test_missing_cart(client: Client) -> None:
-    missing = "00000000-0000-4000-8000-000000000404"
-    for tool, extra in (
-        ("get_customer_schema", {}),
-        ("update_cart_customer", {"customer": BASE_CUSTOMER}),
-    ):
-        error = error_of(await client.call_tool(tool, {"cart_uuid": missing, **extra}))
-        assert (error["type"], error["status"], error["code"]) == ("cart_not_found", 404, "1400")
-        assert "cannot create carts" in error["hint"]
-
-
-async def test_locked_cart(client: Client, sandbox) -> None:
-    result = await call(
-        client,
-        "update_cart_customer",
-        cart_uuid=LOCKED_CART_UUID,
-        customer={"email": "grace@example.com"},
-        partial=True,
-    )
-    error = error_of(result)
-    assert (error["type"], error["status"], error["code"]) == ("cart_locked", 423, "-1")
-    # Explained by the order that holds the cart (GET /carts/{c}/order-info).
-    assert "This cart is already order" in error["message"]
-    (held,) = error["details"]
-    assert (held["kind"], held["paid"]) == ("locked_by_order", True)
-    assert held["payment_status"] == "closed"
-    assert "get_order" in error["hint"]
-    # Reading a locked cart's schema still works.
-    assert not (await call(client, "get_customer_schema", cart_uuid=LOCKED_CART_UUID)).is_error
-
-
-async def test_unknown_market_is_an_invalid_request(sandbox: SandboxServer) -> None:
-    async with Client(build_server(settings_for(sandbox, market="zz"))) as client:
-        error = error_of(await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID))
-    assert (error["type"], error["status"], error["code"]) == ("invalid_request", 400, "-1")
-    assert "Unknown market code was provided." in error["message"]
-    assert "MUSEMENT_MARKET" in error["hint"]
-
-
-async def test_missing_application_header_is_an_invalid_request(sandbox: SandboxServer) -> None:
-    settings = settings_for(sandbox).model_copy(update={"application": None})
-    async with Client(build_server(settings)) as client:
-        error = error_of(await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID))
-    assert (error["type"], error["code"]) == ("invalid_request", "2271")
-
-
-async def test_configured_headers_reach_musement(sandbox: SandboxServer, era: str) -> None:
+async def test_configured_headers_reach_musement(sandbox: SandboxServer) -> None:
     settings = settings_for(sandbox, market="it", language="it-IT", version="3.5.0", currency="eur")
     sandbox.recorder.clear()
-    async with Client(build_server(settings), mode=era) as client:
+    async with Client(build_server(settings)) as client:
         await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
     request = sandbox.recorder.last()
     assert request.header("X-Musement-Application") == TEST_APPLICATION
@@ -336,32 +266,6 @@ async def test_configured_headers_reach_musement(sandbox: SandboxServer, era: st
     assert request.header("X-Musement-Version") == "3.5.0"
     assert request.header("Accept-Language") == "it-IT"
     assert request.header("X-Musement-Currency") == "EUR"
-
-
-async def test_bearer_token_login_reuse_and_relogin(era: str) -> None:
-    with SandboxServer(client_id="partner", client_secret="s3cret") as sandbox:
-        settings = settings_for(sandbox, client_id="partner", client_secret="s3cret")
-        async with Client(build_server(settings), mode=era) as client:
-            for _ in range(2):
-                result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
-                assert not result.is_error, result.content[0].text
-            assert sandbox.recorder.count("POST", "/login") == 1
-            token = sandbox.recorder.last().header("Authorization")
-            assert token and token.startswith("Bearer ")
-            sandbox.revoke_tokens()  # the next call gets a 401, logs in again once
-            result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
-            assert not result.is_error, result.content[0].text
-            assert sandbox.recorder.count("POST", "/login") == 2
-
-
-async def test_wrong_credentials_are_unauthorized() -> None:
-    with SandboxServer(client_id="partner", client_secret="s3cret") as sandbox:
-        settings = settings_for(sandbox, client_id="partner", client_secret="wrong")
-        async with Client(build_server(settings)) as client:
-            result = await call(client, "get_customer_schema", cart_uuid=BASE_CART_UUID)
-    error = error_of(result)
-    assert error["type"] == "unauthorized"
-    assert "wrong" not in result.content[0].text
 
 
 async def test_argument_names_are_checked(client: Client, sandbox) -> None:

@@ -12,6 +12,9 @@ from musement_mcp.server import Settings, load_settings
 REPO_ROOT = Path(__file__).parents[2]
 TEST_APPLICATION = "musement-mcp-tests"
 ERAS = ["legacy", "auto"]  # 2025-11-25 handshake era, 2026-07-28 era
+# The era of the `client` fixture (mcp.Client's default): a test runs in both eras only when
+# it asks for the `both_eras` fixture (tests/conftest.py), i.e. where the era matters.
+DEFAULT_ERA = "auto"
 
 # A complete customer for a cart without activity questions (consent: the user said NO).
 GRACE = {

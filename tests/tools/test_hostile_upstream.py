@@ -200,7 +200,11 @@ async def test_upstream_text_in_errors_is_cleaned_and_capped(status: int) -> Non
             return httpx2.Response(200, json=schema)
         return httpx2.Response(200, json={"uuid": BASE_CART_UUID, "items": []})
 
-    settings = load_settings(base_url="http://musement.invalid/api/v3", application="t")
+    # One attempt: what is shown is the subject, not the retries of a 503 (tools/upstream's
+    # tests), which would wait out their backoff here.
+    settings = load_settings(
+        base_url="http://musement.invalid/api/v3", application="t", max_attempts=1
+    )
     server = build_server(settings, upstream_transport=httpx2.MockTransport(handler))
     async with Client(server) as client:
         result = await client.call_tool(

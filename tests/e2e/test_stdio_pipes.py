@@ -1,6 +1,8 @@
 """The stdio transport on the event loop: lines in, messages out, stray output kept off the
 wire, over-long lines skipped whole, the last answers drained at exit, blocking mode
-restored, and the SDK's transport where stdin and stdout are not two pipes."""
+restored, and the SDK's transport where stdin and stdout are not two pipes
+(server/stdio_pipes.py). Each test runs it in a subprocess (it diverts fds 0 and 1): marked
+`process`, out of the fast default run."""
 
 from __future__ import annotations
 
@@ -10,7 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support.processes import READY_TIMEOUT
+
+pytestmark = pytest.mark.process
 
 ECHO = """
 import anyio, os, sys
