@@ -81,3 +81,30 @@ def sandbox_of(app: Starlette) -> Sandbox:
     # Starlette's app.state holds untyped attributes; create_app() sets this one to the Sandbox.
     sandbox: Sandbox = app.state.sandbox
     return sandbox
+
+
+class SandboxAccess:
+    """A handle's way into a sandbox app (`self.app`): its state, requests, faults and tokens,
+    for tests and the CLI, whether the app is served over loopback or called in memory."""
+
+    app: Starlette
+
+    @property
+    def state(self) -> SandboxState:
+        return sandbox_of(self.app).state
+
+    @property
+    def recorder(self) -> Recorder:
+        return sandbox_of(self.app).recorder
+
+    @property
+    def faults(self) -> FaultInjector:
+        return sandbox_of(self.app).faults
+
+    @property
+    def tokens(self) -> TokenStore:
+        return sandbox_of(self.app).tokens
+
+    def revoke_tokens(self) -> None:
+        """Expire every issued token: the next call with one gets 401."""
+        self.tokens.revoke_all()

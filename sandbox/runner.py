@@ -10,17 +10,14 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 
-from .app import API_PREFIX, create_app, sandbox_of
-from .faults import FaultInjector
-from .recorder import Recorder
+from .app import API_PREFIX, SandboxAccess, create_app
 from .seed import BASE_CART_UUID, EXTRA_DATA_CART_UUID, LOCKED_CART_UUID
-from .state import SandboxState
-from .tokens import DEFAULT_EXPIRES_IN, TokenStore
+from .tokens import DEFAULT_EXPIRES_IN
 
 _START_TIMEOUT = 10.0
 
 
-class SandboxServer:
+class SandboxServer(SandboxAccess):
     """`with SandboxServer() as sb:` serves a freshly seeded sandbox at `sb.base_url`."""
 
     BASE_CART_UUID = BASE_CART_UUID
@@ -82,26 +79,6 @@ class SandboxServer:
     def base_url(self) -> str:
         """Like https://sandbox.musement.com/api/v3."""
         return self.url + API_PREFIX
-
-    @property
-    def state(self) -> SandboxState:
-        return sandbox_of(self.app).state
-
-    @property
-    def recorder(self) -> Recorder:
-        return sandbox_of(self.app).recorder
-
-    @property
-    def faults(self) -> FaultInjector:
-        return sandbox_of(self.app).faults
-
-    @property
-    def tokens(self) -> TokenStore:
-        return sandbox_of(self.app).tokens
-
-    def revoke_tokens(self) -> None:
-        """Expire every issued token: the next call with one gets 401."""
-        self.tokens.revoke_all()
 
     def close_order(self, order_uuid: str) -> None:
         """Mark an order paid and closed, as a completed payment would (items OK, vouchers)."""

@@ -20,13 +20,10 @@ import anyio
 import httpx2
 from starlette.applications import Starlette
 
-from musement_mcp.sandbox import create_app, sandbox_of
-from musement_mcp.sandbox.app import API_PREFIX
-from musement_mcp.sandbox.faults import DroppedConnection, FaultInjector
-from musement_mcp.sandbox.recorder import Recorder
+from musement_mcp.sandbox import create_app
+from musement_mcp.sandbox.app import API_PREFIX, SandboxAccess
+from musement_mcp.sandbox.faults import DroppedConnection
 from musement_mcp.sandbox.seed import BASE_CART_UUID, EXTRA_DATA_CART_UUID, LOCKED_CART_UUID
-from musement_mcp.sandbox.state import SandboxState
-from musement_mcp.sandbox.tokens import TokenStore
 from musement_mcp.tools import MusementClient, MusementConfig
 from tests.support.common import TEST_APPLICATION
 
@@ -65,7 +62,7 @@ class SandboxTransport(httpx2.AsyncBaseTransport):
             ) from exc
 
 
-class InMemorySandbox:
+class InMemorySandbox(SandboxAccess):
     """A freshly seeded sandbox app (`create_app` arguments), reached through `transport()`;
     `state`, `recorder` and `faults` as on `SandboxServer`."""
 
@@ -76,26 +73,6 @@ class InMemorySandbox:
 
     def __init__(self, app: Starlette | None = None, **create_app_arguments: Any) -> None:
         self.app = app if app is not None else create_app(**create_app_arguments)
-
-    @property
-    def state(self) -> SandboxState:
-        return sandbox_of(self.app).state
-
-    @property
-    def recorder(self) -> Recorder:
-        return sandbox_of(self.app).recorder
-
-    @property
-    def faults(self) -> FaultInjector:
-        return sandbox_of(self.app).faults
-
-    @property
-    def tokens(self) -> TokenStore:
-        return sandbox_of(self.app).tokens
-
-    def revoke_tokens(self) -> None:
-        """Expire every issued token: the next call with one gets 401."""
-        self.tokens.revoke_all()
 
     def transport(self) -> SandboxTransport:
         return SandboxTransport(self.app)
