@@ -92,8 +92,9 @@ def demo_block(steps: Sequence[int] = DEMO_STEPS) -> str:
         if step in steps and line:
             kept.append(line)
     shown = ", ".join(str(s) for s in steps)
+    total = sum(1 for line in lines if re.match(r"== \d+\. ", line))
     return (
-        f"Steps {shown} of `musement-mcp demo` (it prints all eleven):\n\n"
+        f"Steps {shown} of `musement-mcp demo` (it prints all {total}):\n\n"
         "```\n" + mask("\n".join(kept)) + "\n```\n"
     )
 
