@@ -32,6 +32,19 @@ def money(raw: Any) -> Money | None:
     return Money(value=cents / 100, currency=currency, text=f"{cents / 100:.2f} {currency}")
 
 
+def money_text(raw: Any) -> str | None:
+    """A documented price object as `39.00 EUR` (from its numbers), or None."""
+    amount = money(raw)
+    return amount.text if amount else None
+
+
+def times(unit: Money | None, count: int) -> Money | None:
+    """`count` times `unit` (a line's total from its unit price), or None when unknown."""
+    if unit is None:
+        return None
+    return money({"value": unit.value * count, "currency": unit.currency})
+
+
 def cart_charge(cart: dict[str, Any]) -> dict[str, Money | None]:
     """The cart's charged amount (`retail_price`), its price before discounts
     (`full_price`) and its discount (`total_discount`)."""

@@ -11,9 +11,10 @@ import anyio
 from ..arguments import is_uuid
 from ..catalog_models import ActivityDetails, CheckoutAsks, Pickup
 from ..errors import MusementError
+from ..prices import money_text
 from ..text import shown_text
 from ..upstream import MusementClient
-from .checks import check_activity_uuid, duration_text, number, price_text, rating_of
+from .checks import check_activity_uuid, duration_text, number, rating_of
 
 SUMMARY_LIMIT = 300
 MAX_QUESTIONS = 20
@@ -72,7 +73,7 @@ async def get_activity(client: MusementClient, activity_uuid: Any) -> ActivityDe
         cancellation=None if "refunds" in failed else cancellation(read.get("refunds")),
         rating=rating_of(raw.get("reviews_avg")),
         reviews=number(raw.get("reviews_number")),
-        price_from=price_text(raw.get("retail_price")),
+        price_from=money_text(raw.get("retail_price")),
         pickups=None if "pickups" in failed else pickups(read.get("pickups")),
         checkout_asks=None
         if failed & {"customer", "participants"}

@@ -16,10 +16,11 @@ from typing import Any
 from ..arguments import check_uuid
 from ..catalog_models import ActivityDates, DayOptions, SlotOption, Ticket
 from ..errors import DateNotAvailable, InvalidArgument, InvalidRequest
+from ..prices import money_text
 from ..problems import problem
 from ..text import shown_text
 from ..upstream import MusementClient
-from .checks import check_activity_uuid, check_day, limit_of, number, price_text
+from .checks import check_activity_uuid, check_day, limit_of, number
 
 MAX_DAYS = 60
 MAX_RANGE_DAYS = 366
@@ -204,7 +205,7 @@ def slot_options(offers: list[Offer]) -> list[SlotOption]:
                     product_identifier=o.product_id,
                     ticket=o.ticket,
                     holder=o.holder,
-                    price=price_text(o.price),
+                    price=money_text(o.price),
                     min_buy=o.min_buy if o.min_buy > 1 else None,
                     max_buy=o.max_buy,
                 )

@@ -41,7 +41,7 @@ from ..errors import (
     UpstreamError,
 )
 from ..models import Money
-from ..prices import money
+from ..prices import money, times
 from ..problems import Problem, problem
 from ..slots import KeyedSlots
 from ..text import shown_text
@@ -358,7 +358,7 @@ def _answer(
         what=_what(wanted, offer, language),
         quantity=item.quantity or wanted.quantity,
         unit_price=item.unit_price or unit,
-        total=_times(item.unit_price or unit, item.quantity or wanted.quantity),
+        total=times(item.unit_price or unit, item.quantity or wanted.quantity),
         replaced=None,
         note=note,
     )
@@ -398,7 +398,7 @@ def _added(
         what=_what(wanted, offer, language),
         quantity=count,
         unit_price=unit,
-        total=money(answer.get("total_price")) or _times(unit, count),
+        total=money(answer.get("total_price")) or times(unit, count),
         replaced=replaced.cart_item_uuid if replaced else None,
         note=note,
     )
@@ -409,12 +409,6 @@ def _what(wanted: _Checked, offer: Offer, language: str | None) -> str:
     when = f"{wanted.day.isoformat()} {offer.time}" if offer.time else wanted.day.isoformat()
     said = f"{wanted.quantity} x {ticket}, {offer.option or 'ticket'}, {when}"
     return said + (f", in {language}" if language else "")
-
-
-def _times(unit: Any, count: int) -> Any:
-    if unit is None:
-        return None
-    return money({"value": unit.value * count, "currency": unit.currency})
 
 
 def _offer_problems(

@@ -8,7 +8,6 @@ from typing import Any
 
 from ..arguments import check_uuid
 from ..errors import InvalidArgument
-from ..prices import money
 from ..problems import problem
 
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?", re.ASCII)
@@ -66,12 +65,6 @@ def duration_text(value: Any) -> str | None:
         f"{minutes}m" if minutes else "",
     ]
     return "".join(parts) or None
-
-
-def price_text(raw: Any) -> str | None:
-    """A documented price object as `39.00 EUR` (from its numbers), or None."""
-    amount = money(raw)
-    return amount.text if amount else None
 
 
 def number(value: Any) -> int | None:

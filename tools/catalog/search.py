@@ -15,6 +15,7 @@ from typing import Any
 from ..arguments import is_uuid
 from ..catalog_models import ActivityCard, SearchResult
 from ..errors import InvalidArgument
+from ..prices import money_text
 from ..problems import problem
 from ..text import shown_text
 from ..upstream import MusementClient
@@ -24,7 +25,6 @@ from .checks import (
     check_text,
     duration_text,
     number,
-    price_text,
     rating_of,
 )
 
@@ -112,7 +112,7 @@ def card(raw: dict[str, Any]) -> ActivityCard | None:
         activity_uuid=str(uuid).lower(),
         title=shown_text(raw.get("title")),
         city=shown_text(city.get("name"), 60) if isinstance(city, dict) else None,
-        price_from=price_text(raw.get("retail_price")),
+        price_from=money_text(raw.get("retail_price")),
         rating=rating_of(raw.get("reviews_avg")),
         reviews=number(raw.get("reviews_number")),
         duration=duration_text(raw.get("duration")),
