@@ -97,9 +97,7 @@ async def handle(call: ToolCall) -> ToolResult:
             raise _declined(call)
         return await place(answered.token)
     if not can_show_forms(call):
-        token = call.args.get("confirmation_token")
-        confirmed = call.args.get("confirmed_by_user") is True and isinstance(token, str)
-        return await place(token if confirmed else None)
+        return await place(_models_yes(call))
     try:
         # Checks readiness (and returns an existing order); never places without a token.
         return await place(None)
@@ -116,8 +114,8 @@ async def handle(call: ToolCall) -> ToolResult:
                 details=[_model_yes_refused()],
             ) from None
         if reply is None:  # no channel to the user after all: the model's yes is the path
-            token = call.args.get("confirmation_token")
-            if call.args.get("confirmed_by_user") is True and isinstance(token, str):
+            token = _models_yes(call)
+            if token is not None:
                 return await place(token)
             raise unconfirmed from None
         if isinstance(reply, types.InputRequiredResult):
@@ -125,6 +123,15 @@ async def handle(call: ToolCall) -> ToolResult:
         if not reply:
             raise _declined(call) from None
         return await place(asked.token)
+
+
+def _models_yes(call: ToolCall) -> str | None:
+    """The token the model confirmed with (`confirmed_by_user` and `confirmation_token`),
+    or None: a yes without the token of what was shown is no yes."""
+    token = call.args.get("confirmation_token")
+    if call.args.get("confirmed_by_user") is True and isinstance(token, str):
+        return token
+    return None
 
 
 def _declined(call: ToolCall) -> OrderDeclined:
