@@ -164,7 +164,7 @@ def _texts(value: Any) -> set[str]:
 
 def state_of(forms: list[Form], *, confirmation: str | None = None) -> str:
     """What a later round needs to apply the answers (sealed by the SDK on the wire),
-    with a nonce that makes the state single-use (see `elicitation.SpentStates`) and, for
+    with a nonce that makes the state single-use (see `elicitation._spend_once`) and, for
     an order, the token of the summary the user is asked to confirm."""
     state: dict[str, Any] = {
         "nonce": secrets.token_urlsafe(16),
