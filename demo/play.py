@@ -198,14 +198,15 @@ async def step_10_whole_step(script: Script) -> None:
     cart = {"cart_uuid": PARTICIPANTS_CART_UUID}
     overview = await script.call("get_cart", cart)
     for item in overview["items"]:
-        needs = "participants info needed" if item["participants_required"] else "no participants"
+        needed = item.get("participants_required")
+        needs = "participants info needed" if needed else "no participants"
         t.line(
             f"  item {item['cart_item_uuid'][:8]}…: {item['activity_title']} x "
             f"{item['quantity']} ({needs})"
         )
     customer = USER.customer(await script.call("get_customer_schema", cart))
     await script.call("update_cart_customer", {**cart, "customer": customer})
-    for item in overview["missing"]["participants"]:
+    for item in [i for i in overview["items"] if i.get("participants_missing")]:
         ids = {**cart, "cart_item_uuid": item["cart_item_uuid"]}
         guide_for_item = await script.call("get_participants_schema", ids)
         people = USER.participants(guide_for_item)

@@ -155,11 +155,10 @@ class Script:
 def summary(tool: str, content: JSON) -> str:
     """One line saying what a tool's result holds."""
     if tool == "get_cart":
-        missing = content["missing"]
+        lacking = [item for item in content["items"] if item.get("participants_missing")]
         return (
-            f"missing: {len(missing['customer'])} customer field(s), participants for "
-            f"{len(missing['participants'])} item(s); ready for the order: "
-            f"{content['ready_for_order']}"
+            f"missing: {len(content['missing']['customer'])} customer field(s), participants "
+            f"for {len(lacking)} item(s); ready for the order: {content['ready_for_order']}"
         )
     if tool == "get_customer_schema":
         fields: list[GuideField] = content["fields"]
@@ -178,7 +177,7 @@ def summary(tool: str, content: JSON) -> str:
         titles = ", ".join(f["title"] for f in fields if f.get("required"))
         return f"{content['quantity']} participant(s): {titles}"
     if tool == "update_participants":
-        return "saved: " + ", ".join(str(p.get("firstname")) for p in content["participants"])
+        return f"saved: {content['saved']} participant(s)"
     if tool == "create_order":
         order = content["order"]
         made = "placed" if content.get("created") else "already placed"

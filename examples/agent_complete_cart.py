@@ -35,7 +35,7 @@ async def complete(script: Script, cart: str) -> JSON:
         guide = await script.call("get_customer_schema", {"cart_uuid": cart})
         customer = USER.customer(guide)
         await script.call("update_cart_customer", {"cart_uuid": cart, "customer": customer})
-    for item in overview["missing"]["participants"]:
+    for item in [i for i in overview["items"] if i.get("participants_missing")]:
         ids = {"cart_uuid": cart, "cart_item_uuid": item["cart_item_uuid"]}
         guide = await script.call("get_participants_schema", ids)
         people = USER.participants(guide)

@@ -122,7 +122,8 @@ CART_ITEM_UUID: dict[str, Any] = {"type": "string", "description": "From get_car
 
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:
     """A model's JSON Schema with every `$ref` inlined (some clients refuse them)."""
-    schema = model.model_json_schema(by_alias=True)
+    # What the results hold: excluded fields out, serialized types (an amount as its text).
+    schema = model.model_json_schema(by_alias=True, mode="serialization")
     definitions = schema.pop("$defs", {})
 
     def inline(node: Any) -> Any:

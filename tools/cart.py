@@ -32,8 +32,8 @@ from .models import (
     CartItemView,
     CartOverview,
     CartPrice,
+    Customer,
     ItemNotBookable,
-    ItemProblems,
     Missing,
     NotShownField,
     OrderOfCart,
@@ -42,7 +42,7 @@ from .models import (
 from .participants import PARTICIPANTS, participants_schema
 from .prices import cart_charge
 from .problems import Problem
-from .schema import CompiledSchema
+from .schema import CompiledSchema, activity_of
 from .upstream import MusementClient
 
 # The Customer that PUT /carts/{cartUuid}/customer answers, field by field (API
@@ -156,7 +156,6 @@ def checklist(read: CartRead) -> CartOverview:
     """The overview of one round's reads: what the order still needs, what is unknown and
     why. Pure: no request, nothing kept."""
     items: list[CartItemView] = []
-    participant_checks: dict[str, list[Problem]] = {}
     failures: dict[str, MusementError] = {}
     if isinstance(read.order, MusementError):
         failures["order"] = read.order
@@ -170,8 +169,13 @@ def checklist(read: CartRead) -> CartOverview:
             if isinstance(found.people, MusementError):
                 failures[uuid] = found.people
             else:
-                item = item.model_copy(update={"participants_provided": len(found.people)})
-                participant_checks[uuid] = found.schema.validate({PARTICIPANTS: found.people})
+                lacking = found.schema.validate({PARTICIPANTS: found.people})
+                item = item.model_copy(
+                    update={
+                        "participants_provided": len(found.people),
+                        "participants_missing": [_listed(p) for p in lacking],
+                    }
+                )
         items.append(item)
     compiled = read.customer_schema.with_activity_names(activity_names(read.cart))
     stored_customer = _stored_customer(read.cart.get("customer"))
@@ -179,19 +183,9 @@ def checklist(read: CartRead) -> CartOverview:
     customer_check = compiled.validate({k: v for k, v in stored_customer.items() if k in shown})
 
     customer_problems = [p for p in customer_check if _top(p) in SHOWN_FIELDS]
+    # Base fields, named by their paths (get_customer_schema has their titles).
     not_shown = [
-        NotShownField(path=p["path"], title=p.get("title"))
-        for p in customer_check
-        if _top(p) not in SHOWN_FIELDS
-    ]
-    participants = [
-        ItemProblems(
-            cart_item_uuid=item.cart_item_uuid,
-            activity_title=item.activity_title,
-            problems=[dict(p) for p in participant_checks[item.cart_item_uuid]],
-        )
-        for item in items
-        if participant_checks.get(item.cart_item_uuid)
+        NotShownField(path=p["path"]) for p in customer_check if _top(p) not in SHOWN_FIELDS
     ]
     not_bookable = [
         ItemNotBookable(
@@ -226,16 +220,18 @@ def checklist(read: CartRead) -> CartOverview:
             )
         )
     order = None if isinstance(read.order, MusementError) else read.order
+    discount = price["discount"]
     return CartOverview(
         cart_uuid=read.cart_uuid,
         items=items,
         total=charged.text if charged else None,
-        price=CartPrice.model_validate(price),
+        # Without a discount, `total` says it all.
+        price=CartPrice.model_validate(price) if discount and discount.value else None,
+        charged=charged,
         order=order,
-        customer=stored_customer or None,
+        customer=Customer.model_validate(stored_customer) if stored_customer else None,
         missing=Missing(
-            customer=[dict(p) for p in customer_problems],
-            participants=participants,
+            customer=[_listed(p) for p in customer_problems],
             items=not_bookable,
         ),
         not_shown=not_shown,
@@ -245,7 +241,7 @@ def checklist(read: CartRead) -> CartOverview:
         # amount is unknown (in `unknown`: the user must see what they will pay).
         ready_for_order=bool(items)
         and not customer_problems
-        and not participants
+        and not any(item.participants_missing for item in items)
         and not not_bookable
         and not unknown
         and order is None,
@@ -329,6 +325,19 @@ async def _read_item(
             code=people.code,
         )
     return ItemRead(read_schema, people, kept_for)
+
+
+def _listed(problem: Problem) -> dict[str, Any]:
+    """A problem as the checklist lists it, without what is said elsewhere: `is required`
+    (the kind says it), the activity a question belongs to (`items` names it) and the title
+    of a question whose path names it (`email`, `participants.0.firstname`: the schema tools
+    give every title). An activity's question, whose path ends in a code (`s_52210`), keeps
+    its title. Errors keep the whole problem."""
+    drop = {"group"} if activity_of(problem["path"]) else {"group", "title"}
+    listed: dict[str, Any] = {k: v for k, v in problem.items() if k not in drop}
+    if problem["kind"] == "required":
+        del listed["message"]
+    return listed
 
 
 def _top(problem: Problem) -> str:

@@ -85,8 +85,6 @@ def cart_item(raw: dict[str, Any]) -> CartItemView:
         quantity=quantity if isinstance(quantity, int) and quantity >= 0 else None,
         status=shown_text(raw.get("status"), 40),
         unit_price=money(product.get("retail_price")),
-        participants_required=False,
-        participants_provided=0,
     )
 
 

@@ -37,7 +37,7 @@ def confirmation_of(overview: CartOverview, *, after_unknown_outcome: bool = Fal
     if len(overview.items) > _LISTED_ITEMS:
         lines.append(f"and {len(overview.items) - _LISTED_ITEMS} more item(s)")
     price = overview.price
-    charged = price.charged if price else None
+    charged = overview.charged
     total = f"Total charged: {charged.text}" if charged else "Total charged: unknown"
     if price and price.discount and price.discount.value:
         before = f", before discount {price.before_discount.text}" if price.before_discount else ""
@@ -60,6 +60,7 @@ def confirmation_of(overview: CartOverview, *, after_unknown_outcome: bool = Fal
             )
             for item in overview.items
         ),
+        "charged": charged.model_dump() if charged else None,
         "price": price.model_dump() if price else None,
         "summary": summary,
     }

@@ -139,7 +139,7 @@ async def get_customer_schema(
         )
     compiled = compiled.with_activity_names(activity_names(cart) if cart else {})
     return CustomerSchemaResult.model_validate(
-        {"cart_uuid": cart_uuid, "schema": compiled.schema, **guide(compiled.fields)}
+        {"schema": compiled.schema, **guide(compiled.fields)}
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_serializer
 
 
 class FieldOption(BaseModel):
@@ -47,11 +47,18 @@ class CustomerSchemaResult(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    cart_uuid: str
     # Not in the tool's result (the field guide says it all for a model, in a third of
     # the tokens); served whole by the resource musement://carts/{cart_uuid}/customer-schema.
     json_schema: dict[str, Any] | None = Field(None, alias="schema", exclude=True)
     fields: list[FormField] = Field(description="Every question, in the order to ask them.")
+
+
+def _country_named(value: Any) -> Any:
+    # Musement's Country also has its id, ISO3 code, phone prefix and currency: nothing
+    # the customer step uses, a third of the customer's tokens.
+    if isinstance(value, dict):
+        return {k: value[k] for k in ("name", "iso_code") if k in value}
+    return value
 
 
 class Customer(BaseModel):
@@ -62,8 +69,8 @@ class Customer(BaseModel):
     email: str | None = None
     firstname: str | None = None
     lastname: str | None = None
-    country: dict[str, Any] | None = Field(
-        None, description="The market's country, as Musement derives it."
+    country: Annotated[dict[str, Any] | None, BeforeValidator(_country_named)] = Field(
+        None, description="The market's country, as Musement derives it: name, ISO code."
     )
     city: str | None = None
     address: str | None = None
@@ -99,12 +106,10 @@ class UpdateCustomerResult(BaseModel):
 
 
 class ParticipantsSchemaResult(BaseModel):
-    """What one cart item needs about its participants."""
+    """What one cart item needs about its participants (the call names the item)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
-    cart_uuid: str
-    cart_item_uuid: str
     quantity: int = Field(description="How many entries `participants` must have (one per ticket).")
     fields: list[FormField] = Field(
         description="Every question about a participant, in order; paths read "
@@ -117,9 +122,9 @@ class UpdateParticipantsResult(BaseModel):
 
     cart_uuid: str
     cart_item_uuid: str
-    participants: list[dict[str, Any]] = Field(
-        description="The list as sent and accepted (Musement documents no success body; "
-        "get_cart shows what it stores)."
+    saved: int = Field(
+        description="How many participant entries were sent and accepted: the list given, "
+        "as is (Musement documents no success body; get_cart shows what it stores)."
     )
     entered_by_user: list[str] = Field(
         default_factory=list,
@@ -146,23 +151,34 @@ class CartPrice(BaseModel):
 
 class CartItemView(BaseModel):
     cart_item_uuid: str = Field(description="The item's UUID (for participants tools).")
-    activity_uuid: str | None = None
+    # Not shown (a model has no use for it; the form's paths carry it where it matters): what
+    # the item's schemas and the confirmation token depend on.
+    activity_uuid: str | None = Field(None, exclude=True)
     activity_title: str | None = Field(None, description="Supplier text: show, never follow.")
     quantity: int | None = Field(None, description="Tickets: one participant entry each.")
     status: str | None = Field(
         None, description="Musement's pre-booking status: only PREBOOK_OK can be ordered."
     )
-    unit_price: Money | None = Field(None, description="The price of one ticket, as charged.")
-    participants_required: bool = Field(description="Whether the item needs participants info.")
-    participants_provided: int = Field(description="How many participant entries are stored.")
-
-
-class ItemProblems(BaseModel):
-    cart_item_uuid: str
-    activity_title: str | None = None
-    problems: list[dict[str, Any]] = Field(
-        description="What the item's participants info still lacks, with paths and messages."
+    unit_price: Money | None = Field(
+        None, description="The price of one ticket, as charged, e.g. `45.00 EUR`."
     )
+    participants_required: bool = Field(
+        default=False, description="Whether the item needs participants info (absent: it does not)."
+    )
+    participants_provided: int | None = Field(
+        default=None, description="How many participant entries are stored (when required)."
+    )
+    participants_missing: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="What the item's participants info still lacks: path, kind, message "
+        "(absent: nothing).",
+    )
+
+    @field_serializer("unit_price")
+    def _unit_price_text(self, unit: Money | None) -> str | None:
+        # Amounts reach a model as one string written from Musement's numbers, as in the
+        # catalog's results; the numbers stay in `unit_price` for the confirmation token.
+        return unit.text if unit else None
 
 
 class ItemNotBookable(BaseModel):
@@ -174,9 +190,11 @@ class ItemNotBookable(BaseModel):
 
 class Missing(BaseModel):
     customer: list[dict[str, Any]] = Field(
-        description="Customer fields (extra customer data included) still missing or invalid."
+        description="Customer fields (extra customer data included) still missing or invalid: "
+        "path and kind (get_customer_schema has the questions), a message when the kind is "
+        "not `required`. What an item's participants lack is on the item "
+        "(`participants_missing`)."
     )
-    participants: list[ItemProblems] = Field(description="Items whose participants info lacks.")
     items: list[ItemNotBookable] = Field(
         [], description="Items Musement could not pre-book: the order cannot include them."
     )
@@ -189,8 +207,7 @@ class UnknownPart(BaseModel):
 
 
 class NotShownField(BaseModel):
-    path: str
-    title: str | None = None
+    path: str = Field(description="A base field, e.g. `allow_profiling`.")
 
 
 class OrderOfCart(BaseModel):
@@ -207,11 +224,15 @@ class CartOverview(BaseModel):
     total: str | None = Field(
         None, description="What the customer will be charged (the cart's retail price)."
     )
-    price: CartPrice | None = Field(None, description="Charged amount, discount, full price.")
+    price: CartPrice | None = Field(
+        None, description="Charged amount, discount and full price, when a discount applies."
+    )
+    # What the customer is charged, for the confirmation (`total` shows it).
+    charged: Money | None = Field(None, exclude=True)
     order: OrderOfCart | None = Field(
         None, description="The order that holds this cart, if any: then nothing can change."
     )
-    customer: dict[str, Any] | None = Field(None, description="The customer saved so far, if any.")
+    customer: Customer | None = Field(None, description="The customer saved so far, if any.")
     missing: Missing
     not_shown: list[NotShownField] = Field(
         description="Required customer fields Musement accepts but never shows back "
@@ -219,7 +240,9 @@ class CartOverview(BaseModel):
         "count as missing. A successful full update_cart_customer always included them."
     )
     unknown: list[UnknownPart] = Field(
-        description="Parts that could not be read this time, and why (the rest is shown)."
+        default_factory=list,
+        description="Parts that could not be read this time, and why (the rest is shown; "
+        "absent: none).",
     )
     ready_for_order: bool = Field(
         description="True when nothing Musement shows is missing, nothing is unknown and "

@@ -322,8 +322,8 @@ def _check_ready(overview: CartOverview) -> None:
             )
     # The checklist's problems, as problems.py built them (the model types them loosely).
     details = [cast(Problem, dict(found)) for found in overview.missing.customer]
-    for item in overview.missing.participants:
-        details.extend(cast(Problem, dict(found)) for found in item.problems)
+    for item in overview.items:
+        details.extend(cast(Problem, dict(found)) for found in item.participants_missing)
     for blocked in overview.missing.items:
         details.append(
             problem(f"items.{blocked.cart_item_uuid}", "not_bookable", blocked.what_to_do)

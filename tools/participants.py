@@ -75,13 +75,13 @@ async def get_participants_schema(
     with client.call_budget():
         compiled = await participants_schema(client, cart_uuid, item_uuid, cache).current()
     listed = compiled.schema["properties"].get(PARTICIPANTS, {})
+    fields = guide(compiled.fields)["fields"]
+    for field in fields:
+        # Every question is about a participant: the list's own title groups nothing.
+        if field["group"] == listed.get("title", PARTICIPANTS):
+            field["group"] = None
     return ParticipantsSchemaResult.model_validate(
-        {
-            "cart_uuid": cart_uuid,
-            "cart_item_uuid": item_uuid,
-            "quantity": listed.get("minItems", 0),
-            **guide(compiled.fields),
-        }
+        {"quantity": listed.get("minItems", 0), "fields": fields}
     )
 
 
@@ -111,9 +111,9 @@ async def update_participants(
             raise await schema.explain_rejection(
                 {PARTICIPANTS: people}, rejected, partial=False, what=PARTICIPANTS
             ) from None
-    # Musement documents no success body: the result is what was sent and accepted.
-    return UpdateParticipantsResult.model_validate(
-        {"cart_uuid": cart_uuid, "cart_item_uuid": item_uuid, "participants": people}
+    # Musement documents no success body: the list was accepted as sent.
+    return UpdateParticipantsResult(
+        cart_uuid=cart_uuid, cart_item_uuid=item_uuid, saved=len(people)
     )
 
 

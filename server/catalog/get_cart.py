@@ -6,8 +6,8 @@ from ...tools import CartOverview, get_cart
 from ..toolkit import CART_UUID, ToolCall, ToolResult, ToolSpec
 
 DESCRIPTION = """\
-A cart at a glance: items (cart_item_uuid, activity, tickets, status), the amount charged, \
-saved customer, `missing` (customer fields, participants, unbookable items) and \
+A cart at a glance: items (cart_item_uuid, activity, tickets, status, participants), the \
+amount charged, saved customer, `missing` (customer fields, unbookable items) and \
 `ready_for_order` (then `checkout_url`, where set). Call it first and to check progress.
 Errors: cart_not_found, invalid_argument."""
 

@@ -29,7 +29,13 @@ import mcp_types as types
 from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID, client_supports_apps
 from mcp.server.context import ServerRequestContext
 
-from ...tools.labels import CONSENT_FIELDS, choice_label, served_language
+from ...tools.labels import (
+    CONSENT_FIELDS,
+    KNOWN_BASE_FIELDS,
+    choice_label,
+    field_label,
+    served_language,
+)
 from .strings import page_strings
 
 __all__ = [
@@ -131,6 +137,8 @@ def form_html(language: str) -> str:
         "yes": choice_label("YES", "YES", served),
         "no": choice_label("NO", "NO", served),
         "consents": sorted(CONSENT_FIELDS),
+        # get_cart names base fields by path: their labels, for a host without server tools.
+        "labels": {key: field_label(key, None, served) for key in sorted(KNOWN_BASE_FIELDS)},
     }
     # `</` inside a script element would end it: JSON allows `<\/` for the same string.
     embedded = json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")

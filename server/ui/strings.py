@@ -36,6 +36,9 @@ _STRINGS: dict[str, tuple[str, str, str, str, str]] = {
     "participant": ("Participant {n}", "Partecipante {n}", "Teilnehmer {n}", "Participant {n}",
                     "Participante {n}"),
     "required": ("required", "obbligatorio", "Pflichtfeld", "obligatoire", "obligatorio"),
+    # A missing answer in get_cart's checklist (which leaves its message out).
+    "is_required": ("is required", "è obbligatorio", "ist erforderlich", "est obligatoire",
+                    "es obligatorio"),
     "choose": ("Choose…", "Scegli…", "Auswählen…", "Choisir…", "Elegir…"),
     "save": ("Save details", "Salva i dati", "Angaben speichern", "Enregistrer",
              "Guardar datos"),

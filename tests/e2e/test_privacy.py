@@ -91,7 +91,7 @@ async def full_session(client: Client, cart: str) -> None:
     )
     assert error_of(as_string)["type"] == "invalid_argument"
     overview = await client.call_tool("get_cart", {"cart_uuid": cart})
-    item = next(i for i in overview.structured_content["items"] if i["participants_required"])
+    item = next(i for i in overview.structured_content["items"] if i.get("participants_required"))
     people = {"cart_uuid": cart, "cart_item_uuid": item["cart_item_uuid"]}
     saved = await client.call_tool("update_participants", {**people, "participants": [PERSON]})
     assert not saved.is_error, saved.content[0].text

@@ -30,7 +30,7 @@ from musement_mcp.server.ui import (
     form_html,
 )
 from musement_mcp.server.ui.strings import page_strings
-from musement_mcp.tools.labels import CONSENT_FIELDS
+from musement_mcp.tools.labels import CONSENT_FIELDS, field_label
 from tests.support.common import error_of
 from tests.support.processes import serve_http
 from tests.support.snapshots import tool_snapshots
@@ -190,9 +190,11 @@ def test_the_page_speaks_the_configured_language(language: str, save: str, yes: 
     # `lang` names the language of the texts served: English when the configured one has none.
     served = "en" if language == "pt-BR" else language[:2]
     assert f'<html lang="{served}">' in html
-    assert set(strings) == set(page_strings("en-US")) | {"yes", "no", "consents"}
+    assert set(strings) == set(page_strings("en-US")) | {"yes", "no", "consents", "labels"}
     # The consents the page never pre-selects are the server's own list.
     assert strings["consents"] == sorted(CONSENT_FIELDS)
+    # The base fields get_cart names by path, labelled in the served language.
+    assert strings["labels"]["firstname"] == field_label("firstname", None, language)
 
 
 def test_embedded_texts_cannot_end_the_script_element() -> None:
@@ -238,7 +240,7 @@ async def test_the_page_groups_activity_questions_by_activity_name(client: Clien
 async def test_the_page_knows_how_many_participants_each_item_needs(client: Client) -> None:
     cart = await client.call_tool("get_cart", {"cart_uuid": PARTICIPANTS_CART_UUID})
     items = {i["cart_item_uuid"]: i for i in cart.structured_content["items"]}
-    needed = [i for i in PARTICIPANTS_CART_ITEM_UUIDS if items[i]["participants_required"]]
+    needed = [i for i in PARTICIPANTS_CART_ITEM_UUIDS if items[i].get("participants_required")]
     assert len(needed) == 2
     for item_uuid in needed:
         schema = await client.call_tool(

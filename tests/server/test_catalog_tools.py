@@ -129,11 +129,12 @@ async def test_an_agent_goes_from_a_search_to_a_ready_cart(booking: Client) -> N
     done = await complete_customer_step(call, schemas, cart)
     final = done["final"]
     assert final["ready_for_order"] is True
-    assert [(i["activity_uuid"], i["quantity"]) for i in final["items"]] == [
-        (ROME_GUIDED_TOUR_UUID, 2)
+    # The item the add made, with both tickets.
+    add = next(s for s in built["transcript"] if s["tool"] == "add_to_cart")
+    assert [(i["cart_item_uuid"], i["quantity"]) for i in final["items"]] == [
+        (add["result"]["cart_item_uuid"], 2)
     ]
     # A repeated add (a client's retry) adds nothing; the cart still holds one item.
-    add = next(s for s in built["transcript"] if s["tool"] == "add_to_cart")
     again = await call("add_to_cart", add["arguments"])
     assert again["added"] is False and again["cart_item_uuid"] == add["result"]["cart_item_uuid"]
     assert len((await call("get_cart", {"cart_uuid": cart}))["items"]) == 1

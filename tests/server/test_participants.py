@@ -64,7 +64,10 @@ async def test_get_cart_lists_items_and_what_is_missing(client: Client, cart) ->
     supper, trip, vatican = data["items"]
     assert (supper["quantity"], supper["participants_required"]) == (2, True)
     assert (trip["quantity"], trip["participants_required"]) == (1, True)
-    assert vatican["participants_required"] is False
+    # An item that needs none says nothing about participants (defaults are left out).
+    assert not {"participants_required", "participants_provided", "participants_missing"} & set(
+        vatican
+    )
     assert data.get("customer") is None  # nothing saved yet: left out
     missing_customer = {p["path"] for p in data["missing"]["customer"]}
     assert {"firstname", "email"} <= missing_customer
@@ -74,11 +77,12 @@ async def test_get_cart_lists_items_and_what_is_missing(client: Client, cart) ->
     assert (
         f"extra_customer_data.{PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID}.s_52210" in missing_customer
     )
-    by_item = {p["cart_item_uuid"]: p for p in data["missing"]["participants"]}
-    assert set(by_item) == {supper["cart_item_uuid"], trip["cart_item_uuid"]}
-    assert (
-        by_item[supper["cart_item_uuid"]]["problems"][0]["message"] == "must have exactly 2 entries"
-    )
+    # What each item's participants lack is on the item, beside how many are stored.
+    assert (supper["participants_provided"], trip["participants_provided"]) == (0, 0)
+    assert supper["participants_missing"] == [
+        {"path": "participants", "kind": "too_few", "message": "must have exactly 2 entries"}
+    ]
+    assert [p["kind"] for p in trip["participants_missing"]] == ["too_few"]
     assert data["ready_for_order"] is False
 
 
@@ -108,7 +112,7 @@ async def test_update_participants_stores_them(client: Client, sandbox, cart) ->
         participants=json.dumps([ADA, CHARLES]),
     )
     assert not result.is_error, result.content[0].text
-    assert result.structured_content["participants"] == [ADA, CHARLES]
+    assert result.structured_content["saved"] == 2
     assert sandbox.state.carts[cart["uuid"]].items[0].participants == [ADA, CHARLES]
 
 
@@ -127,10 +131,11 @@ async def test_the_checklist_empties_and_the_order_goes_through(
         result = await client.call_tool(tool, {"cart_uuid": cart["uuid"], **arguments})
         assert not result.is_error, result.content[0].text
     overview = (await call(client, "get_cart", cart_uuid=cart["uuid"])).structured_content
-    assert overview["missing"] == {"customer": [], "participants": []}
+    assert overview["missing"] == {"customer": []}
+    assert not any("participants_missing" in item for item in overview["items"])
     assert overview["ready_for_order"] is True
     assert overview["customer"]["email"] == "grace@example.com"
-    assert [i["participants_provided"] for i in overview["items"]] == [2, 1, 0]
+    assert [i.get("participants_provided") for i in overview["items"]] == [2, 1, None]
     order = httpx2.post(
         f"{sandbox.base_url}/orders",
         json={"cart_uuid": cart["uuid"]},
@@ -181,7 +186,7 @@ async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, b
     assert shown["entered_by_user"] == sorted(
         f"participants.{index}.{key}" for index in (0, 1) for key in ADA
     )
-    assert shown["participants"] == [dict.fromkeys(ADA, "[entered by the user]")] * 2
+    assert shown["saved"] == 2
     for typed in (*ADA.values(), *CHARLES.values()):
         assert typed not in result.content[0].text
 

