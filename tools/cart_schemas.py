@@ -71,7 +71,7 @@ class CartSchema:
         hit = self.cached()
         return hit.schema if hit and hit.schema else await self.fresh()
 
-    async def check(self, payload: JSONValue, *, partial: bool, what: str) -> CompiledSchema:
+    async def check(self, payload: JSONObject, *, partial: bool, what: str) -> CompiledSchema:
         """The schema `payload` is valid against, or `ValidationFailed` with every problem.
         An empty string for a field that is optional or not on the form is removed from
         `payload` first (in place): "not given", as `null` is."""
@@ -91,7 +91,7 @@ class CartSchema:
         return compiled
 
     async def explain_rejection(
-        self, payload: JSONValue, rejected: InvalidRequest, *, partial: bool, what: str
+        self, payload: JSONObject, rejected: InvalidRequest, *, partial: bool, what: str
     ) -> MusementError:
         """Musement refused a payload that passed the cached schema: the cart may have
         changed since. The problems against a fresh schema where it finds some, else
@@ -120,7 +120,7 @@ class CartSchema:
 
 
 def _raise_problems(
-    compiled: CompiledSchema, payload: JSONValue, *, partial: bool, said: str
+    compiled: CompiledSchema, payload: JSONObject, *, partial: bool, said: str
 ) -> None:
     """`ValidationFailed` if `payload` has problems; `said` is the message, its `{counted}`
     the number of problems."""

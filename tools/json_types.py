@@ -1,9 +1,8 @@
 """JSON as Python holds it, typed: what `json.loads` gives and `json.dumps` takes.
 
 Upstream bodies, Musement's schemas and the schemas we publish are JSON. Typed as
-`JSONValue` instead of `Any`, every read of one is checked: a value is narrowed
-(`isinstance`, or the helpers below) before it is used as a string, a number, a list
-or an object.
+`JSONValue`, every read of one is checked: a value is narrowed (`isinstance`, or the
+helpers below) before it is used as a string, a number, a list or an object.
 """
 
 from __future__ import annotations
