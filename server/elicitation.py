@@ -120,7 +120,12 @@ async def ask_user(
 ) -> dict[str, Any] | types.InputRequiredResult | None:
     """The payload completed by the user (their answers also put in `entered`, by path), a
     2026 input request, or None (cannot ask)."""
-    if ctx is None or failure.schema is None or not supports_form_elicitation(ctx):
+    if (
+        ctx is None
+        or failure.schema is None
+        or failure.payload is None
+        or not supports_form_elicitation(ctx)
+    ):
         return None
     forms = forms_for(failure.details, failure.schema, failure.payload)
     if forms is None:

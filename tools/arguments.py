@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import NoReturn, overload
 
 from .errors import InvalidArgument
+from .json_types import JSONArray, JSONObject, JSONValue
 from .problems import problem
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
@@ -23,11 +24,11 @@ MAX_ARGUMENT_DEPTH = 6
 MAX_REPORTED = 50
 
 
-def is_uuid(value: Any) -> bool:
+def is_uuid(value: object) -> bool:
     return isinstance(value, str) and _UUID.fullmatch(value.lower()) is not None
 
 
-def check_uuid(value: Any, name: str, *, what: str) -> str:
+def check_uuid(value: object, name: str, *, what: str) -> str:
     """The UUID, lower-cased, or `InvalidArgument` naming the argument."""
     if is_uuid(value):
         return str(value).lower()
@@ -39,12 +40,20 @@ def check_uuid(value: Any, name: str, *, what: str) -> str:
     )
 
 
-def check_cart_uuid(value: Any) -> str:
+def check_cart_uuid(value: object) -> str:
     return check_uuid(value, "cart_uuid", what="cart")
 
 
-def parse_json_argument(value: Any, name: str, kind: type[dict[str, Any]] | type[list[Any]]) -> Any:
-    """`value` as a JSON object (or list); a JSON string is parsed first."""
+@overload
+def parse_json_argument(value: object, name: str, kind: type[JSONObject]) -> JSONObject: ...
+@overload
+def parse_json_argument(value: object, name: str, kind: type[JSONArray]) -> JSONArray: ...
+def parse_json_argument(
+    value: object, name: str, kind: type[JSONObject] | type[JSONArray]
+) -> JSONObject | JSONArray:
+    """`value` as a JSON object (or list); a JSON string is parsed first. A tool's
+    arguments arrive parsed from JSON (or as a JSON string): what passes the `kind` check
+    is JSON data, checked below for size, depth and values JSON cannot carry."""
     wanted = "an object" if kind is dict else "a list"
     if isinstance(value, str):
         if len(value) > MAX_ARGUMENT_BYTES:
@@ -80,11 +89,11 @@ def parse_json_argument(value: Any, name: str, kind: type[dict[str, Any]] | type
     return value
 
 
-def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
+def _unencodable(value: JSONValue, name: str) -> list[tuple[str, str]]:
     """Paths of values JSON cannot carry: NaN and infinities (1e400 is one), and strings
     with a lone surrogate (not UTF-8). They would fail only when the body is encoded."""
     found: list[tuple[str, str]] = []
-    stack: list[tuple[str, Any]] = [(name, value)]
+    stack: list[tuple[str, JSONValue]] = [(name, value)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
@@ -104,7 +113,7 @@ def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
     return [(p if _is_text(p) else name, message) for p, message in found]
 
 
-def _is_text(value: Any) -> bool:
+def _is_text(value: object) -> bool:
     if not isinstance(value, str):
         return True
     try:
@@ -114,7 +123,7 @@ def _is_text(value: Any) -> bool:
     return True
 
 
-def _refuse_constant(constant: str) -> Any:
+def _refuse_constant(constant: str) -> NoReturn:
     # Python's json reads NaN and Infinity, which JSON itself does not have.
     raise ValueError(f"{constant} is not JSON")
 
@@ -126,7 +135,7 @@ def _too_large(name: str) -> InvalidArgument:
     )
 
 
-def _json_type(value: Any) -> str:
+def _json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -140,7 +149,7 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _depth(value: Any, level: int = 1) -> int:
+def _depth(value: JSONValue, level: int = 1) -> int:
     """How deeply `value` nests; stops counting past the cap."""
     if level > MAX_ARGUMENT_DEPTH:
         return level

@@ -9,16 +9,16 @@ for how fresh a kept schema is, and why that is enough).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 
 from .cache import CachedSchema, Fingerprint, SchemaCache
 from .errors import InvalidRequest, MusementError, ValidationFailed
-from .schema import CompiledSchema, compile_schema
+from .json_types import JSONObject, JSONValue, as_array, object_at
+from .schema import CompiledSchema, NormalizedSchema, compile_schema
 from .upstream import MusementClient
 
 SchemaListener = Callable[[CompiledSchema], None]
-RawSchema = Callable[[], Awaitable[dict[str, Any]]]
+RawSchema = Callable[[], Awaitable[JSONObject]]
 
 
 class CartSchema:
@@ -71,7 +71,7 @@ class CartSchema:
         hit = self.cached()
         return hit.schema if hit and hit.schema else await self.fresh()
 
-    async def check(self, payload: Any, *, partial: bool, what: str) -> CompiledSchema:
+    async def check(self, payload: JSONObject, *, partial: bool, what: str) -> CompiledSchema:
         """The schema `payload` is valid against, or `ValidationFailed` with every problem.
         An empty string for a field that is optional or not on the form is removed from
         `payload` first (in place): "not given", as `null` is."""
@@ -91,7 +91,7 @@ class CartSchema:
         return compiled
 
     async def explain_rejection(
-        self, payload: Any, rejected: InvalidRequest, *, partial: bool, what: str
+        self, payload: JSONObject, rejected: InvalidRequest, *, partial: bool, what: str
     ) -> MusementError:
         """Musement refused a payload that passed the cached schema: the cart may have
         changed since. The problems against a fresh schema where it finds some, else
@@ -119,7 +119,9 @@ class CartSchema:
             self._cache.forget(self._key)
 
 
-def _raise_problems(compiled: CompiledSchema, payload: Any, *, partial: bool, said: str) -> None:
+def _raise_problems(
+    compiled: CompiledSchema, payload: JSONObject, *, partial: bool, said: str
+) -> None:
     """`ValidationFailed` if `payload` has problems; `said` is the message, its `{counted}`
     the number of problems."""
     problems = compiled.validate(payload, partial=partial)
@@ -137,22 +139,33 @@ def _raise_problems(compiled: CompiledSchema, payload: Any, *, partial: bool, sa
         )
 
 
-def drop_unasked_blanks(schema: dict[str, Any], payload: Any) -> None:
+def drop_unasked_blanks(schema: NormalizedSchema, payload: JSONValue) -> None:
     """Remove from `payload`, in place, every `""` given for a field that `schema` does not
     require or does not have: a model that follows a converted schema which lost the
     `null` option (Gemini's) sends `""` for what it was not asked. A required field given
     `""` is kept, and reported `blank`."""
+    _drop_in_object(schema["properties"], schema.get("required", []), payload)
+
+
+def _drop_blanks(schema: JSONObject, payload: JSONValue) -> None:
     if isinstance(payload, dict):
-        properties = schema.get("properties")
-        properties = properties if isinstance(properties, dict) else {}
-        required = schema.get("required")
-        required = required if isinstance(required, list) else []
-        for key in list(payload):
-            value, field = payload[key], properties.get(key)
-            if value == "" and (field is None or key not in required):
-                del payload[key]
-            elif isinstance(field, dict):
-                drop_unasked_blanks(field, value)
-    elif isinstance(payload, list) and isinstance(schema.get("items"), dict):
-        for entry in payload:
-            drop_unasked_blanks(schema["items"], entry)
+        required = as_array(schema.get("required")) or []
+        _drop_in_object(object_at(schema, "properties"), required, payload)
+    elif isinstance(payload, list):
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for entry in payload:
+                _drop_blanks(items, entry)
+
+
+def _drop_in_object(
+    properties: JSONObject, required: Sequence[JSONValue], payload: JSONValue
+) -> None:
+    if not isinstance(payload, dict):
+        return
+    for key in list(payload):
+        value, field = payload[key], properties.get(key)
+        if value == "" and (field is None or key not in required):
+            del payload[key]
+        elif isinstance(field, dict):
+            _drop_blanks(field, value)

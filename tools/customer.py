@@ -26,6 +26,7 @@ from .errors import (
 )
 from .field_guide import guide
 from .input_schema import musement_customer
+from .json_types import JSONObject
 from .models import CustomerSchemaResult, UpdateCustomerResult
 from .order_info import explained
 from .problems import problem
@@ -33,7 +34,7 @@ from .schema import CompiledSchema, activity_of
 from .upstream import MusementClient
 
 
-def parse_customer(value: Any, *, partial: bool) -> dict[str, Any]:
+def parse_customer(value: object, *, partial: bool) -> JSONObject:
     """`customer` as Musement's body: an object (some clients send a JSON string), in
     the published form (nulls, the activities' answers as a list) or Musement's own."""
     customer = musement_customer(parse_json_argument(value, "customer", dict))
@@ -68,7 +69,7 @@ async def read_with_customer_schema(
     *,
     cart_required: bool,
     beside: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
-) -> tuple[dict[str, Any] | None, CompiledSchema]:
+) -> tuple[JSONObject | None, CompiledSchema]:
     """The cart and its customer schema, read together, with `beside` in the same round.
 
     A kept schema is reused, without a request, while the cart read now still has the
@@ -78,18 +79,19 @@ async def read_with_customer_schema(
     """
     hit = schema.cached()
     trusted = hit.schema if hit and hit.confirmed and hit.items is not None else None
-    read: dict[str, Any] = {}
+    carts: list[JSONObject] = []
+    schemas: list[CompiledSchema] = []
     failed: dict[str, MusementError] = {}
 
     async def read_cart() -> None:
         try:
-            read["cart"] = await client.get_cart(cart_uuid)
+            carts.append(await client.get_cart(cart_uuid))
         except MusementError as failure:
             failed["cart"] = failure
 
     async def read_schema() -> None:
         try:
-            read["schema"] = await schema.fetch()
+            schemas.append(await schema.fetch())
         except MusementError as failure:
             failed["schema"] = failure
 
@@ -103,11 +105,11 @@ async def read_with_customer_schema(
         raise failed["cart"]
     if "schema" in failed:
         raise failed["schema"]
-    cart = read.get("cart")
+    cart = carts[0] if carts else None
     items = fingerprint(items_of(cart)) if cart is not None else None
     if trusted is not None and hit is not None and items == hit.items:
         return cart, trusted
-    compiled: CompiledSchema = read["schema"] if "schema" in read else await schema.fetch()
+    compiled = schemas[0] if schemas else await schema.fetch()
     agreed = (
         items is not None
         and hit is not None
@@ -121,7 +123,7 @@ async def read_with_customer_schema(
 
 async def get_customer_schema(
     client: MusementClient,
-    cart_uuid: Any,
+    cart_uuid: object,
     *,
     cache: SchemaCache | None = None,
     on_schema: SchemaListener | None = None,
@@ -145,8 +147,8 @@ async def get_customer_schema(
 
 async def update_cart_customer(
     client: MusementClient,
-    cart_uuid: Any,
-    customer: Any,
+    cart_uuid: object,
+    customer: object,
     *,
     partial: bool = False,
     cache: SchemaCache | None = None,

@@ -8,12 +8,34 @@ saying what to do next. Messages never quote customer data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypedDict, Unpack
 
+from .json_types import JSONObject
 from .problems import Problem, problem
 
 if TYPE_CHECKING:
     from .confirmation import Confirmation
+    from .schema import CompiledSchema
+
+
+class ErrorFields(TypedDict, total=False):
+    """What a failure may carry besides its message (`MusementError`'s keywords)."""
+
+    status: int | None
+    code: str | None
+    hint: str | None
+    details: list[Problem] | None
+
+
+class ErrorInfo(TypedDict):
+    """The `error` of an MCP error result (`MusementError.to_dict()`)."""
+
+    type: str
+    status: int | None
+    code: str | None
+    message: str
+    hint: str
+    details: list[Problem]
 
 
 class MusementError(Exception):
@@ -38,7 +60,7 @@ class MusementError(Exception):
         self.hint = hint if hint is not None else self.default_hint
         self.details = details or []
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, ErrorInfo]:
         """The `{"error": {...}}` body that MCP error results carry."""
         return {
             "error": {
@@ -66,7 +88,12 @@ class ValidationFailed(MusementError):
     )
 
     def __init__(
-        self, message: str, *, schema: Any = None, payload: Any = None, **fields: Any
+        self,
+        message: str,
+        *,
+        schema: CompiledSchema | None = None,
+        payload: JSONObject | None = None,
+        **fields: Unpack[ErrorFields],
     ) -> None:
         super().__init__(message, **fields)
         # The compiled schema and parsed payload it failed against, for callers
@@ -165,7 +192,9 @@ class RateLimited(MusementError):
     type = "rate_limited"
     default_hint = "Musement is rate limiting this application. Wait, then call again."
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **fields: Any) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, **fields: Unpack[ErrorFields]
+    ) -> None:
         if retry_after is not None and "hint" not in fields:
             fields["hint"] = f"Musement asks to wait {retry_after:g} s before calling again."
         super().__init__(message, **fields)
@@ -193,7 +222,9 @@ class ConfirmationRequired(MusementError):
         "with confirmed_by_user true and the confirmation_token from `details`."
     )
 
-    def __init__(self, message: str, confirmation: Confirmation, **fields: Any) -> None:
+    def __init__(
+        self, message: str, confirmation: Confirmation, **fields: Unpack[ErrorFields]
+    ) -> None:
         fields.setdefault(
             "details",
             [
@@ -256,7 +287,7 @@ class OrderBusy(MusementError):
         "it shows the order once placed."
     )
 
-    def __init__(self, message: str, **fields: Any) -> None:
+    def __init__(self, message: str, **fields: Unpack[ErrorFields]) -> None:
         # A conflict with a call in flight, as HTTP would say it; nothing was sent.
         fields.setdefault("status", 409)
         super().__init__(message, **fields)

@@ -13,13 +13,13 @@ jsonschema would refuse is accepted here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from jsonschema import FormatChecker
 
+from .json_types import JSONObject, JSONValue
 from .patterns import linear_pattern
 
-Check = Callable[[Any], bool]
+Check = Callable[[JSONValue], bool]
 
 _TYPES: dict[str, Check] = {
     "string": lambda v: isinstance(v, str),
@@ -36,7 +36,7 @@ _TYPES: dict[str, Check] = {
 _ANNOTATIONS = frozenset({"$schema", "title", "description", "default", "examples"})
 
 
-def compile_check(schema: dict[str, Any], formats: FormatChecker, *, partial: bool) -> Check | None:
+def compile_check(schema: JSONObject, formats: FormatChecker, *, partial: bool) -> Check | None:
     """A closure answering "valid?" for `schema`, or None if it uses a keyword not covered."""
     checks: list[Check] = []
     for key, value in schema.items():
@@ -51,7 +51,7 @@ def compile_check(schema: dict[str, Any], formats: FormatChecker, *, partial: bo
     return lambda value: all(check(value) for check in all_checks)
 
 
-def _always(_: Any) -> bool:
+def _always(_: JSONValue) -> bool:
     return True
 
 
@@ -59,15 +59,18 @@ _ALWAYS: Check = _always
 
 
 def _keyword(
-    key: str, value: Any, schema: dict[str, Any], formats: FormatChecker, partial: bool
+    key: str, value: JSONValue, schema: JSONObject, formats: FormatChecker, partial: bool
 ) -> Check | None:
     if key == "type":
-        names = [value] if isinstance(value, str) else list(value)
-        if not all(name in _TYPES for name in names):
+        names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        known = [name for name in names if isinstance(name, str) and name in _TYPES]
+        if len(known) != len(names):
             return None
-        tests = tuple(_TYPES[name] for name in names)
+        tests = tuple(_TYPES[name] for name in known)
         return lambda v: any(test(v) for test in tests)
     if key == "enum":
+        if not isinstance(value, list):
+            return None
         allowed = tuple(value)
         return lambda v: any(type(v) is type(a) and v == a for a in allowed)
     if key == "pattern":
@@ -77,10 +80,14 @@ def _keyword(
             return None
         return lambda v: not isinstance(v, str) or regex.search(v) is not None
     if key == "format":
+        if not isinstance(value, str):
+            return None
         return lambda v: formats.conforms(v, value)
     if key in _BOUNDS:
-        test, applies = _BOUNDS[key]
-        return lambda v: not applies(v) or test(v, value)
+        bound, within = _number(value), _BOUNDS[key]
+        if bound is None:
+            return None
+        return lambda v: within(v, bound)
     if key == "uniqueItems":
         if not value:
             return _ALWAYS
@@ -96,15 +103,19 @@ def _keyword(
     if key == "required":
         if partial:
             return _ALWAYS
+        if not isinstance(value, list):
+            return None
         required = tuple(value)
         return lambda v: not isinstance(v, dict) or all(name in v for name in required)
     if key == "properties":
+        if not isinstance(value, dict):
+            return None
         return _properties(value, schema.get("additionalProperties") is False, formats, partial)
     return None
 
 
 def _properties(
-    properties: dict[str, Any], closed: bool, formats: FormatChecker, partial: bool
+    properties: JSONObject, closed: bool, formats: FormatChecker, partial: bool
 ) -> Check | None:
     compiled: dict[str, Check] = {}
     for name, sub in properties.items():
@@ -113,7 +124,7 @@ def _properties(
             return None
         compiled[name] = check
 
-    def check_properties(value: Any) -> bool:
+    def check_properties(value: JSONValue) -> bool:
         if not isinstance(value, dict):
             return True
         for name, item in value.items():
@@ -128,17 +139,19 @@ def _properties(
     return check_properties
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+def _number(v: JSONValue) -> float | None:
+    """`v` if it is a number (not a boolean), else None: the bound does not apply."""
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-_BOUNDS: dict[str, tuple[Callable[[Any, Any], bool], Check]] = {
-    "minLength": (lambda v, n: len(v) >= n, lambda v: isinstance(v, str)),
-    "maxLength": (lambda v, n: len(v) <= n, lambda v: isinstance(v, str)),
-    "minItems": (lambda v, n: len(v) >= n, lambda v: isinstance(v, list)),
-    "maxItems": (lambda v, n: len(v) <= n, lambda v: isinstance(v, list)),
-    "minimum": (lambda v, n: v >= n, _is_number),
-    "maximum": (lambda v, n: v <= n, _is_number),
-    "exclusiveMinimum": (lambda v, n: v > n, _is_number),
-    "exclusiveMaximum": (lambda v, n: v < n, _is_number),
+# Each bound: whether a value is within it (True for a value it does not apply to).
+_BOUNDS: dict[str, Callable[[JSONValue, float], bool]] = {
+    "minLength": lambda v, n: not isinstance(v, str) or len(v) >= n,
+    "maxLength": lambda v, n: not isinstance(v, str) or len(v) <= n,
+    "minItems": lambda v, n: not isinstance(v, list) or len(v) >= n,
+    "maxItems": lambda v, n: not isinstance(v, list) or len(v) <= n,
+    "minimum": lambda v, n: (x := _number(v)) is None or x >= n,
+    "maximum": lambda v, n: (x := _number(v)) is None or x <= n,
+    "exclusiveMinimum": lambda v, n: (x := _number(v)) is None or x > n,
+    "exclusiveMaximum": lambda v, n: (x := _number(v)) is None or x < n,
 }

@@ -8,7 +8,39 @@ problems are sorted and labelled by them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypedDict
+
+# A value a choice may take: a JSON scalar other than null.
+Choice = str | int | float | bool
+
+
+class Option(TypedDict):
+    """One allowed value of a choice and its label."""
+
+    value: Choice
+    label: str
+
+
+class ListedOption(TypedDict):
+    """An option as a schema tool lists it: no label where it only repeats the value."""
+
+    value: Choice
+    label: NotRequired[str]
+
+
+class ListedField(TypedDict):
+    """One question as a schema tool lists it (`FieldGuide.as_dict()`)."""
+
+    path: str
+    title: str
+    type: str
+    required: bool
+    format: str | None
+    options: list[ListedOption] | None
+    group: str | None
+    multiple: bool
+    example: str | None
+    description: str | None
 
 
 @dataclass(frozen=True)
@@ -20,21 +52,22 @@ class FieldGuide:
     type: str
     required: bool
     format: str | None = None
-    options: list[dict[str, Any]] | None = None
+    options: list[Option] | None = None
     group: str | None = None
     multiple: bool = False
     example: str | None = None
     # What answering means, for the consent fields.
     description: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ListedField:
+        """The question as a schema tool lists it (options as `guide` lists them)."""
         return {
             "path": self.path,
             "title": self.title,
             "type": self.type,
             "required": self.required,
             "format": self.format,
-            "options": self.options,
+            "options": None if self.options is None else [_option(o) for o in self.options],
             "group": self.group,
             "multiple": self.multiple,
             "example": self.example,
@@ -42,20 +75,16 @@ class FieldGuide:
         }
 
 
-def guide(fields: list[FieldGuide]) -> dict[str, Any]:
+def guide(fields: list[FieldGuide]) -> dict[str, list[ListedField]]:
     """The `fields` of a schema tool's result, options without labels that only repeat
     their value."""
-    listed = [f.as_dict() for f in fields]
-    for question in listed:
-        if question["options"]:
-            question["options"] = [_option(option) for option in question["options"]]
-    return {"fields": listed}
+    return {"fields": [f.as_dict() for f in fields]}
 
 
-def _option(option: dict[str, Any]) -> dict[str, Any]:
-    if str(option["label"]).lower() == str(option["value"]).lower():
+def _option(option: Option) -> ListedOption:
+    if option["label"].lower() == str(option["value"]).lower():
         return {"value": option["value"]}
-    return dict(option)
+    return {"value": option["value"], "label": option["label"]}
 
 
 def field_pattern(path: str) -> str:

@@ -21,15 +21,15 @@ against the cart's own schema before anything is sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
 
-from .field_guide import FieldGuide
+from .field_guide import FieldGuide, Option
+from .json_types import JSONArray, JSONObject, JSONValue
 from .labels import CHOICE_ORDER, CONSENT_FIELDS, KNOWN_BASE_FIELDS, field_label
 from .normalize import EXTRA_CUSTOMER_DATA
 from .schema import CompiledSchema
 
-ANSWER_VALUE: dict[str, Any] = {
+ANSWER_VALUE: JSONObject = {
     "anyOf": [
         {"type": "string"},
         {"type": "number"},
@@ -39,27 +39,27 @@ ANSWER_VALUE: dict[str, Any] = {
 }
 
 
-def nullable(schema: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+def nullable(schema: JSONObject, description: str | None = None) -> JSONObject:
     """`schema` or null (null: not given), as `anyOf`: a type list such as
     ["string", "null"] is lost by Gemini's converter and breaks Anthropic's transform.
     The description goes inside the non-null branch, the one place every converter keeps
     (google-genai drops one beside the `anyOf`)."""
-    described = {**schema, "description": description} if description else schema
+    described: JSONObject = {**schema, "description": description} if description else schema
     return {"anyOf": [described, {"type": "null"}]}
 
 
-def text(description: str | None = None) -> dict[str, Any]:
+def text(description: str | None = None) -> JSONObject:
     """Free text, where `""` means "not given": no null branch, so no union (Anthropic's
     strict mode allows 16 union-typed parameters across its strict tools)."""
     return {"type": "string", "description": description} if description else {"type": "string"}
 
 
-def _closed(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _closed(properties: JSONObject) -> JSONObject:
+    required: JSONArray = [*properties]
     return {
         "type": "object",
-        **extra,
         "properties": properties,
-        "required": list(properties),
+        "required": required,
         "additionalProperties": False,
     }
 
@@ -74,7 +74,7 @@ ACTIVITY_ANSWER = _closed(
 OTHER_ANSWER = _closed({"question": {"type": "string"}, "value": ANSWER_VALUE})
 
 # Participant fields Musement's participant-info guide shows; any other goes to other_answers.
-PARTICIPANT_FIELDS: dict[str, dict[str, Any]] = {
+PARTICIPANT_FIELDS: dict[str, JSONObject] = {
     "salutation": text(),
     "firstname": text(),
     "lastname": text(),
@@ -101,10 +101,10 @@ _PUBLISHED_CHOICE = re.compile(r"[A-Za-z0-9_\-]{1,40}", re.ASCII)
 OTHER_FIELD = "Asked by some carts; get_customer_schema says what it is."
 
 
-def generic_customer_schema(compiled: CompiledSchema, language: str = "en-US") -> dict[str, Any]:
+def generic_customer_schema(compiled: CompiledSchema, language: str = "en-US") -> JSONObject:
     """The published `customer` schema, from a compiled customer schema's base fields:
     the known ones, then at most `MAX_OTHER_FIELDS` others, described in our words."""
-    properties: dict[str, Any] = {}
+    properties: JSONObject = {}
     for question in compiled.fields:
         published = _published(question, language)
         if published is None:
@@ -120,11 +120,13 @@ def generic_customer_schema(compiled: CompiledSchema, language: str = "en-US") -
     return _closed(properties)
 
 
-def merged_customer_schema(current: Mapping[str, Any], served: Mapping[str, Any]) -> dict[str, Any]:
+def merged_customer_schema(
+    current: Mapping[str, JSONValue], served: Mapping[str, JSONValue]
+) -> JSONObject:
     """`current` refined by `served` (both published `customer` schemas): a field is
     never dropped, a new one added while the bound on other fields allows."""
-    have, new = current["properties"], served["properties"]
-    merged = {name: new.get(name, schema) for name, schema in have.items()}
+    have, new = _properties_of(current), _properties_of(served)
+    merged: JSONObject = {name: new.get(name, schema) for name, schema in have.items()}
     for name, schema in new.items():
         if name in merged:
             continue
@@ -134,19 +136,31 @@ def merged_customer_schema(current: Mapping[str, Any], served: Mapping[str, Any]
     return _closed(merged)
 
 
-def _room_for(properties: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+def _properties_of(schema: Mapping[str, JSONValue]) -> JSONObject:
+    """The `properties` of a published object schema (it always has them)."""
+    properties = schema["properties"]
+    if not isinstance(properties, dict):
+        raise TypeError("a published object schema without properties")
+    return properties
+
+
+def _is_union(schema: JSONValue) -> bool:
+    return isinstance(schema, dict) and "anyOf" in schema
+
+
+def _room_for(properties: Mapping[str, JSONValue], schema: JSONValue) -> bool:
     """Whether one more other field (`schema`) stays within the bounds: `MAX_OTHER_FIELDS`
     in all, `MAX_OTHER_UNIONS` of them unions."""
     others = [
         s for n, s in properties.items() if n not in KNOWN_BASE_FIELDS | {EXTRA_CUSTOMER_DATA}
     ]
-    unions = sum(1 for s in others if "anyOf" in s)
-    return len(others) < MAX_OTHER_FIELDS and ("anyOf" not in schema or unions < MAX_OTHER_UNIONS)
+    unions = sum(1 for s in others if _is_union(s))
+    return len(others) < MAX_OTHER_FIELDS and (not _is_union(schema) or unions < MAX_OTHER_UNIONS)
 
 
-def participants_input_schema() -> dict[str, Any]:
+def participants_input_schema() -> JSONObject:
     """The published `participants` schema: one closed object per ticket."""
-    fields = dict(PARTICIPANT_FIELDS)
+    fields: JSONObject = {**PARTICIPANT_FIELDS}
     fields[OTHER_ANSWERS] = {
         "type": "array",
         "items": OTHER_ANSWER,
@@ -155,7 +169,7 @@ def participants_input_schema() -> dict[str, Any]:
     return {"type": "array", "items": _closed(fields)}
 
 
-def _published(question: FieldGuide, language: str) -> dict[str, Any] | None:
+def _published(question: FieldGuide, language: str) -> JSONObject | None:
     """A base field's published schema, in our words; None for a nested path, an unsafe
     or long name, or a type a flat field cannot have."""
     if not _PUBLISHED_NAME.fullmatch(question.path):
@@ -163,18 +177,19 @@ def _published(question: FieldGuide, language: str) -> dict[str, Any] | None:
     description = _description(question, language)
     if question.type in ("number", "integer"):
         # Musement documents numbers sent as strings ("1234567890"): either is taken.
-        number: dict[str, Any] = {"type": "string", "description": description or ""}
+        number: JSONObject = {"type": "string", "description": description or ""}
         if not description:
             del number["description"]
         return {"anyOf": [number, {"type": "number"}, {"type": "null"}]}
     if question.type not in ("string", "boolean", "array"):
         return None
     choices = _choices(question.options)
-    schema: dict[str, Any]
+    schema: JSONObject
     if question.type == "array":
-        schema = {"type": "array", "items": {"type": "string"}}
+        items: JSONObject = {"type": "string"}
+        schema = {"type": "array", "items": items}
         if choices:
-            schema["items"]["enum"] = choices
+            items["enum"] = choices
     else:
         schema = {"type": question.type}
         if choices:
@@ -197,33 +212,35 @@ def _description(question: FieldGuide, language: str) -> str | None:
     return None
 
 
-def _choices(options: list[dict[str, Any]] | None) -> list[Any] | None:
+def _choices(options: list[Option] | None) -> JSONArray | None:
     """The values of a choice, published when few and short; else none (the server still
     checks them against the cart's schema)."""
     if not options or len(options) > MAX_PUBLISHED_CHOICES:
         return None
     values = [option["value"] for option in options]
-    if not all(isinstance(v, str) and _PUBLISHED_CHOICE.fullmatch(v) for v in values):
+    names = [v for v in values if isinstance(v, str) and _PUBLISHED_CHOICE.fullmatch(v)]
+    if len(names) != len(values):
         return None
     # Musement's choice order is not stable, and the list must not flap: YES before NO as
     # everywhere (the options come in that order), any other choice sorted.
-    return values if set(values) == set(CHOICE_ORDER) else sorted(values)
+    published: JSONArray = [*names] if set(names) == set(CHOICE_ORDER) else [*sorted(names)]
+    return published
 
 
-def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:
+def musement_customer(customer: Mapping[str, JSONValue]) -> JSONObject:
     """Musement's body from either form: nulls dropped (not given), the activities'
     answers as a list or as Musement's map."""
-    body = {key: value for key, value in customer.items() if value is not None}
+    body: JSONObject = {key: value for key, value in customer.items() if value is not None}
     answers = body.get(EXTRA_CUSTOMER_DATA)
     if isinstance(answers, list):
-        by_activity: dict[str, Any] = {}
+        by_activity: dict[str, JSONObject] = {}
         for entry in answers:
             if not isinstance(entry, dict) or entry.get("value") is None:
                 continue
             activity, question = entry.get("activity_uuid"), entry.get("question")
             if isinstance(activity, str) and isinstance(question, str):
                 by_activity.setdefault(activity, {})[question] = entry["value"]
-        answers = by_activity
+        answers = {**by_activity}
     elif isinstance(answers, dict):
         answers = {
             activity: {q: v for q, v in given.items() if v is not None}
@@ -239,18 +256,21 @@ def musement_customer(customer: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def musement_participants(people: list[Any]) -> list[Any]:
+def musement_participants(people: Sequence[JSONValue]) -> JSONArray:
     """Musement's body: each person without nulls, `other_answers` merged in by key."""
-    body = []
+    body: JSONArray = []
     for person in people:
         if not isinstance(person, dict):
             body.append(person)
             continue
-        entry = {k: v for k, v in person.items() if v is not None and k != OTHER_ANSWERS}
+        entry: JSONObject = {
+            k: v for k, v in person.items() if v is not None and k != OTHER_ANSWERS
+        }
         others = person.get(OTHER_ANSWERS)
         for answer in others if isinstance(others, list) else []:
-            if isinstance(answer, dict) and isinstance(answer.get("question"), str):
+            question = answer.get("question") if isinstance(answer, dict) else None
+            if isinstance(answer, dict) and isinstance(question, str):
                 if answer.get("value") is not None:
-                    entry.setdefault(answer["question"], answer["value"])
+                    entry.setdefault(question, answer["value"])
         body.append(entry)
     return body

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
 
 from .errors import UpstreamError
-from .field_guide import FieldGuide
+from .field_guide import FieldGuide, Option
+from .json_types import JSONArray, JSONObject, JSONValue, int_at, object_at, text_at
 from .labels import (
     CHOICE_ORDER,
     choice_label,
@@ -36,26 +36,26 @@ from .text import shown_text
 # values it may take. Anything else (`$ref`, `$id`, `oneOf`, vendor keys) and any
 # value of the wrong kind is dropped, never interpreted: what survives is a valid
 # schema by construction.
-def _count(value: Any) -> bool:
+def _count(value: JSONValue) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**6
 
 
-def _number(value: Any) -> bool:
+def _number(value: JSONValue) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _regex(value: Any) -> bool:
+def _regex(value: JSONValue) -> bool:
     """A pattern kept only if RE2 runs it (`patterns`): none is ever run by `re`."""
     return isinstance(value, str) and len(value) <= MAX_PATTERN_CHARS and is_linear(value)
 
 
-def _scalar(value: Any) -> bool:
+def _scalar(value: JSONValue) -> bool:
     return isinstance(value, str | int | float | bool) and not (
         isinstance(value, str) and len(value) > MAX_DESCRIPTION_CHARS
     )
 
 
-_SCALAR_KEYWORDS: dict[str, Callable[[Any], bool]] = {
+_SCALAR_KEYWORDS: dict[str, Callable[[JSONValue], bool]] = {
     "format": lambda value: isinstance(value, str) and len(value) <= 50,
     "const": _scalar,
     "default": _scalar,
@@ -93,12 +93,10 @@ class Normalizer:
         self.fields: list[FieldGuide] = []
         self._property_count = 0
 
-    def object_schema(
-        self, raw: dict[str, Any], *, path: tuple[str, ...], depth: int
-    ) -> dict[str, Any]:
+    def object_schema(self, raw: JSONObject, *, path: tuple[str, ...], depth: int) -> JSONObject:
         if depth > MAX_DEPTH:
             raise SchemaTooLarge(f"Musement's schema nests deeper than {MAX_DEPTH}.")
-        out: dict[str, Any] = {"type": "object"}
+        out: JSONObject = {"type": "object"}
         _copy_texts(raw, out)
         raw_props = raw.get("properties")
         # Musement serializes an empty `properties` as `[]`.
@@ -109,13 +107,13 @@ class Normalizer:
             if isinstance(raw_required, list)
             else set()
         )
-        properties: dict[str, Any] = {}
+        properties: JSONObject = {}
         # Musement titles each activity of `extra_customer_data` with its UUID or a
         # generic word: its questions are grouped by the UUID until a name is known.
         if path[:1] == (EXTRA_CUSTOMER_DATA,) and len(path) == 2:
             child_group: str | None = path[1]
         else:
-            child_group = out.get("title") if path else None
+            child_group = text_at(out, "title") if path else None
         for name, child in _in_property_order(props):
             self._property_count += 1
             if self._property_count > MAX_PROPERTIES:
@@ -133,7 +131,7 @@ class Normalizer:
                     child_required = True
             elif _is_list_of_objects(child_raw):
                 normalized = self.list_schema(child_raw, path=(*path, name), depth=depth + 1)
-                if normalized.get("minItems", 0) > 0:
+                if (int_at(normalized, "minItems") or 0) > 0:
                     child_required = True
             else:
                 normalized = self.leaf_schema(
@@ -149,40 +147,38 @@ class Normalizer:
             if child_required:
                 required_names.add(name)
         out["properties"] = properties
-        required_list = [n for n in properties if n in required_names]
+        required_list: JSONArray = [n for n in properties if n in required_names]
         if required_list:
             out["required"] = required_list
         out["additionalProperties"] = False
         return out
 
-    def list_schema(
-        self, raw: dict[str, Any], *, path: tuple[str, ...], depth: int
-    ) -> dict[str, Any]:
+    def list_schema(self, raw: JSONObject, *, path: tuple[str, ...], depth: int) -> JSONObject:
         """A list of objects (e.g. one per participant); its fields' paths use `*`."""
-        out: dict[str, Any] = {"type": "array"}
+        out: JSONObject = {"type": "array"}
         _copy_texts(raw, out)
         for key in ("minItems", "maxItems"):
             if _SCALAR_KEYWORDS[key](raw.get(key)):
                 out[key] = raw[key]
         # The items' own title (Liform's "prototype") means nothing to a person: the
         # list's title names the group of their questions.
-        items = {**raw["items"], "title": out.get("title", path[-1])}
+        items: JSONObject = {**object_at(raw, "items"), "title": text_at(out, "title") or path[-1]}
         out["items"] = self.object_schema(items, path=(*path, "*"), depth=depth + 1)
         return out
 
     def leaf_schema(
         self,
-        raw: dict[str, Any],
+        raw: JSONObject,
         *,
         path: tuple[str, ...],
         depth: int,
         group: str | None,
         required: bool,
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         if depth > MAX_DEPTH:
             raise SchemaTooLarge(f"Musement's schema nests deeper than {MAX_DEPTH}.")
         out = _scalar_keywords(raw)
-        label = field_label(path[-1], out.get("title"), self.language)
+        label = field_label(path[-1], text_at(out, "title"), self.language)
         if label:
             out["title"] = label
         consent = consent_description(path[-1], self.language) if len(path) == 1 else None
@@ -190,14 +186,14 @@ class Normalizer:
         options = _options(raw, self.language)
         multiple = False
         if musement_type == "array":
-            items: dict[str, Any] = raw["items"] if isinstance(raw.get("items"), dict) else {}
-            out["items"] = _scalar_keywords(items)
+            items = object_at(raw, "items")
+            item_schema = out["items"] = _scalar_keywords(items)
             options = _options(items, self.language)
             multiple = True
             if options:
-                out["items"]["enum"] = [o["value"] for o in options]
+                item_schema["enum"] = _values(options)
         elif options:
-            out["enum"] = [o["value"] for o in options]
+            out["enum"] = _values(options)
         example, unchecked = _liform_attr(raw, out)
         # The field guide only (the published schema is unchanged): the supplier's format
         # rule was not checked here, so Musement may still refuse the answer.
@@ -205,18 +201,18 @@ class Normalizer:
         if required:
             _refuse_blank(out, musement_type)
         if options:
-            out["description"] = _join_text(out.get("description"), _describe_options(options))
+            out["description"] = _join_text(text_at(out, "description"), _describe_options(options))
         if consent:
-            out["description"] = _join_text(consent, out.get("description") or "")
+            out["description"] = _join_text(consent, text_at(out, "description") or "")
             # Consent is never pre-selected: an upstream default is not passed on.
             out.pop("default", None)
         self.fields.append(
             FieldGuide(
                 path=".".join(path),
-                title=out.get("title") or path[-1],
+                title=text_at(out, "title") or path[-1],
                 type=musement_type,
                 required=required,
-                format=out.get("format") if isinstance(out.get("format"), str) else None,
+                format=text_at(out, "format"),
                 options=options,
                 group=group,
                 multiple=multiple,
@@ -227,7 +223,7 @@ class Normalizer:
         return out
 
 
-def _liform_attr(raw: dict[str, Any], out: dict[str, Any]) -> tuple[str | None, bool]:
+def _liform_attr(raw: JSONObject, out: JSONObject) -> tuple[str | None, bool]:
     """Liform's `attr`, the form widget's HTML attributes: `attr.pattern` (an HTML
     pattern, matched whole) is enforced when RE2 can run it, `attr.placeholder` becomes
     the field's example. Returns the example, and whether a pattern was left unchecked."""
@@ -250,7 +246,7 @@ def _liform_attr(raw: dict[str, Any], out: dict[str, Any]) -> tuple[str | None, 
     return None, unchecked
 
 
-def _refuse_blank(out: dict[str, Any], musement_type: str) -> None:
+def _refuse_blank(out: JSONObject, musement_type: str) -> None:
     """A required answer cannot be blank: Musement refuses "" and "  " ("should not be
     blank"), although its schema does not say so."""
     if musement_type == "string" and "enum" not in out and "pattern" not in out:
@@ -259,16 +255,16 @@ def _refuse_blank(out: dict[str, Any], musement_type: str) -> None:
         out["minItems"] = 1
 
 
-def _is_list_of_objects(raw: dict[str, Any]) -> bool:
+def _is_list_of_objects(raw: JSONObject) -> bool:
     items = raw.get("items")
     return _first_type(raw.get("type")) == "array" and isinstance(items, dict) and _is_object(items)
 
 
-def _is_object(raw: dict[str, Any]) -> bool:
+def _is_object(raw: JSONObject) -> bool:
     return _first_type(raw.get("type")) == "object" or "properties" in raw
 
 
-def _first_type(value: Any) -> str | None:
+def _first_type(value: JSONValue) -> str | None:
     if isinstance(value, str):
         return value if value in _JSON_TYPES else None
     if isinstance(value, list):
@@ -276,11 +272,11 @@ def _first_type(value: Any) -> str | None:
     return None
 
 
-def _in_property_order(props: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+def _in_property_order(props: JSONObject) -> list[tuple[str, JSONValue]]:
     """Safe property names, by `propertyOrder`, then as listed."""
     safe = [(n, c) for n, c in props.items() if isinstance(n, str) and _SAFE_NAME.fullmatch(n)]
 
-    def order(item: tuple[int, tuple[str, Any]]) -> tuple[float, int]:
+    def order(item: tuple[int, tuple[str, JSONValue]]) -> tuple[float, int]:
         index, (_, child) = item
         position = child.get("propertyOrder") if isinstance(child, dict) else None
         if isinstance(position, int | float) and not isinstance(position, bool):
@@ -290,17 +286,17 @@ def _in_property_order(props: dict[str, Any]) -> Iterable[tuple[str, Any]]:
     return [pair for _, pair in sorted(enumerate(safe), key=order)]
 
 
-def _scalar_keywords(raw: dict[str, Any]) -> dict[str, Any]:
+def _scalar_keywords(raw: JSONObject) -> JSONObject:
     """The kept keywords of a non-object node, with Musement's loose numbers."""
-    out: dict[str, Any] = {}
+    out: JSONObject = {}
     _copy_texts(raw, out)
     for key, acceptable in _SCALAR_KEYWORDS.items():
         value = raw.get(key)
         if value is not None and acceptable(value):
             out[key] = value
     types = raw.get("type")
-    type_list = [types] if isinstance(types, str) else types if isinstance(types, list) else []
-    type_list = [t for t in type_list if isinstance(t, str) and t in _JSON_TYPES]
+    listed = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    type_list: JSONArray = [t for t in listed if isinstance(t, str) and t in _JSON_TYPES]
     if {"number", "integer"} & set(type_list) and "string" not in type_list:
         # Documented looseness: a `number` field may be sent as "1234567890".
         type_list.append("string")
@@ -312,7 +308,7 @@ def _scalar_keywords(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _copy_texts(raw: dict[str, Any], out: dict[str, Any]) -> None:
+def _copy_texts(raw: JSONObject, out: JSONObject) -> None:
     for key, limit in (("title", MAX_TITLE_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
         # Supplier text: cleaned of control and bidirectional characters, and capped.
         text = shown_text(raw.get(key), limit)
@@ -320,20 +316,21 @@ def _copy_texts(raw: dict[str, Any], out: dict[str, Any]) -> None:
             out[key] = text
 
 
-def _options(raw: dict[str, Any], language: str) -> list[dict[str, Any]] | None:
+def _options(raw: JSONObject, language: str) -> list[Option] | None:
     """Allowed values with their labels (`enum` + Musement's parallel `enum_titles`)."""
     values = raw.get("enum")
     if not isinstance(values, list) or not values:
         return None
     if len(values) > MAX_ENUM_VALUES:
         raise SchemaTooLarge(f"A field of Musement's schema has over {MAX_ENUM_VALUES} choices.")
-    titles = raw.get("enum_titles")
-    titles = titles if isinstance(titles, list) else []
-    options = []
+    listed_titles = raw.get("enum_titles")
+    titles = listed_titles if isinstance(listed_titles, list) else []
+    options: list[Option] = []
     for index, value in enumerate(values):
         if not isinstance(value, str | int | float | bool) or value is None:
             continue
-        label = titles[index] if index < len(titles) and isinstance(titles[index], str) else None
+        title = titles[index] if index < len(titles) else None
+        label = title if isinstance(title, str) else None
         shown = choice_label(value, label or str(value), language)
         options.append({"value": value, "label": shown_text(shown, MAX_TITLE_CHARS) or str(value)})
     if {o["value"] for o in options} == set(CHOICE_ORDER):
@@ -341,7 +338,11 @@ def _options(raw: dict[str, Any], language: str) -> list[dict[str, Any]] | None:
     return options or None
 
 
-def _describe_options(options: list[dict[str, Any]]) -> str:
+def _values(options: list[Option]) -> JSONArray:
+    return [o["value"] for o in options]
+
+
+def _describe_options(options: list[Option]) -> str:
     return (
         "Allowed values: "
         + ", ".join(
@@ -358,14 +359,16 @@ def _join_text(first: str | None, second: str) -> str:
     return f"{first} {second}" if first else second
 
 
-def without_required(schema: dict[str, Any]) -> dict[str, Any]:
+def without_required(schema: JSONObject) -> JSONObject:
     """A deep copy of `schema` with every `required` removed (partial updates)."""
-    copy: dict[str, Any] = {}
+    copy: JSONObject = {}
     for key, value in schema.items():
         if key == "required":
             continue
         if key == "properties" and isinstance(value, dict):
-            copy[key] = {n: without_required(c) for n, c in value.items()}
+            copy[key] = {
+                n: without_required(c) if isinstance(c, dict) else c for n, c in value.items()
+            }
         elif key == "items" and isinstance(value, dict):
             copy[key] = without_required(value)
         else:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import TypedDict, cast
 
 from .arguments import check_cart_uuid, check_uuid
 from .cache import SchemaCache
@@ -40,7 +40,8 @@ from .errors import (
     UpstreamError,
     UpstreamUnavailable,
 )
-from .models import CartOverview, CreateOrderResult, OrderView
+from .json_types import JSONObject, object_at
+from .models import CartOverview, CreateOrderResult, OrderItemView, OrderView
 from .order_guard import MemoryOrderGuard, OrderGuard
 from .prices import order_charge
 from .problems import Problem, problem
@@ -60,7 +61,7 @@ UNKNOWN_OUTCOME_CHECK_SECONDS = 60.0
 
 async def create_order(
     client: MusementClient,
-    cart_uuid: Any,
+    cart_uuid: object,
     *,
     confirmation: str | None,
     email_notification: str,
@@ -139,8 +140,8 @@ def _order_body(
     extra_data: dict[str, str] | None,
     affiliate: str | None,
     affiliate_channel: str | None,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"cart_uuid": cart_uuid, "email_notification": email_notification}
+) -> JSONObject:
+    body: JSONObject = {"cart_uuid": cart_uuid, "email_notification": email_notification}
     if extra_data:
         # Musement takes extra_data as a string of serialized JSON key-value pairs.
         body["extra_data"] = json.dumps(extra_data, separators=(",", ":"))
@@ -152,8 +153,8 @@ def _order_body(
 
 
 async def _post_order(
-    client: MusementClient, cart_uuid: str, body: dict[str, Any], outcomes: OrderGuard
-) -> dict[str, Any]:
+    client: MusementClient, cart_uuid: str, body: JSONObject, outcomes: OrderGuard
+) -> JSONObject:
     """POST /orders once, never retried. After an unknown outcome the cart's order is looked
     for; if none is listed, the cart is recorded as unknown (nothing more is posted for it
     until its order has been looked for long enough and the user confirmed anew)."""
@@ -180,7 +181,9 @@ async def _post_order(
     return created
 
 
-async def get_order(client: MusementClient, order_uuid: Any, *, cart_uuid: Any = None) -> OrderView:
+async def get_order(
+    client: MusementClient, order_uuid: object, *, cart_uuid: object = None
+) -> OrderView:
     """The order; where it does not say whether it is paid and its cart is given, the
     cart's order-info says (its `payment.paid` is documented as required)."""
     order = await _on_order(client, order_uuid, client.get_order)
@@ -193,7 +196,7 @@ async def get_order(client: MusementClient, order_uuid: Any, *, cart_uuid: Any =
     return order_view_with_paid(order, info.paid)
 
 
-async def pay_without_payment(client: MusementClient, order_uuid: Any) -> OrderView:
+async def pay_without_payment(client: MusementClient, order_uuid: object) -> OrderView:
     """Musement's no-payment flow: for orders priced at zero, or partners with the
     no-payment scope (merchant of record); 422 otherwise, 423 once paid."""
     return await _on_order(client, order_uuid, client.pay_without_payment)
@@ -201,8 +204,8 @@ async def pay_without_payment(client: MusementClient, order_uuid: Any) -> OrderV
 
 async def _on_order(
     client: MusementClient,
-    order_uuid: Any,
-    request: Callable[[str], Awaitable[dict[str, Any]]],
+    order_uuid: object,
+    request: Callable[[str], Awaitable[JSONObject]],
 ) -> OrderView:
     """`request(order_uuid)` on a checked UUID (the order endpoints raise `OrderNotFound`
     and `OrderAlreadyPaid` themselves)."""
@@ -211,13 +214,16 @@ async def _on_order(
         return order_view(await request(order_uuid))
 
 
-def order_view(order: dict[str, Any]) -> OrderView:
+def order_view(order: JSONObject) -> OrderView:
     """An Order as documented, reduced to what the user needs, with the next step. Paid is
     the order's `isPaid` (only in the newer create-order example); None when absent."""
     uuid = order.get("uuid")
     if not isinstance(uuid, str):
         raise UpstreamError("Musement answered an order without its uuid.")
-    items = [_item(raw) for raw in order.get("items") or [] if isinstance(raw, dict)]
+    listed = order.get("items")
+    items = (
+        [_item(raw) for raw in listed if isinstance(raw, dict)] if isinstance(listed, list) else []
+    )
     said = order.get("isPaid")
     charge = order_charge(order)
     charged = charge["charged"]
@@ -247,21 +253,33 @@ def order_view_with_paid(view: OrderView, paid: bool | None) -> OrderView:
     )
 
 
-def _item(raw: dict[str, Any]) -> dict[str, Any]:
-    product: dict[str, Any] = raw["product"] if isinstance(raw.get("product"), dict) else {}
-    vouchers: list[Any] = raw["vouchers"] if isinstance(raw.get("vouchers"), list) else []
+class _OrderItem(TypedDict):
+    """An order item as `OrderItemView` is built from it (its `next_step` comes later)."""
+
+    order_item_uuid: str
+    title: str | None
+    quantity: int | None
+    status: str | None
+    vouchers: list[str]
+
+
+def _item(raw: JSONObject) -> _OrderItem:
+    product = object_at(raw, "product")
+    listed = raw.get("vouchers")
+    vouchers = listed if isinstance(listed, list) else []
     quantity = raw.get("quantity")
     return {
         "order_item_uuid": str(raw.get("uuid", ""))[:64],
         "title": shown_text(product.get("title")),
         "quantity": quantity if isinstance(quantity, int) else None,
         "status": shown_text(raw.get("status"), 40),
-        "vouchers": [
-            v["url"][:2000]
-            for v in vouchers[:100]
-            if isinstance(v, dict) and isinstance(v.get("url"), str)
-        ],
+        "vouchers": [url[:2000] for url in map(_voucher_url, vouchers[:100]) if url is not None],
     }
+
+
+def _voucher_url(voucher: object) -> str | None:
+    url = voucher.get("url") if isinstance(voucher, dict) else None
+    return url if isinstance(url, str) else None
 
 
 # Order item statuses (the order-item webhook lists KO, REFUND_STARTED and
@@ -291,7 +309,7 @@ def _item_step(status: str | None, paid: bool | None, vouchers: bool) -> str:
     )
 
 
-def _next_step(paid: bool | None, items: list[Any]) -> str:
+def _next_step(paid: bool | None, items: list[OrderItemView]) -> str:
     if paid is None:
         return (
             "Musement did not say whether the order is paid: get_cart on its cart shows the "

@@ -8,8 +8,6 @@ against it, exact count included, before the PUT (which replaces the list).
 
 from __future__ import annotations
 
-from typing import Any
-
 from .arguments import check_cart_uuid, check_uuid, parse_json_argument
 from .cache import SchemaCache
 from .cart_items import items_of
@@ -22,6 +20,7 @@ from .errors import (
 )
 from .field_guide import guide
 from .input_schema import musement_participants
+from .json_types import JSONObject, int_at, object_at, text_at
 from .models import ParticipantsSchemaResult, UpdateParticipantsResult
 from .order_info import explained
 from .upstream import MusementClient
@@ -29,7 +28,7 @@ from .upstream import MusementClient
 PARTICIPANTS = "participants"
 
 
-def check_item_uuid(value: Any) -> str:
+def check_item_uuid(value: object) -> str:
     return check_uuid(value, "cart_item_uuid", what="cart item (see get_cart)")
 
 
@@ -45,7 +44,7 @@ def participants_schema(
     """The item's participants schema; with `known_item` (the item was just read in the
     cart), a 404 means the item needs no participants info, as Musement documents."""
 
-    async def fetch() -> dict[str, Any]:
+    async def fetch() -> JSONObject:
         try:
             return await client.get_participants_schema(cart_uuid, item_uuid)
         except CartItemNotFound as missing:
@@ -60,8 +59,8 @@ def participants_schema(
 
 async def get_participants_schema(
     client: MusementClient,
-    cart_uuid: Any,
-    cart_item_uuid: Any,
+    cart_uuid: object,
+    cart_item_uuid: object,
     *,
     cache: SchemaCache | None = None,
 ) -> ParticipantsSchemaResult:
@@ -74,22 +73,22 @@ async def get_participants_schema(
     cart_uuid, item_uuid = check_cart_uuid(cart_uuid), check_item_uuid(cart_item_uuid)
     with client.call_budget():
         compiled = await participants_schema(client, cart_uuid, item_uuid, cache).current()
-    listed = compiled.schema["properties"].get(PARTICIPANTS, {})
+    listed = object_at(compiled.schema["properties"], PARTICIPANTS)
     fields = guide(compiled.fields)["fields"]
     for field in fields:
         # Every question is about a participant: the list's own title groups nothing.
-        if field["group"] == listed.get("title", PARTICIPANTS):
+        if field["group"] == (text_at(listed, "title") or PARTICIPANTS):
             field["group"] = None
     return ParticipantsSchemaResult.model_validate(
-        {"quantity": listed.get("minItems", 0), "fields": fields}
+        {"quantity": int_at(listed, "minItems") or 0, "fields": fields}
     )
 
 
 async def update_participants(
     client: MusementClient,
-    cart_uuid: Any,
-    cart_item_uuid: Any,
-    participants: Any,
+    cart_uuid: object,
+    cart_item_uuid: object,
+    participants: object,
     *,
     cache: SchemaCache | None = None,
 ) -> UpdateParticipantsResult:

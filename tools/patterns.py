@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Protocol
 
 import re2
 
@@ -27,8 +27,14 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # a refused pattern is an answer here, not an error to log
 
 
+class Searcher(Protocol):
+    """A compiled pattern (RE2's, or `re`'s for our own two): what `search` needs."""
+
+    def search(self, text: str, /) -> object: ...
+
+
 @functools.lru_cache(maxsize=1024)
-def linear_pattern(source: str) -> Any | None:  # re2's stubs type `_Regexp` privately
+def linear_pattern(source: str) -> Searcher | None:
     """`source` compiled for a linear-time search, or None when RE2 cannot take it."""
     if source in _OWN:
         return _OWN[source]
@@ -40,7 +46,7 @@ def linear_pattern(source: str) -> Any | None:  # re2's stubs type `_Regexp` pri
         return None
 
 
-def is_linear(source: Any) -> bool:
+def is_linear(source: object) -> bool:
     """Whether `source` is a pattern this module can run."""
     return isinstance(source, str) and linear_pattern(source) is not None
 

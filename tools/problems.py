@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypedDict, Unpack, cast, get_args
+from typing import Literal, TypedDict, Unpack, cast, get_args
 
 from jsonschema import ValidationError
+from jsonschema._utils import Unset
 
+from .field_guide import Option
+from .json_types import JSONObject, JSONValue, as_array, object_at
 from .patterns import NOT_BLANK, NUMERIC_STRING
 
-OptionsAt = Callable[[str], list[dict[str, Any]] | None]
+OptionsAt = Callable[[str], list[Option] | None]
+# A field's place in a payload: names, and positions in lists.
+PathParts = Sequence[str | int]
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -67,9 +72,9 @@ class ProblemExtras(TypedDict, total=False):
     group: str  # the activity a question belongs to
     suggestion: str  # did you mean...
     allowed_fields: list[str]
-    allowed: list[dict[str, Any]]  # the options: value and label
+    allowed: list[Option]  # the options: value and label
     format: str
-    example: Any
+    example: JSONValue
     confirmation_token: str
     retry_after_seconds: int
     # locked_by_order: the order that holds the cart
@@ -107,7 +112,8 @@ _BOUNDS = frozenset(
 def problems_of(error: ValidationError, options_at: OptionsAt) -> list[Problem]:
     """The problems behind one jsonschema error (a `required` error names each field)."""
     at = list(error.absolute_path)
-    schema = error.schema if isinstance(error.schema, dict) else {}
+    # jsonschema hands back the (normalized, JSON) schema node it was checking.
+    schema: JSONObject = error.schema if isinstance(error.schema, dict) else {}
     wording = _WORDING.get(str(error.validator))
     if wording is not None:
         worded = wording(error, at, schema, options_at)
@@ -120,73 +126,81 @@ def problems_of(error: ValidationError, options_at: OptionsAt) -> list[Problem]:
 
 
 def problem(
-    path: str | Sequence[Any], kind: ProblemKind, message: str, **extra: Unpack[ProblemExtras]
+    path: str | PathParts, kind: ProblemKind, message: str, **extra: Unpack[ProblemExtras]
 ) -> Problem:
     """One problem: its path (a dotted string, or its parts), its `kind` (what code
     switches on) and a message for people (never switched on); extras left None are
     left out."""
     assert kind in KINDS, kind
     at = path if isinstance(path, str) else ".".join(str(p) for p in path)
-    found: dict[str, Any] = {"path": at, "kind": kind, "message": message}
+    found: dict[str, object] = {"path": at, "kind": kind, "message": message}
     found.update({k: v for k, v in extra.items() if v is not None})
     return cast(Problem, found)
 
 
 def field_problem(
-    path: Sequence[Any],
+    path: PathParts,
     message: str,
-    schema: dict[str, Any],
+    schema: JSONObject,
     kind: ProblemKind,
     **extra: Unpack[ProblemExtras],
 ) -> Problem:
     """A problem with a form field, titled as the field's schema titles it."""
-    title = schema.get("title") if isinstance(schema, dict) else None
-    if title:
+    title = schema.get("title")
+    if isinstance(title, str) and title:
         # Before the other extras, where the output has always had it.
         extra = {"title": title, **extra}
     return problem(path, kind, message, **extra)
 
 
-def _value(error: ValidationError) -> Any:
-    """The keyword's value in the schema (typed loosely by jsonschema's stubs)."""
-    value: Any = error.validator_value
-    return value
+def _value(error: ValidationError) -> JSONValue:
+    """The keyword's value in the schema (typed loosely by jsonschema's stubs): JSON, as
+    the normalized schema is."""
+    value = error.validator_value
+    return None if isinstance(value, Unset) else value
+
+
+def _names(value: JSONValue) -> list[str]:
+    """The names a keyword lists (`required`, `type`): one string or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    return [name for name in as_array(value) or [] if isinstance(name, str)]
 
 
 # Each wording takes (error, path, schema, options_at) and returns the problems, or
 # None to fall back to the generic wording.
-Wording = Callable[[ValidationError, list[Any], dict[str, Any], OptionsAt], list[Problem] | None]
+Path = list[str | int]
+Wording = Callable[[ValidationError, Path, JSONObject, OptionsAt], list[Problem] | None]
 
 
-def _required(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
-) -> list[Problem]:
+def _required(error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt) -> list[Problem]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    properties = schema.get("properties", {})
+    properties = object_at(schema, "properties")
     return [
         found
-        for name in _value(error)
+        for name in _names(_value(error))
         if name not in instance
-        for found in _required_leaves([*at, name], properties.get(name, {}))
+        for found in _required_leaves([*at, name], object_at(properties, name))
     ]
 
 
-def _required_leaves(path: list[Any], schema: dict[str, Any]) -> list[Problem]:
+def _required_leaves(path: Path, schema: JSONObject) -> list[Problem]:
     """A missing object stands for its required questions: name those, not the object."""
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    if schema.get("type") == "object" and properties and schema.get("required"):
+    properties = object_at(schema, "properties")
+    required = _names(schema.get("required"))
+    if schema.get("type") == "object" and properties and required:
         return [
             found
-            for name in schema["required"]
-            for found in _required_leaves([*path, name], properties.get(name, {}))
+            for name in required
+            for found in _required_leaves([*path, name], object_at(properties, name))
         ]
     return [field_problem(path, "is required", schema, "required")]
 
 
 def _unknown_fields(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+    error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt
 ) -> list[Problem]:
-    known = list(schema.get("properties", {}))
+    known = list(object_at(schema, "properties"))
     instance = error.instance if isinstance(error.instance, dict) else {}
     problems = []
     for name in instance:
@@ -204,10 +218,12 @@ def _unknown_fields(
 
 
 def _not_an_option(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], options_at: OptionsAt
+    error: ValidationError, at: Path, schema: JSONObject, options_at: OptionsAt
 ) -> list[Problem]:
     allowed = options_at(".".join(str(p) for p in at)) or [
-        {"value": v, "label": str(v)} for v in _value(error)
+        {"value": v, "label": str(v)}
+        for v in as_array(_value(error)) or []
+        if isinstance(v, str | int | float | bool)
     ]
     return [
         field_problem(
@@ -217,10 +233,9 @@ def _not_an_option(
 
 
 def _wrong_type(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+    error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt
 ) -> list[Problem]:
-    expected = _value(error)
-    names = [expected] if isinstance(expected, str) else list(expected)
+    names = _names(_value(error))
     if "string" in names and ("number" in names or "integer" in names):
         return [field_problem(at, _A_NUMBER, schema, "wrong_type")]
     expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
@@ -228,14 +243,15 @@ def _wrong_type(
 
 
 def _bad_format(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+    error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt
 ) -> list[Problem]:
-    wanted = _FORMAT_NAMES.get(_value(error), _value(error))
-    return [field_problem(at, f"must be {wanted}", schema, "bad_format", format=_value(error))]
+    name = str(_value(error))
+    wanted = _FORMAT_NAMES.get(name, name)
+    return [field_problem(at, f"must be {wanted}", schema, "bad_format", format=name)]
 
 
 def _pattern(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+    error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt
 ) -> list[Problem] | None:
     if schema.get("pattern") == NUMERIC_STRING:
         return [field_problem(at, _A_NUMBER, schema, "wrong_type")]
@@ -251,7 +267,7 @@ def _pattern(
 
 
 def _item_count(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
+    error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt
 ) -> list[Problem] | None:
     if schema.get("minItems") == schema.get("maxItems"):
         count = _value(error)
@@ -263,9 +279,7 @@ def _item_count(
     return None
 
 
-def _repeated(
-    error: ValidationError, at: list[Any], schema: dict[str, Any], _: OptionsAt
-) -> list[Problem]:
+def _repeated(error: ValidationError, at: Path, schema: JSONObject, _: OptionsAt) -> list[Problem]:
     return [field_problem(at, "must not list the same value twice", schema, "duplicate")]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from .text import MESSAGE_LIMIT
 
@@ -30,7 +29,7 @@ _EMAIL_LIKE = re.compile(r"(?<![^\s@])[^\s@]+@[^\s@]+")
 _LONG_NUMBER = re.compile(r"\+?\d[\d .\-]{5,}\d")
 
 
-def redact(text: str, sent: Any, limit: int = MESSAGE_LIMIT) -> str:
+def redact(text: str, sent: object, limit: int = MESSAGE_LIMIT) -> str:
     """At most `limit` characters of `text`, without any value of the request body
     `sent` (case ignored) nor anything shaped like an email address or a phone number."""
     window = text[: limit * _WINDOW_FACTOR]
@@ -42,7 +41,7 @@ def redact(text: str, sent: Any, limit: int = MESSAGE_LIMIT) -> str:
     return _rebuilt(window, spans, limit, shown_until)
 
 
-def _value_spans(folded: str, sent: Any, was_cut: bool) -> list[tuple[int, int]]:
+def _value_spans(folded: str, sent: object, was_cut: bool) -> list[tuple[int, int]]:
     """Where the values of `sent` are in the (case-folded) window, including one whose
     start is in it and whose end was cut off."""
     size = len(folded)
@@ -95,10 +94,10 @@ def _fold(text: str) -> str:
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
-def json_leaves(value: Any) -> Iterator[Any]:
+def json_leaves(value: object) -> Iterator[object]:
     """Every leaf (not a dict or a list) of a JSON value; a loop, not recursion: a request
     body may nest deep."""
-    stack = [value]
+    stack: list[object] = [value]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
@@ -109,7 +108,7 @@ def json_leaves(value: Any) -> Iterator[Any]:
             yield node
 
 
-def _leaf_texts(value: Any) -> set[str]:
+def _leaf_texts(value: object) -> set[str]:
     """Every string and number in a JSON value, as text (short ones excepted: "NO" or
     "1" would blank out ordinary words)."""
     texts = (

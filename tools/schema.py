@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import NotRequired, TypedDict, cast
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.protocols import Validator
 
 from .errors import UpstreamError
 from .fast_check import Check, compile_check
-from .field_guide import FieldGuide, field_pattern, parent_path
+from .field_guide import FieldGuide, Option, field_pattern, parent_path
+from .json_types import JSONObject, JSONValue, object_at
 from .normalize import EXTRA_CUSTOMER_DATA, Normalizer, without_required
 from .patterns import found_in
 from .problems import Problem, field_problem, problems_of
@@ -36,12 +37,45 @@ MAX_DATE_TIME_CHARS = 64
 
 
 def _pattern(
-    validator: Any, pattern: Any, instance: Any, schema: dict[str, Any]
+    validator: Validator, pattern: object, instance: object, schema: Mapping[str, object]
 ) -> Iterator[ValidationError]:
     """JSON Schema's `pattern`, searched in RE2 (`patterns`), never by jsonschema's `re`.
     The message does not quote the value: `problems` words it for the model."""
     if isinstance(instance, str) and isinstance(pattern, str) and not found_in(pattern, instance):
         yield ValidationError(f"does not match {pattern!r}")
+
+
+# The root of a normalized schema: an object that refuses unknown fields. Its nodes below
+# `properties` are plain JSON (`normalize` builds them).
+NormalizedSchema = TypedDict(
+    "NormalizedSchema",
+    {
+        "$schema": str,
+        "type": str,
+        "title": NotRequired[str],
+        "description": NotRequired[str],
+        "properties": JSONObject,
+        "required": NotRequired[list[str]],
+        "additionalProperties": bool,
+    },
+)
+
+
+def _as_root(schema: JSONObject) -> NormalizedSchema:
+    """`schema` as a `NormalizedSchema`, once its shape is checked (the normalizer builds it
+    so: a failure is a bug here, not Musement's)."""
+    texts_ok = all(isinstance(schema.get(k, ""), str) for k in ("$schema", "title", "description"))
+    required = schema.get("required", [])
+    if (
+        schema.get("type") != "object"
+        or not isinstance(schema.get("properties"), dict)
+        or not isinstance(schema.get("additionalProperties"), bool)
+        or not isinstance(required, list)
+        or not all(isinstance(name, str) for name in required)
+        or not texts_ok
+    ):
+        raise TypeError("not a normalized schema")
+    return cast(NormalizedSchema, schema)
 
 
 # Draft 2020-12 with a `pattern` whose time is linear in the answer (`extend` is untyped in
@@ -54,7 +88,7 @@ LinearValidator = _extend(Draft202012Validator, {"pattern": _pattern})
 class CompiledSchema:
     """A normalized schema with its field guide and validators."""
 
-    schema: dict[str, Any]
+    schema: NormalizedSchema
     fields: list[FieldGuide]
     _full: Validator = field(repr=False)
     _partial: Validator = field(repr=False)
@@ -62,7 +96,7 @@ class CompiledSchema:
     _fast_full: Check | None = field(default=None, repr=False)
     _fast_partial: Check | None = field(default=None, repr=False)
 
-    def validate(self, instance: Any, *, partial: bool = False) -> Problems:
+    def validate(self, instance: JSONValue, *, partial: bool = False) -> Problems:
         """The problems of `instance`, in form order; empty when it is valid.
 
         The work is bounded whatever the input: a list longer than the form allows is
@@ -72,7 +106,11 @@ class CompiledSchema:
         fast = self._fast_partial if partial else self._fast_full
         if fast is not None and fast(instance):
             return Problems()
-        oversized = _oversized_lists(self.schema, instance, [])
+        oversized = (
+            _oversized_properties(self.schema["properties"], instance, [])
+            if isinstance(instance, dict)
+            else []
+        )
         if oversized:
             return Problems(oversized[:MAX_PROBLEMS], complete=len(oversized) <= MAX_PROBLEMS)
         validator = self._partial if partial else self._full
@@ -118,7 +156,7 @@ class CompiledSchema:
         position = len(self._field_order) if found is None else self._field_order[found.path]
         return position, problem["path"]
 
-    def _options_at(self, path: str) -> list[dict[str, Any]] | None:
+    def _options_at(self, path: str) -> list[Option] | None:
         """The labelled choices of the field at `path` (or of the list it is an item of)."""
         found = self.field_at(path)
         return None if found is None else found.options
@@ -132,16 +170,10 @@ class Problems(list[Problem]):
         self.complete = complete
 
 
-def _oversized_lists(schema: dict[str, Any], instance: Any, path: list[str]) -> list[Problem]:
+def _oversized_lists(schema: JSONObject, instance: JSONValue, path: list[str]) -> list[Problem]:
     """Lists longer than their `maxItems`, found without walking their entries."""
     if isinstance(instance, dict) and schema.get("type") == "object":
-        properties = schema.get("properties", {})
-        return [
-            found
-            for name, child in instance.items()
-            if name in properties
-            for found in _oversized_lists(properties[name], child, [*path, name])
-        ]
+        return _oversized_properties(object_at(schema, "properties"), instance, path)
     if isinstance(instance, list) and schema.get("type") == "array":
         most = schema.get("maxItems")
         if isinstance(most, int) and len(instance) > most:
@@ -153,13 +185,24 @@ def _oversized_lists(schema: dict[str, Any], instance: Any, path: list[str]) -> 
     return []
 
 
+def _oversized_properties(
+    properties: JSONObject, instance: JSONObject, path: list[str]
+) -> list[Problem]:
+    return [
+        found
+        for name, child in instance.items()
+        if name in properties
+        for found in _oversized_lists(object_at(properties, name), child, [*path, name])
+    ]
+
+
 def activity_of(path: str) -> str | None:
     """The activity UUID of an `extra_customer_data.<activity>.<question>` path."""
     parts = path.split(".")
     return parts[1] if len(parts) > 2 and parts[0] == EXTRA_CUSTOMER_DATA else None
 
 
-def compile_schema(raw: Any, *, language: str = "en-US") -> CompiledSchema:
+def compile_schema(raw: object, *, language: str = "en-US") -> CompiledSchema:
     """Compile a schema Musement served (labels completed in `language`, the
     Accept-Language it was asked in); identical schemas share one compiled result."""
     try:
@@ -171,17 +214,17 @@ def compile_schema(raw: Any, *, language: str = "en-US") -> CompiledSchema:
 
 @lru_cache(maxsize=256)
 def _compile_cached(text: str, language: str) -> CompiledSchema:
-    raw = json.loads(text)
+    raw: JSONValue = json.loads(text)
     if not isinstance(raw, dict) or raw.get("type", "object") != "object":
         raise UpstreamError("Musement's schema does not describe an object.")
     builder = Normalizer(language)
-    schema = builder.object_schema(raw, path=(), depth=0)
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    root = builder.object_schema(raw, path=(), depth=0)
+    schema: JSONObject = {"$schema": "https://json-schema.org/draft/2020-12/schema", **root}
     # No check_schema() here: the normalizer emits only known keywords with values
     # of the right kind (tests check the result), and the check dominated compile time.
     checker = format_checker()
     return CompiledSchema(
-        schema=schema,
+        schema=_as_root(schema),
         fields=builder.fields,
         _full=LinearValidator(schema, format_checker=checker),
         _partial=LinearValidator(without_required(schema), format_checker=checker),

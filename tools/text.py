@@ -11,7 +11,6 @@ reads, zero-width characters hide text), white space folded to single spaces.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 # A title, a label or a short message: enough for any real one, too little to hide a
 # second story in.
@@ -23,7 +22,7 @@ ELLIPSIS = "…"
 _SCAN_FACTOR = 4
 
 
-def shown_text(value: Any, limit: int = TITLE_LIMIT) -> str | None:
+def shown_text(value: object, limit: int = TITLE_LIMIT) -> str | None:
     """`value` as safe display text of at most `limit` characters, or None when it is
     not a string or nothing printable is left."""
     if not isinstance(value, str):
@@ -52,7 +51,7 @@ def shown_text(value: Any, limit: int = TITLE_LIMIT) -> str | None:
     return text
 
 
-def quoted(value: Any, limit: int = TITLE_LIMIT, *, fallback: str = "an activity") -> str:
+def quoted(value: object, limit: int = TITLE_LIMIT, *, fallback: str = "an activity") -> str:
     """Supplier text inside a sentence of ours: cleaned, bounded and in quotation marks,
     so that a reader (a person or a model) sees where it begins and ends."""
     text = shown_text(value, limit)

@@ -4,13 +4,13 @@ the previews of what the checkout will ask (extra customer data, participants in
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import anyio
 
 from ..arguments import is_uuid
 from ..catalog_models import ActivityDetails, CheckoutAsks, Pickup
 from ..errors import MusementError
+from ..json_types import JSONObject, JSONValue, object_at
 from ..prices import money_text
 from ..text import shown_text
 from ..upstream import MusementClient
@@ -28,11 +28,13 @@ PARTS = {
 _PERIOD = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?)?", re.ASCII)
 
 
-async def get_activity(client: MusementClient, activity_uuid: Any) -> ActivityDetails:
+async def get_activity(client: MusementClient, activity_uuid: object) -> ActivityDetails:
     """The activity, what cancelling it costs, its pickups and what the checkout asks."""
     uuid = check_activity_uuid(activity_uuid)
-    read: dict[str, Any] = {}
+    read: dict[str, JSONValue] = {}
     failed: set[str] = set()
+    found: list[JSONObject] = []
+    failures: list[MusementError] = []
 
     async def part(name: str, path: str) -> None:
         try:
@@ -42,18 +44,18 @@ async def get_activity(client: MusementClient, activity_uuid: Any) -> ActivityDe
 
     async def activity() -> None:
         try:
-            read["activity"] = await client.get_activity(uuid)
+            found.append(await client.get_activity(uuid))
         except MusementError as failure:
-            read["failure"] = failure
+            failures.append(failure)
 
     with client.call_budget():
         async with anyio.create_task_group() as group:
             group.start_soon(activity)
             for name, path in PARTS.items():
                 group.start_soon(part, name, path)
-    if "failure" in read:
-        raise read["failure"]
-    raw: dict[str, Any] = read["activity"]
+    if failures:
+        raise failures[0]
+    raw = found[0]
     city = raw.get("city")
     languages = raw.get("languages")
     return ActivityDetails(
@@ -84,7 +86,7 @@ async def get_activity(client: MusementClient, activity_uuid: Any) -> ActivityDe
     )
 
 
-def cancellation(policies: Any) -> str:
+def cancellation(policies: JSONValue) -> str:
     """Refund policies `[{period, type: ABSOLUTE | PERCENTAGE, value}]` in our words; none
     (an empty list or a 404) means non-refundable, as Musement documents."""
     if not isinstance(policies, list) or not policies:
@@ -104,7 +106,7 @@ def cancellation(policies: Any) -> str:
     return "; ".join(said) + "." if said else "Refund policy not readable: ask before booking."
 
 
-def _period(value: Any) -> str | None:
+def _period(value: object) -> str | None:
     found = _PERIOD.fullmatch(value) if isinstance(value, str) else None
     if not found or not any(found.groups()):
         return None
@@ -114,7 +116,7 @@ def _period(value: Any) -> str | None:
     return f"{days * 24 + hours} hours"
 
 
-def pickups(raw: Any) -> list[Pickup] | None:
+def pickups(raw: JSONValue) -> list[Pickup] | None:
     """The pickup points (None: the activity has none)."""
     if not isinstance(raw, list):
         return None
@@ -130,7 +132,7 @@ def pickups(raw: Any) -> list[Pickup] | None:
     return found or None
 
 
-def questions(preview: Any) -> list[str]:
+def questions(preview: JSONValue) -> list[str]:
     """A preview form's questions by title, `(required)` where required (a 404, or an
     empty form, asks nothing)."""
     if not isinstance(preview, dict) or not isinstance(preview.get("properties"), dict):
@@ -138,7 +140,7 @@ def questions(preview: Any) -> list[str]:
     required = preview.get("required")
     needed = set(required) if isinstance(required, list) else set()
     asked = []
-    for key, prop in list(preview["properties"].items())[:MAX_QUESTIONS]:
+    for key, prop in list(object_at(preview, "properties").items())[:MAX_QUESTIONS]:
         title = shown_text(prop.get("title"), 80) if isinstance(prop, dict) else None
         title = title or shown_text(key, 40)
         if title:

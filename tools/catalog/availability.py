@@ -10,12 +10,13 @@ prices, `min_buy`, `max_buy`, `availability`). `max_buy` -1 means no maximum, `a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
 
 from ..arguments import check_uuid
 from ..catalog_models import ActivityDates, DayOptions, SlotOption, Ticket
 from ..errors import DateNotAvailable, InvalidArgument, InvalidRequest
+from ..json_types import JSONArray, JSONObject, JSONValue
 from ..prices import money_text
 from ..problems import problem
 from ..text import shown_text
@@ -43,22 +44,22 @@ class Offer:
     slot_min_buy: int
     ticket: str | None
     holder: str | None
-    price: Any
+    price: JSONValue
     min_buy: int
     max_buy: int | None
 
 
-def check_pickup(value: Any) -> str | None:
+def check_pickup(value: object) -> str | None:
     return None if value is None else check_uuid(value, "pickup", what="pickup (get_activity)")
 
 
 async def get_activity_dates(
     client: MusementClient,
-    activity_uuid: Any,
+    activity_uuid: object,
     *,
-    date_from: Any = None,
-    date_to: Any = None,
-    pickup: Any = None,
+    date_from: object = None,
+    date_to: object = None,
+    pickup: object = None,
 ) -> ActivityDates:
     """The bookable days from `date_from` (today by default) to `date_to` (inclusive; a month
     on by default), at most 60 listed."""
@@ -87,7 +88,7 @@ async def get_activity_dates(
 
 
 async def get_day_options(
-    client: MusementClient, activity_uuid: Any, day: Any, *, pickup: Any = None
+    client: MusementClient, activity_uuid: object, day: object, *, pickup: object = None
 ) -> DayOptions:
     uuid = check_activity_uuid(activity_uuid)
     date = check_day(day, "day")
@@ -116,7 +117,7 @@ async def read_day(
     return offers_of(raw)
 
 
-async def _asking_pickup(read: Any, pickup: str | None) -> Any:
+async def _asking_pickup(read: Awaitable[JSONArray], pickup: str | None) -> JSONArray:
     """A dates read; its 400 without a pickup says that one may be needed."""
     try:
         return await read
@@ -129,20 +130,21 @@ async def _asking_pickup(read: Any, pickup: str | None) -> Any:
         raise
 
 
-def offers_of(days: list[Any]) -> list[Offer]:
+def offers_of(days: JSONArray) -> list[Offer]:
     offers = []
     for entry in days[:5]:
         groups = entry.get("groups") if isinstance(entry, dict) else None
         for group in groups[:MAX_OPTIONS] if isinstance(groups, list) else []:
-            if not isinstance(group, dict) or not isinstance(group.get("slots"), list):
+            slots = group.get("slots") if isinstance(group, dict) else None
+            if not isinstance(group, dict) or not isinstance(slots, list):
                 continue
-            for slot in group["slots"][:MAX_OPTIONS]:
+            for slot in slots[:MAX_OPTIONS]:
                 if isinstance(slot, dict):
                     offers.extend(_slot_offers(group, slot))
     return offers
 
 
-def _slot_offers(group: dict[str, Any], slot: dict[str, Any]) -> list[Offer]:
+def _slot_offers(group: JSONObject, slot: JSONObject) -> list[Offer]:
     languages = slot.get("languages")
     codes = (
         tuple(
@@ -168,7 +170,9 @@ def _slot_offers(group: dict[str, Any], slot: dict[str, Any]) -> list[Offer]:
         found.append(
             Offer(
                 product_id=product_id,
-                type=item_type if item_type in ITEM_TYPES else "musement",
+                type=item_type
+                if isinstance(item_type, str) and item_type in ITEM_TYPES
+                else "musement",
                 option=shown_text(group.get("name"), 80),
                 time=shown_text(slot.get("time"), 10),
                 languages=codes,

@@ -21,8 +21,9 @@ the add then fail, the old item is put back where possible and the error says wh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import anyio
 
@@ -40,6 +41,7 @@ from ..errors import (
     MusementError,
     UpstreamError,
 )
+from ..json_types import JSONObject, JSONValue
 from ..models import Money
 from ..prices import money, times
 from ..problems import Problem, problem
@@ -54,6 +56,7 @@ NEW_CART_HINT = (
     "Check the cart UUID: create_cart gives a new one. A cart Musement no longer has (carts "
     "without an order are removed after three months) cannot be used again."
 )
+_T = TypeVar("_T")
 # Adds to one cart, one at a time in this process: the repeat check reads the cart first.
 _ADDING = KeyedSlots(1)
 
@@ -62,15 +65,15 @@ _ADDING = KeyedSlots(1)
 class AddRequest:
     """add_to_cart's arguments, as given (checked by `add_to_cart`)."""
 
-    cart_uuid: Any
-    activity_uuid: Any
-    day: Any
-    product_identifier: Any
-    quantity: Any
-    language: Any = None
-    pickup: Any = None
+    cart_uuid: object
+    activity_uuid: object
+    day: object
+    product_identifier: object
+    quantity: object
+    language: object = None
+    pickup: object = None
     another: bool = False
-    replaces: Any = None
+    replaces: object = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class _Held:
     unit_price: Money | None
 
 
-def held_items(cart: dict[str, Any]) -> list[_Held]:
+def held_items(cart: JSONObject) -> list[_Held]:
     raw_items = cart.get("items")
     held = []
     for raw in raw_items[:MAX_CART_ITEMS] if isinstance(raw_items, list) else []:
@@ -121,7 +124,7 @@ class _Checked:
     replaces: str | None
 
 
-async def create_cart(client: MusementClient, discount_code: Any = None) -> CreateCartResult:
+async def create_cart(client: MusementClient, discount_code: object = None) -> CreateCartResult:
     """A new, empty cart (`POST /carts`), with a promo code where given. A repeat makes
     another empty cart: harmless, and nothing is ever charged for one."""
     code = None if discount_code is None else check_text(discount_code, "discount_code", 50)
@@ -157,8 +160,8 @@ async def add_to_cart(
 
 async def remove_from_cart(
     client: MusementClient,
-    cart_uuid: Any,
-    cart_item_uuid: Any,
+    cart_uuid: object,
+    cart_item_uuid: object,
     *,
     cache: SchemaCache | None = None,
     on_schema: SchemaListener | None = None,
@@ -211,32 +214,40 @@ def _check(request: AddRequest) -> _Checked:
 
 
 async def _add(client: MusementClient, wanted: _Checked) -> CartItemAdded:
-    read: dict[str, Any] = {}
+    carts: list[JSONObject] = []
+    days: list[list[Offer]] = []
+    listed_pickups: list[JSONValue] = []
     failed: dict[str, MusementError] = {}
 
-    async def reading(name: str, call: Any) -> None:
+    async def reading(name: str, call: Awaitable[_T], into: list[_T]) -> None:
         try:
-            read[name] = await call
+            into.append(await call)
         except MusementError as failure:
             failed[name] = failure
 
     async with anyio.create_task_group() as group:
-        group.start_soon(reading, "cart", _cart(client, wanted.cart_uuid))
+        group.start_soon(reading, "cart", _cart(client, wanted.cart_uuid), carts)
         group.start_soon(
-            reading, "day", read_day(client, wanted.activity_uuid, wanted.day, wanted.pickup)
+            reading,
+            "day",
+            read_day(client, wanted.activity_uuid, wanted.day, wanted.pickup),
+            days,
         )
         group.start_soon(
-            reading, "pickups", client.get_activity_part(wanted.activity_uuid, "pickups")
+            reading,
+            "pickups",
+            client.get_activity_part(wanted.activity_uuid, "pickups"),
+            listed_pickups,
         )
     if "cart" in failed:
         raise failed["cart"]
-    pickups = _pickup_ids(read.get("pickups"))
+    pickups = _pickup_ids(listed_pickups[0] if listed_pickups else None)
     problems = _pickup_problems(wanted, pickups)
     if problems:
         raise _refused(problems)
     if "day" in failed:
         raise failed["day"]
-    offers: list[Offer] = read["day"]
+    offers = days[0]
     offer = next((o for o in offers if o.product_id == wanted.product_id), None)
     if offer is None:
         raise _refused(
@@ -249,7 +260,7 @@ async def _add(client: MusementClient, wanted: _Checked) -> CartItemAdded:
                 )
             ]
         )
-    held = held_items(read["cart"])
+    held = held_items(carts[0])
     same_slot = {o.product_id for o in offers if (o.option, o.time) == (offer.option, offer.time)}
     problems = _offer_problems(wanted, offer, held, same_slot)
     if problems:
@@ -277,7 +288,7 @@ async def _add(client: MusementClient, wanted: _Checked) -> CartItemAdded:
     if already is not None and not wanted.another and replaced is None:
         return _answer(wanted, offer, language, already, added=False, note=_REPEAT)
 
-    item: dict[str, Any] = {
+    item: JSONObject = {
         "type": offer.type,
         "product_identifier": offer.product_id,
         "quantity": wanted.quantity,
@@ -322,7 +333,7 @@ async def _put_back(
     client: MusementClient,
     wanted: _Checked,
     replaced: _Held,
-    item: dict[str, Any],
+    item: JSONObject,
     failure: MusementError,
 ) -> None:
     """After a failed add, the removed item again where its product is the same one."""
@@ -368,7 +379,7 @@ def _added(
     wanted: _Checked,
     offer: Offer,
     language: str | None,
-    answer: dict[str, Any],
+    answer: JSONObject,
     replaced: _Held | None,
     note: str | None,
 ) -> CartItemAdded:
@@ -454,7 +465,7 @@ def _quantity(message: str) -> Problem:
     return problem("quantity", "out_of_range", message)
 
 
-def _pickup_ids(raw: Any) -> set[str]:
+def _pickup_ids(raw: JSONValue) -> set[str]:
     if not isinstance(raw, list):
         return set()
     return {
@@ -477,7 +488,7 @@ def _refused(problems: list[Problem]) -> ChoiceNotOffered:
     return ChoiceNotOffered(f"Not added, nothing was sent: {said}.", details=problems)
 
 
-async def _cart(client: MusementClient, cart_uuid: str) -> dict[str, Any]:
+async def _cart(client: MusementClient, cart_uuid: str) -> JSONObject:
     try:
         return await client.get_cart(cart_uuid)
     except CartNotFound as failure:

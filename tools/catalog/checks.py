@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from ..arguments import check_uuid
 from ..errors import InvalidArgument
@@ -13,11 +12,11 @@ from ..problems import problem
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?", re.ASCII)
 
 
-def check_activity_uuid(value: Any) -> str:
+def check_activity_uuid(value: object) -> str:
     return check_uuid(value, "activity_uuid", what="activity (search_activities gives it)")
 
 
-def check_day(value: Any, name: str) -> dt.date:
+def check_day(value: object, name: str) -> dt.date:
     """A date argument as YYYY-MM-DD."""
     if isinstance(value, str) and len(value) == 10:
         try:
@@ -30,7 +29,7 @@ def check_day(value: Any, name: str) -> dt.date:
     )
 
 
-def check_count(value: Any, name: str, *, low: int, high: int) -> int:
+def check_count(value: object, name: str, *, low: int, high: int) -> int:
     """A whole number in [low, high] (a string of digits is taken too)."""
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
@@ -42,7 +41,7 @@ def check_count(value: Any, name: str, *, low: int, high: int) -> int:
     return value
 
 
-def check_text(value: Any, name: str, limit: int) -> str:
+def check_text(value: object, name: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise InvalidArgument(
             f"{name} must be a non-empty string of at most {limit} characters.",
@@ -51,7 +50,7 @@ def check_text(value: Any, name: str, limit: int) -> str:
     return value.strip()
 
 
-def duration_text(value: Any) -> str | None:
+def duration_text(value: object) -> str | None:
     """An ISO 8601 duration (`PT2H30M`) as `2h30m`; None when it is not one we read."""
     if not isinstance(value, str):
         return None
@@ -67,18 +66,18 @@ def duration_text(value: Any) -> str | None:
     return "".join(parts) or None
 
 
-def number(value: Any) -> int | None:
+def number(value: object) -> int | None:
     """A whole number from Musement, or None (booleans are not numbers)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def limit_of(value: Any) -> int | None:
+def limit_of(value: object) -> int | None:
     """A `max_buy` or `availability`: None where Musement says -1 (no maximum, not said)."""
     found = number(value)
     return None if found is None or found < 0 else found
 
 
-def rating_of(value: Any) -> float | None:
+def rating_of(value: object) -> float | None:
     """An average review (0 to 5), one decimal; None when it is not one."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None

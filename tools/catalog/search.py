@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 from ..arguments import is_uuid
 from ..catalog_models import ActivityCard, SearchResult
 from ..errors import InvalidArgument
+from ..json_types import JSONObject
 from ..prices import money_text
 from ..problems import problem
 from ..text import shown_text
@@ -39,14 +39,14 @@ MAX_RANGE_DAYS = 366
 async def search_activities(
     client: MusementClient,
     *,
-    text: Any = None,
-    city_id: Any = None,
-    date_from: Any = None,
-    date_to: Any = None,
-    max_price: Any = None,
-    sort: Any = None,
-    offset: Any = None,
-    limit: Any = None,
+    text: object = None,
+    city_id: object = None,
+    date_from: object = None,
+    date_to: object = None,
+    max_price: object = None,
+    sort: object = None,
+    offset: object = None,
+    limit: object = None,
 ) -> SearchResult:
     """Activities matching the filters, one page (`limit`, 10 by default, at most 20)."""
     query: dict[str, str] = {}
@@ -91,7 +91,7 @@ async def search_activities(
     )
 
 
-def _price_bound(value: Any) -> str:
+def _price_bound(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         value = -1
     if not 0 <= value < 100_000:
@@ -102,7 +102,7 @@ def _price_bound(value: Any) -> str:
     return f"{value:.2f}"
 
 
-def card(raw: dict[str, Any]) -> ActivityCard | None:
+def card(raw: JSONObject) -> ActivityCard | None:
     """An activity of a search as a card; None without a usable UUID."""
     uuid = raw.get("uuid")
     if not is_uuid(uuid):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import httpx2
 
@@ -29,6 +28,7 @@ from ..errors import (
     UpstreamError,
     UpstreamUnavailable,
 )
+from ..json_types import JSONArray, JSONObject, JSONValue
 from ..problems import Problem, problem
 from ..redaction import redact
 from ..text import MESSAGE_LIMIT, TITLE_LIMIT, shown_text
@@ -113,10 +113,11 @@ class Answer:
     headers: httpx2.Headers
     body: bytes
 
-    def json(self) -> Any:
-        return json.loads(self.body)
+    def json(self) -> JSONValue:
+        parsed: JSONValue = json.loads(self.body)
+        return parsed
 
-    def error_fields(self) -> tuple[str | None, str | None, Any]:
+    def error_fields(self) -> tuple[str | None, str | None, JSONValue]:
         """Musement's `{"code", "message"}` (and any per-field `errors`), when present."""
         try:
             body = self.json()
@@ -133,7 +134,7 @@ class Answer:
             body.get("errors"),
         )
 
-    def parse(self, resource: Resource, *, sent: Any) -> Any:
+    def parse(self, resource: Resource, *, sent: object) -> JSONValue:
         """The JSON body of a 2xx answer (None when empty), or the typed failure."""
         if 200 <= self.status < 300:
             if not self.body.strip():
@@ -146,12 +147,12 @@ class Answer:
                 ) from exc
         raise self.failure(resource, sent=sent)
 
-    def succeed(self, resource: Resource, *, sent: Any) -> None:
+    def succeed(self, resource: Resource, *, sent: object) -> None:
         """Success decided by the status alone (the body is not documented)."""
         if not 200 <= self.status < 300:
             raise self.failure(resource, sent=sent)
 
-    def failure(self, resource: Resource, *, sent: Any) -> MusementError:
+    def failure(self, resource: Resource, *, sent: object) -> MusementError:
         """The typed failure of a non-2xx answer. Its message and details never carry a
         value of `sent` (the request body), even when the upstream quotes it back."""
         status = self.status
@@ -194,13 +195,13 @@ class Answer:
         )
 
 
-def json_object(body: Any, what: str) -> dict[str, Any]:
+def json_object(body: JSONValue, what: str) -> JSONObject:
     if not isinstance(body, dict):
         raise UpstreamError(f"Musement answered {what} with something else than a JSON object.")
     return body
 
 
-def json_list(body: Any, what: str) -> list[Any]:
+def json_list(body: JSONValue, what: str) -> JSONArray:
     # PHP's empty array: Musement may send `{}` for an empty list too.
     if body == {}:
         return []
@@ -216,7 +217,7 @@ def _seconds(retry_after: str | None) -> float | None:
     return None
 
 
-def _upstream_details(errors: Any, sent: Any) -> list[Problem]:
+def _upstream_details(errors: JSONValue, sent: object) -> list[Problem]:
     """Musement's per-field errors, where the body really has them: path and message.
 
     The shape of a 400 body is not documented: only a list of objects naming a

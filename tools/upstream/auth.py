@@ -10,6 +10,7 @@ import time
 import anyio
 
 from ..errors import Unauthorized, UpstreamError
+from ..json_types import as_object
 from .answers import CART
 from .config import MusementConfig
 from .sending import Connection
@@ -85,8 +86,8 @@ class Login:
                 status=answer.status,
                 code=code,
             )
-        body = answer.parse(CART, sent=credentials)
-        token = body.get("access_token") if isinstance(body, dict) else None
+        body = as_object(answer.parse(CART, sent=credentials)) or {}
+        token = body.get("access_token")
         if not isinstance(token, str) or not token:
             raise UpstreamError("Musement login answered without an access token.")
         expires_in = body.get("expires_in", 3600)

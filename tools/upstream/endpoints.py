@@ -6,13 +6,14 @@ resource's errors (`answers.Resource`); the shapes that are ours come back typed
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
 
 import httpx2
 
 from ..arguments import is_uuid
 from ..errors import ActivityNotFound, UpstreamError
+from ..json_types import JSONArray, JSONObject, JSONValue, object_at
 from ..models import OrderOfCart
 from ..text import shown_text
 from .answers import (
@@ -67,12 +68,14 @@ class MusementClient:
 
     # -- the endpoints -------------------------------------------------------
 
-    async def get_customer_schema(self, cart_uuid: str) -> dict[str, Any]:
+    async def get_customer_schema(self, cart_uuid: str) -> JSONObject:
         """`GET /carts/{cartUuid}/customer/schema`."""
         body = await self._request("GET", f"carts/{cart_uuid}/customer/schema", CART)
         return json_object(body, "the customer schema")
 
-    async def put_customer(self, cart_uuid: str, customer: dict[str, Any]) -> dict[str, Any] | None:
+    async def put_customer(
+        self, cart_uuid: str, customer: Mapping[str, JSONValue]
+    ) -> JSONObject | None:
         """`PUT /carts/{cartUuid}/customer`: stores (merges) the customer.
 
         Success is the 2xx status. Musement documents the stored Customer as the
@@ -82,11 +85,11 @@ class MusementClient:
         body = await self._request("PUT", f"carts/{cart_uuid}/customer", CART, json_body=customer)
         return body if isinstance(body, dict) else None
 
-    async def get_cart(self, cart_uuid: str) -> dict[str, Any]:
+    async def get_cart(self, cart_uuid: str) -> JSONObject:
         """`GET /carts/{cartUuid}`: items and the customer saved so far."""
         return json_object(await self._request("GET", f"carts/{cart_uuid}", CART), "the cart")
 
-    async def get_participants_schema(self, cart_uuid: str, item_uuid: str) -> dict[str, Any]:
+    async def get_participants_schema(self, cart_uuid: str, item_uuid: str) -> JSONObject:
         """`GET /carts/{cartUuid}/items/{cartItemUuid}/participants/schema`; its 404 is
         `CartItemNotFound` (no cart, no item or none needed alike)."""
         path = f"carts/{cart_uuid}/items/{item_uuid}/participants/schema"
@@ -102,18 +105,18 @@ class MusementClient:
             return None
         return _order_of_cart(json_object(body, "order info"))
 
-    async def create_order(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def create_order(self, body: Mapping[str, JSONValue]) -> JSONObject:
         """`POST /orders`, never retried: a repeat could make a second order. After an
         unknown outcome the caller looks for the cart's order instead. Its body names a
         cart: a 404 or 423 is the cart's."""
         answer = await self._request("POST", "orders", CART, json_body=body, retry=False)
         return json_object(answer, "the new order")
 
-    async def get_order(self, order_uuid: str) -> dict[str, Any]:
+    async def get_order(self, order_uuid: str) -> JSONObject:
         """`GET /orders/{orderUuid}`."""
         return json_object(await self._request("GET", f"orders/{order_uuid}", ORDER), "the order")
 
-    async def pay_without_payment(self, order_uuid: str) -> dict[str, Any]:
+    async def pay_without_payment(self, order_uuid: str) -> JSONObject:
         """`POST /payments/no/payment` `{uuid}` (Musement's no-payment flow): the Order;
         423 once the order is paid (`OrderAlreadyPaid`)."""
         body = await self._request(
@@ -121,13 +124,13 @@ class MusementClient:
         )
         return json_object(body, "the payment")
 
-    async def get_participants(self, cart_uuid: str, item_uuid: str) -> list[Any]:
+    async def get_participants(self, cart_uuid: str, item_uuid: str) -> JSONArray:
         """`GET /carts/{cartUuid}/items/{cartItemUuid}/participants`: what is stored."""
         path = f"carts/{cart_uuid}/items/{item_uuid}/participants"
         return json_list(await self._request("GET", path, CART_ITEM), "the participants")
 
     async def put_participants(
-        self, cart_uuid: str, item_uuid: str, participants: list[Any]
+        self, cart_uuid: str, item_uuid: str, participants: Sequence[JSONValue]
     ) -> None:
         """`PUT .../participants` with a bare array; idempotent (it replaces them all).
 
@@ -138,7 +141,7 @@ class MusementClient:
 
     # -- the catalog (the catalog toolset) --------------------------------------
 
-    async def search_activities(self, query: dict[str, str]) -> dict[str, Any]:
+    async def search_activities(self, query: dict[str, str]) -> JSONObject:
         """`GET /activities` with `query` (text, city_in, available_from/to,
         default_price_range, sort_by, offset, limit)."""
         body = await self._request("GET", "activities", ACTIVITY, params=query)
@@ -146,12 +149,12 @@ class MusementClient:
             return {"data": body}
         return json_object(body, "the activity search")
 
-    async def get_activity(self, activity_uuid: str) -> dict[str, Any]:
+    async def get_activity(self, activity_uuid: str) -> JSONObject:
         """`GET /activities/{activityUuid}`; its 404 is `ActivityNotFound`."""
         body = await self._request("GET", f"activities/{activity_uuid}", ACTIVITY)
         return json_object(body, "the activity")
 
-    async def get_activity_part(self, activity_uuid: str, part: str) -> Any:
+    async def get_activity_part(self, activity_uuid: str, part: str) -> JSONValue:
         """`GET /activities/{activityUuid}/{part}` (pickups, refund-policies, the previews
         `extra-customer-data/schema` and `participants-info/schema`); None where Musement
         answers 404, which these endpoints document for "nothing of the kind"."""
@@ -160,7 +163,7 @@ class MusementClient:
         except ActivityNotFound:
             return None
 
-    async def get_activity_dates(self, activity_uuid: str, query: dict[str, str]) -> list[Any]:
+    async def get_activity_dates(self, activity_uuid: str, query: dict[str, str]) -> JSONArray:
         """`GET /activities/{activityUuid}/dates?date_from=&date_to=&pickup=`."""
         body = await self._request(
             "GET", f"activities/{activity_uuid}/dates", ACTIVITY, params=query
@@ -169,7 +172,7 @@ class MusementClient:
 
     async def get_activity_day(
         self, activity_uuid: str, day: str, query: dict[str, str]
-    ) -> list[Any]:
+    ) -> JSONArray:
         """`GET /activities/{activityUuid}/dates/{date}`: the day's groups, slots and
         products. Asked in version 3.5.0 at least, the first to give timeslots their
         `availability`, `min_buy` and `max_buy`."""
@@ -182,14 +185,16 @@ class MusementClient:
         )
         return json_list(body, "the day's options")
 
-    async def create_cart(self, discount_code: str | None) -> dict[str, Any]:
+    async def create_cart(self, discount_code: str | None) -> JSONObject:
         """`POST /carts` with `{}` or `{"discount_code": ...}`; never retried (a repeat
         makes a second, empty cart: harmless, but not what was asked)."""
-        body: dict[str, Any] = {} if discount_code is None else {"discount_code": discount_code}
+        body: JSONObject = {} if discount_code is None else {"discount_code": discount_code}
         answer = await self._request("POST", "carts", CART, json_body=body, retry=False)
         return json_object(answer, "the new cart")
 
-    async def add_cart_items(self, cart_uuid: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    async def add_cart_items(
+        self, cart_uuid: str, items: Sequence[Mapping[str, JSONValue]]
+    ) -> JSONObject:
         """`POST /carts/{cartUuid}/items` with an array: answers the first item created.
         Never retried: a repeat would add the items twice."""
         answer = await self._request(
@@ -230,17 +235,17 @@ class MusementClient:
         path: str,
         resource: Resource,
         *,
-        json_body: Any = None,
+        json_body: object = None,
         read_body: bool = True,
         retry: bool = True,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
-    ) -> Any:
+    ) -> JSONValue:
         deadline = current_deadline(self.config.call_budget)
         relogged = False
         sent = (json_body, params, headers)
 
-        async def attempt() -> Any:
+        async def attempt() -> JSONValue:
             nonlocal relogged
             async with self._lanes.lane(path, deadline):
                 answer = await self._send_within(deadline, method, path, *sent)
@@ -262,7 +267,7 @@ class MusementClient:
         deadline: float,
         method: str,
         path: str,
-        json_body: Any,
+        json_body: object,
         params: dict[str, str] | None = None,
         extra_headers: dict[str, str] | None = None,
     ) -> Answer:
@@ -294,10 +299,10 @@ def at_least(version: str, floor: str) -> str:
     return version if parts(version) >= parts(floor) else floor
 
 
-def _order_of_cart(info: dict[str, Any]) -> OrderOfCart:
+def _order_of_cart(info: JSONObject) -> OrderOfCart:
     """Musement documents `{order_uuid, payment: {paid, status}}`."""
     order_uuid = info.get("order_uuid")
-    payment: dict[str, Any] = info["payment"] if isinstance(info.get("payment"), dict) else {}
+    payment = object_at(info, "payment")
     if not isinstance(order_uuid, str) or not is_uuid(order_uuid):
         # A 2xx naming no order: unknown, not "no order" (that would risk a second one).
         raise UpstreamError("Musement answered the cart's order info without an order UUID.")

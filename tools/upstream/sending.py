@@ -9,7 +9,7 @@ import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import anyio
 import httpx2
@@ -57,7 +57,7 @@ class Connection:
         self,
         method: str,
         path: str,
-        json_body: Any,
+        json_body: object,
         headers: dict[str, str],
         timeout: float,
         params: dict[str, str] | None = None,
