@@ -32,6 +32,12 @@ class BenchConfig:
     wan_repeats: int = 5
     wan_transports: tuple[str, ...] = ("inprocess", "stdio")
     wan_eras: tuple[str, ...] = BOTH_ERAS
+    # issue 25, the speed code with and without (bench.stdio_pipes, .fast_check, .early_login);
+    # stdio_pipes uses the latency rounds above, fast_check `rounds` x `fast_check_calls`
+    stdio_pipes_eras: tuple[str, ...] = BOTH_ERAS
+    fast_check_calls: int = 50
+    early_login_repeats: int = 16  # fresh servers per variant and era, against wan_latency
+    early_login_eras: tuple[str, ...] = BOTH_ERAS
 
 
 FULL = BenchConfig()
@@ -47,6 +53,8 @@ QUICK = BenchConfig(
     compiles=3,
     validations=50,
     wan_repeats=3,
+    fast_check_calls=15,
+    early_login_repeats=4,
 )
 SMOKE = BenchConfig(
     warmup_calls=1,
@@ -66,5 +74,9 @@ SMOKE = BenchConfig(
     wan_repeats=1,
     wan_transports=("inprocess",),
     wan_eras=("auto",),
+    stdio_pipes_eras=("auto",),
+    fast_check_calls=2,
+    early_login_repeats=1,
+    early_login_eras=("auto",),
 )
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
