@@ -27,21 +27,33 @@ def _no_early_login(_config: object) -> None:
     return None
 
 
+def _replace(module: object, name: str, value: object) -> None:
+    # A renamed target must fail the bench, not leave the code it meant to switch off running.
+    if not hasattr(module, name):
+        raise RuntimeError(f"{module!r} has no {name!r}: update bench/variant_server.py")
+    setattr(module, name, value)
+
+
+def switch_off(flags: set[str]) -> None:
+    """Switch off the pieces named by `flags` in this process."""
+    if SDK_STDIO in flags:
+        from musement_mcp.server import stdio_pipes
+
+        _replace(stdio_pipes, "_pipes", lambda: False)
+    if NO_EARLY_LOGIN in flags:
+        # The command line reads the name when it serves (`from ..tools.upstream import ...`).
+        from musement_mcp.tools import upstream
+
+        _replace(upstream, "EarlyLogin", _no_early_login)
+
+
 def main(argv: list[str]) -> int:
     flags = set()
     while argv and argv[0] in FLAGS:
         flags.add(argv.pop(0))
     if argv[:1] == ["--"]:
         argv = argv[1:]
-    if SDK_STDIO in flags:
-        from musement_mcp.server import stdio_pipes
-
-        stdio_pipes._pipes = lambda: False  # type: ignore[attr-defined]
-    if NO_EARLY_LOGIN in flags:
-        # The command line reads the name when it serves (`from ..tools.upstream import ...`).
-        from musement_mcp.tools import upstream
-
-        upstream.EarlyLogin = _no_early_login  # type: ignore[assignment,misc]
+    switch_off(flags)
     from musement_mcp.server.cli import main as server_main
 
     return server_main(argv)
