@@ -12,10 +12,10 @@ transport: a socket's write side would also watch for reads, and a shared pipe w
 have its blocking mode changed under its other users.
 
 Kept for speed (issue 25): against the SDK's own transport, measured side by side over
-stdio subprocesses, it cuts a small call (`prompts/list`) to about half and a warm
-`update_cart_customer` by 10-20 %, with less server CPU per call (bench/RESULTS.md, "Speed
-code"). Reproduce: `python -m bench --only stdio_pipes` (the SDK's transport is the bench's
-`python -m bench.variant_server --sdk-stdio`).
+stdio subprocesses, a small call (`prompts/list`) takes about a third less time and a warm
+`update_cart_customer` 4-14 % less, with 20-35 % less server CPU per call (bench/RESULTS.md,
+"Speed code"). Reproduce: `python -m bench --only stdio_pipes` (the SDK's transport is the
+bench's `python -m bench.variant_server --sdk-stdio`).
 """
 
 from __future__ import annotations
