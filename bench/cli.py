@@ -4,7 +4,7 @@
     python -m bench --quick              # fewer iterations (~3 minutes)
     python -m bench --only latency,schema --no-peer
     python -m bench --write-results      # also refresh bench/RESULTS.md and its figures
-    python -m bench --only stdio_pipes,fast_check,early_login --write-results
+    python -m bench --only stdio_pipes,validation,early_login --write-results
                                          # issue 25: each piece of speed code with and without
 
 Run from the repository root. Outputs go to bench/out/ (git-ignored) unless --out says else.
@@ -30,7 +30,6 @@ from . import peer
 from .coldstart import measure_cold_start
 from .config import PRESETS, BenchConfig
 from .early_login import measure_early_login
-from .fast_check import measure_fast_check
 from .implementations import implementations
 from .large_schema import time_large_schema
 from .latency import measure_latency
@@ -48,12 +47,13 @@ from .report import (
 from .stdio_pipes import measure_stdio_pipes
 from .throughput import measure_throughput
 from .upstream import count_upstream
+from .validation import measure_validation
 from .wan import measure_wan
 
 BENCH_DIR = Path(__file__).resolve().parent
 MAIN_SECTIONS = ("schema", "upstream", "wan", "coldstart", "latency", "throughput")
-# Issue 25: each piece of code kept only for speed, measured with and without it.
-SPEED_SECTIONS = ("stdio_pipes", "fast_check", "early_login")
+# Issue 25: the code kept only for speed, measured with and without it, and validation.
+SPEED_SECTIONS = ("stdio_pipes", "validation", "early_login")
 SECTIONS = MAIN_SECTIONS + SPEED_SECTIONS
 
 
@@ -93,9 +93,9 @@ def run(
         log(f"early login: first call with and without, {bench.wan_latency * 1000:.0f} ms away")
         results["early_login"] = anyio.run(lambda: measure_early_login(bench, log))
     with SandboxServer() as sandbox:
-        if "fast_check" in sections:
-            log("fast check: validate with and without it, seeded carts and the large cart")
-            results["fast_check"] = measure_fast_check(sandbox, bench)
+        if "validation" in sections:
+            log("validation: seeded carts' forms and the large cart, valid and invalid")
+            results["validation"] = measure_validation(sandbox, bench)
         if "stdio_pipes" in sections:
             log("stdio: stdio_pipes and the SDK's transport, interleaved")
             results["stdio_pipes"] = anyio.run(measure_stdio_pipes, sandbox, bench)

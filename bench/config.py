@@ -32,10 +32,11 @@ class BenchConfig:
     wan_repeats: int = 5
     wan_transports: tuple[str, ...] = ("inprocess", "stdio")
     wan_eras: tuple[str, ...] = BOTH_ERAS
-    # issue 25, the speed code with and without (bench.stdio_pipes, .fast_check, .early_login);
-    # stdio_pipes uses the latency rounds above, fast_check `rounds` x `fast_check_calls`
+    # issue 25, the speed code with and without (bench.stdio_pipes, .early_login), and
+    # validation alone (bench.validation: `rounds` x `validation_calls`); stdio_pipes uses the
+    # latency rounds above
     stdio_pipes_eras: tuple[str, ...] = BOTH_ERAS
-    fast_check_calls: int = 50
+    validation_calls: int = 50
     early_login_repeats: int = 16  # fresh servers per variant and era, against wan_latency
     early_login_eras: tuple[str, ...] = BOTH_ERAS
 
@@ -53,7 +54,7 @@ QUICK = BenchConfig(
     compiles=3,
     validations=50,
     wan_repeats=3,
-    fast_check_calls=15,
+    validation_calls=15,
     early_login_repeats=4,
 )
 SMOKE = BenchConfig(
@@ -75,7 +76,7 @@ SMOKE = BenchConfig(
     wan_transports=("inprocess",),
     wan_eras=("auto",),
     stdio_pipes_eras=("auto",),
-    fast_check_calls=2,
+    validation_calls=2,
     early_login_repeats=1,
     early_login_eras=("auto",),
 )

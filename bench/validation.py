@@ -1,15 +1,14 @@
-"""Issue 25, piece 2: `tools/fast_check.py` (compiled "is it valid?" closures tried first)
-against plain jsonschema validation, in one process, on the schemas a server really meets.
+"""`CompiledSchema.validate` (jsonschema) on the schemas a server really meets, in one process.
 
-Schemas: the customer forms of the seeded carts (base fields only; four activities' extra
-customer data; the participants cart's), the two participants forms of the participants
-cart (as the sandbox serves them), and the large 100-activity cart of `bench.large_schema`.
-Payloads: a complete, valid answer built from each form's field guide by the demo's scripted
-user, and the same with the mistakes a model makes (a malformed email and date, a choice not
-offered, a required answer left out). Each case runs `CompiledSchema.validate` twice over:
-as compiled (the fast check first, jsonschema only when it does not say "valid") and with
-the fast check removed (jsonschema alone, what remains if the module goes), in interleaved,
-shuffled rounds. Also timed: compiling the fast check itself, paid once per new schema.
+Issue 25 measured `tools/fast_check.py` (compiled "is it valid?" closures tried before
+jsonschema) against jsonschema alone here, and removed it: 0.02-0.05 ms a call on real
+forms (bench/RESULTS.md, "Speed code"). What remains watches that validation stays that
+small. Schemas: the customer forms of the seeded carts (base fields only; four activities'
+extra customer data; the participants cart's), the two participants forms of the
+participants cart (as the sandbox serves them), and the large 100-activity cart of
+`bench.large_schema`. Payloads: a complete, valid answer built from each form's field guide
+by the demo's scripted user, and the same with the mistakes a model makes (a malformed email
+and date, a choice not offered, a required answer left out), in interleaved, shuffled rounds.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -31,9 +29,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.tools import CompiledSchema, compile_schema
-from musement_mcp.tools.fast_check import compile_check
 from musement_mcp.tools.field_guide import guide
-from musement_mcp.tools.schema import format_checker
 
 from .config import BenchConfig
 from .large_schema import invalid_customer, large_schema, valid_customer
@@ -41,7 +37,6 @@ from .stats import Summary
 from .workload import musement_config
 
 USER = ScriptedUser()
-VARIANTS = ("fast_check", "jsonschema")
 CUSTOMER_FORMS = {
     "customer, base cart": BASE_CART_UUID,
     "customer, 4-activity cart": EXTRA_DATA_CART_UUID,
@@ -59,12 +54,6 @@ class Case:
     @property
     def label(self) -> str:
         return f"{self.form} / {self.payload}"
-
-
-def without_fast_check(compiled: CompiledSchema) -> CompiledSchema:
-    """The same schema validated by jsonschema alone (what `validate` does where the fast
-    check could not be compiled)."""
-    return dataclasses.replace(compiled, _fast_full=None, _fast_partial=None)
 
 
 def forms(sandbox: SandboxServer) -> dict[str, tuple[dict[str, Any], Any, Any]]:
@@ -120,49 +109,29 @@ def cases(sandbox: SandboxServer) -> list[Case]:
     return found
 
 
-def measure_fast_check(sandbox: SandboxServer, bench: BenchConfig) -> dict[str, Any]:
-    """{"cases": {label: {fields, problems, fast_check, jsonschema, ratio}},
-    "compile": {form: fast check compile p50 ms}}; ratio = jsonschema p50 / fast_check p50."""
+def measure_validation(sandbox: SandboxServer, bench: BenchConfig) -> dict[str, Any]:
+    """{"cases": {label: {fields, problems, validate: Summary dict}}}, in ms."""
     all_cases = cases(sandbox)
-    timed: list[tuple[Case, str, Callable[[], Any]]] = []
+    samples: dict[str, list[float]] = {case.label: [] for case in all_cases}
     for case in all_cases:
-        plain = without_fast_check(case.compiled)
-        timed.append((case, "fast_check", lambda c=case: c.compiled.validate(c.instance)))
-        timed.append((case, "jsonschema", lambda c=case, p=plain: p.validate(c.instance)))
-    samples: dict[tuple[str, str], list[float]] = {(c.label, v): [] for c, v, _ in timed}
-    for _, _, work in timed:
-        work()  # warm
+        case.compiled.validate(case.instance)  # warm
+    order = list(all_cases)
     rng = random.Random(25)
     for _ in range(bench.rounds):
-        rng.shuffle(timed)
-        for case, variant, work in timed:
-            bucket = samples[(case.label, variant)]
-            for _ in range(bench.fast_check_calls):
+        rng.shuffle(order)
+        for case in order:
+            bucket = samples[case.label]
+            for _ in range(bench.validation_calls):
                 started = time.perf_counter()
-                work()
+                case.compiled.validate(case.instance)
                 bucket.append((time.perf_counter() - started) * 1000)
-    results: dict[str, Any] = {}
-    for case in all_cases:
-        fast = Summary.of(samples[(case.label, "fast_check")])
-        plain = Summary.of(samples[(case.label, "jsonschema")])
-        results[case.label] = {
-            "fields": len(case.compiled.fields),
-            "problems": len(case.compiled.validate(case.instance)),
-            "fast_check": fast.as_dict(),
-            "jsonschema": plain.as_dict(),
-            "ratio": round(plain.p50 / fast.p50, 3),
+    return {
+        "cases": {
+            case.label: {
+                "fields": len(case.compiled.fields),
+                "problems": len(case.compiled.validate(case.instance)),
+                "validate": Summary.of(samples[case.label]).as_dict(),
+            }
+            for case in all_cases
         }
-    checker = format_checker()
-    compile_ms = {}
-    for case in all_cases:
-        if case.payload != "valid":
-            continue
-        schema = case.compiled.schema
-        runs = []
-        for _ in range(bench.rounds):
-            started = time.perf_counter()
-            compile_check(schema, checker, partial=False)
-            compile_check(schema, checker, partial=True)
-            runs.append((time.perf_counter() - started) * 1000)
-        compile_ms[case.form] = round(Summary.of(runs).p50, 4)
-    return {"cases": results, "compile_ms": compile_ms}
+    }
