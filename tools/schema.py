@@ -20,7 +20,6 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from jsonschema.protocols import Validator
 
 from .errors import UpstreamError
-from .fast_check import Check, compile_check
 from .field_guide import FieldGuide, field_pattern, parent_path
 from .normalize import EXTRA_CUSTOMER_DATA, Normalizer, without_required
 from .patterns import found_in
@@ -59,8 +58,6 @@ class CompiledSchema:
     _full: Validator = field(repr=False)
     _partial: Validator = field(repr=False)
     _field_order: dict[str, int] = field(repr=False)
-    _fast_full: Check | None = field(default=None, repr=False)
-    _fast_partial: Check | None = field(default=None, repr=False)
 
     def validate(self, instance: Any, *, partial: bool = False) -> Problems:
         """The problems of `instance`, in form order; empty when it is valid.
@@ -69,9 +66,6 @@ class CompiledSchema:
         refused before its entries are looked at, and at most `MAX_PROBLEMS` problems
         are gathered (`Problems.complete` is False when there were more).
         """
-        fast = self._fast_partial if partial else self._fast_full
-        if fast is not None and fast(instance):
-            return Problems()
         oversized = _oversized_lists(self.schema, instance, [])
         if oversized:
             return Problems(oversized[:MAX_PROBLEMS], complete=len(oversized) <= MAX_PROBLEMS)
@@ -186,8 +180,6 @@ def _compile_cached(text: str, language: str) -> CompiledSchema:
         _full=LinearValidator(schema, format_checker=checker),
         _partial=LinearValidator(without_required(schema), format_checker=checker),
         _field_order={f.path: i for i, f in enumerate(builder.fields)},
-        _fast_full=compile_check(schema, checker, partial=False),
-        _fast_partial=compile_check(schema, checker, partial=True),
     )
 
 
