@@ -4,6 +4,8 @@
     python -m bench --quick              # fewer iterations (~3 minutes)
     python -m bench --only latency,schema --no-peer
     python -m bench --write-results      # also refresh bench/RESULTS.md and its figures
+    python -m bench --only stdio_pipes,validation,early_login --write-results
+                                         # issue 25: each piece of speed code with and without
 
 Run from the repository root. Outputs go to bench/out/ (git-ignored) unless --out says else.
 """
@@ -27,18 +29,32 @@ from musement_mcp.sandbox import SandboxServer
 from . import peer
 from .coldstart import measure_cold_start
 from .config import PRESETS, BenchConfig
+from .early_login import measure_early_login
 from .implementations import implementations
 from .large_schema import time_large_schema
 from .latency import measure_latency
 from .machine import describe, load_average
 from .plot import plot
-from .report import markdown, write_results_section
+from .report import (
+    MAIN_KEYS,
+    SPEED_BEGIN,
+    SPEED_END,
+    main_markdown,
+    markdown,
+    speed_code_markdown,
+    write_results_section,
+)
+from .stdio_pipes import measure_stdio_pipes
 from .throughput import measure_throughput
 from .upstream import count_upstream
+from .validation import measure_validation
 from .wan import measure_wan
 
 BENCH_DIR = Path(__file__).resolve().parent
-SECTIONS = ("schema", "upstream", "wan", "coldstart", "latency", "throughput")
+MAIN_SECTIONS = ("schema", "upstream", "wan", "coldstart", "latency", "throughput")
+# Issue 25: the code kept only for speed, measured with and without it, and validation.
+SPEED_SECTIONS = ("stdio_pipes", "validation", "early_login")
+SECTIONS = MAIN_SECTIONS + SPEED_SECTIONS
 
 
 def run(
@@ -73,7 +89,16 @@ def run(
                 log=log,
             )
         )
+    if "early_login" in sections:
+        log(f"early login: first call with and without, {bench.wan_latency * 1000:.0f} ms away")
+        results["early_login"] = anyio.run(lambda: measure_early_login(bench, log))
     with SandboxServer() as sandbox:
+        if "validation" in sections:
+            log("validation: seeded carts' forms and the large cart, valid and invalid")
+            results["validation"] = measure_validation(sandbox, bench)
+        if "stdio_pipes" in sections:
+            log("stdio: stdio_pipes and the SDK's transport, interleaved")
+            results["stdio_pipes"] = anyio.run(measure_stdio_pipes, sandbox, bench)
         if "upstream" in sections:
             log("upstream requests per warm update")
             results["upstream"] = {
@@ -134,14 +159,24 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     report = markdown(results)
     (args.out / "results.md").write_text(report)
-    plotted = plot(results, args.out / "results.png")
-    if not plotted:
+    drawable = "latency" in results or "throughput" in results  # else nothing to plot
+    plotted = drawable and plot(results, args.out / "results.png")
+    if drawable and not plotted:
         log("no plot: matplotlib is not installed (pip install -e '.[bench]')")
     if args.write_results:
-        write_results_section(BENCH_DIR / "RESULTS.md", report)
-        shutil.copy(args.out / "results.json", BENCH_DIR / "results.json")
-        if plotted:
-            shutil.copy(args.out / "results.png", BENCH_DIR / "results.png")
+        # Only the regions of what ran: a run of the speed sections leaves the rest alone.
+        if set(sections) & set(MAIN_SECTIONS):
+            write_results_section(BENCH_DIR / "RESULTS.md", main_markdown(results))
+            shutil.copy(args.out / "results.json", BENCH_DIR / "results.json")
+            if plotted:
+                shutil.copy(args.out / "results.png", BENCH_DIR / "results.png")
+        if set(sections) & set(SPEED_SECTIONS):
+            speed = speed_code_markdown(results)
+            write_results_section(BENCH_DIR / "RESULTS.md", speed, SPEED_BEGIN, SPEED_END)
+            (BENCH_DIR / "results-speed-code.json").write_text(
+                json.dumps({k: v for k, v in results.items() if k not in MAIN_KEYS}, indent=2)
+                + "\n"
+            )
     print(report)
     log(f"done in {results['seconds']:.0f} s; outputs in {args.out}")
     return 0

@@ -32,6 +32,13 @@ class BenchConfig:
     wan_repeats: int = 5
     wan_transports: tuple[str, ...] = ("inprocess", "stdio")
     wan_eras: tuple[str, ...] = BOTH_ERAS
+    # issue 25, the speed code with and without (bench.stdio_pipes, .early_login), and
+    # validation alone (bench.validation: `rounds` x `validation_calls`); stdio_pipes uses the
+    # latency rounds above
+    stdio_pipes_eras: tuple[str, ...] = BOTH_ERAS
+    validation_calls: int = 50
+    early_login_repeats: int = 16  # fresh servers per variant and era, against wan_latency
+    early_login_eras: tuple[str, ...] = BOTH_ERAS
 
 
 FULL = BenchConfig()
@@ -47,6 +54,8 @@ QUICK = BenchConfig(
     compiles=3,
     validations=50,
     wan_repeats=3,
+    validation_calls=15,
+    early_login_repeats=4,
 )
 SMOKE = BenchConfig(
     warmup_calls=1,
@@ -66,5 +75,9 @@ SMOKE = BenchConfig(
     wan_repeats=1,
     wan_transports=("inprocess",),
     wan_eras=("auto",),
+    stdio_pipes_eras=("auto",),
+    validation_calls=2,
+    early_login_repeats=1,
+    early_login_eras=("auto",),
 )
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}

@@ -65,6 +65,13 @@ PEER = Implementation(
 )
 
 
+def variant_command(config: MusementConfig, flags: list[str]) -> list[str]:
+    """Ours over stdio with speed code switched off by `flags` (`bench.variant_server`);
+    with no flag, the same server as `OURS.command(config)`."""
+    args = OURS.command(config)[3:]  # after `python -m musement_mcp.server`
+    return [sys.executable, "-m", "bench.variant_server", *flags, "--", *args]
+
+
 def implementations(*, with_peer: bool = True) -> list[Implementation]:
     return [OURS, PEER] if with_peer else [OURS]
 

@@ -119,16 +119,8 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
     idle = (results.get("throughput", {}).get("ours") or {}).get("idle_memory")
     value = None if idle is None else idle["rss_mb"]
     checks.append(_check("idle RSS: < 80 MB", value, value is not None and value < 80, "{:.1f} MB"))
-    schema = results.get("large_schema")
-    value = None if schema is None else schema["validate_valid"]["p50"]
-    checks.append(
-        _check(
-            "validate against the large cart schema (after first compile): < 2 ms",
-            value,
-            value is not None and value < 2,
-            "{:.2f} ms",
-        )
-    )
+    # Issue 9's "validate against the large cart schema < 2 ms" went with tools/fast_check.py
+    # in issue 25 (bench/RESULTS.md, "Speed code"): the large cart's timings are still shown.
     return checks
 
 

@@ -20,7 +20,6 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from jsonschema.protocols import Validator
 
 from .errors import UpstreamError
-from .fast_check import Check, compile_check
 from .field_guide import FieldGuide, Option, field_pattern, parent_path
 from .json_types import JSONObject, JSONValue, object_at
 from .normalize import EXTRA_CUSTOMER_DATA, Normalizer, without_required
@@ -93,8 +92,6 @@ class CompiledSchema:
     _full: Validator = field(repr=False)
     _partial: Validator = field(repr=False)
     _field_order: dict[str, int] = field(repr=False)
-    _fast_full: Check | None = field(default=None, repr=False)
-    _fast_partial: Check | None = field(default=None, repr=False)
 
     def validate(self, instance: JSONValue, *, partial: bool = False) -> Problems:
         """The problems of `instance`, in form order; empty when it is valid.
@@ -103,9 +100,6 @@ class CompiledSchema:
         refused before its entries are looked at, and at most `MAX_PROBLEMS` problems
         are gathered (`Problems.complete` is False when there were more).
         """
-        fast = self._fast_partial if partial else self._fast_full
-        if fast is not None and fast(instance):
-            return Problems()
         oversized = (
             _oversized_properties(self.schema["properties"], instance, [])
             if isinstance(instance, dict)
@@ -229,8 +223,6 @@ def _compile_cached(text: str, language: str) -> CompiledSchema:
         _full=LinearValidator(schema, format_checker=checker),
         _partial=LinearValidator(without_required(schema), format_checker=checker),
         _field_order={f.path: i for i, f in enumerate(builder.fields)},
-        _fast_full=compile_check(schema, checker, partial=False),
-        _fast_partial=compile_check(schema, checker, partial=True),
     )
 
 

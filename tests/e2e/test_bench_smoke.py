@@ -8,6 +8,8 @@ installed (the `bench` extra) and is skipped with the reason otherwise.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +17,11 @@ import pytest
 
 from bench import peer
 from bench.cli import main
+from bench.implementations import REPO_ROOT
 from bench.large_schema import invalid_customer, large_schema, valid_customer
-from bench.report import BEGIN, END, write_results_section
+from bench.report import BEGIN, END, SPEED_BEGIN, SPEED_END, write_results_section
 from bench.targets import evaluate
+from bench.validation import CUSTOMER_FORMS
 from bench.wan import STEP
 from musement_mcp.tools import compile_schema
 
@@ -80,6 +84,43 @@ def test_the_whole_step_is_measured_against_a_far_upstream(results: dict[str, An
 
 
 @pytest.mark.bench
+def test_stdio_pipes_are_measured_against_the_sdk_transport(results: dict[str, Any]) -> None:
+    found = results["stdio_pipes"]
+    assert set(found["routes"]) == {"pipes/auto", "sdk/auto"}
+    for route in found["routes"].values():
+        for call in ("prompts/list", "update_cart_customer"):
+            assert route[call]["n"] == 2 and 0 < route[call]["p50"] <= route[call]["p95"]
+            assert call in route["cpu_ms_per_call"]
+    assert set(found["ratios"]["auto"]) == {"prompts/list", "update_cart_customer"}
+
+
+@pytest.mark.bench
+def test_validation_is_timed_on_real_forms_and_the_large_cart(results: dict[str, Any]) -> None:
+    found = results["validation"]
+    forms = {label.rpartition(" / ")[0] for label in found["cases"]}
+    # The seeded carts' customer forms, both participants forms and the large cart.
+    assert set(CUSTOMER_FORMS) < forms and len(forms) == len(CUSTOMER_FORMS) + 3
+    for label, case in found["cases"].items():
+        assert (case["problems"] == 0) == label.endswith(" / valid")
+        assert case["validate"]["n"] == 2 and case["validate"]["p50"] > 0
+
+
+@pytest.mark.bench
+def test_first_call_is_measured_with_and_without_early_login(results: dict[str, Any]) -> None:
+    found = results["early_login"]
+    assert set(found["routes"]) == {"early_login/auto", "login_at_session/auto"}
+    for route in found["routes"].values():
+        # The first call waits at least for the cart's read, one added delay.
+        assert route["first_call_ms"] >= found["latency_ms"]
+        assert route["spawn_to_answer_ms"] >= route["connected_ms"] > 0
+    assert set(found["saved_ms"]["auto"]) == {
+        "connected_ms",
+        "first_call_ms",
+        "spawn_to_answer_ms",
+    }
+
+
+@pytest.mark.bench
 @needs_peer
 def test_peer_is_measured_side_by_side(results: dict[str, Any]) -> None:
     assert results["peer"]["available"]
@@ -95,6 +136,9 @@ def test_outputs_are_written(out: Path, results: dict[str, Any]) -> None:
     assert "### Latency per call (ms)" in report
     assert "### Targets (issues 9 and 17)" in report
     assert "### The whole step against a far-away Musement" in report
+    assert "### stdio: `server/stdio_pipes.py` vs the SDK's stdio transport" in report
+    assert "### Validation (`CompiledSchema.validate`, jsonschema, ms)" in report
+    assert "### First call over stdio: early login thread vs login at session start" in report
     checks = evaluate(results)
     assert any(check.ok is not None for check in checks)
     try:
@@ -117,3 +161,28 @@ def test_results_section_is_replaced_between_markers(tmp_path: Path) -> None:
     text = path.read_text()
     assert "old" not in text and "new table" in text
     assert text.startswith("# Results\n\nintro") and text.endswith("## Profile\nkept\n")
+
+
+def test_each_results_region_is_replaced_alone(tmp_path: Path) -> None:
+    path = tmp_path / "RESULTS.md"
+    path.write_text(f"{BEGIN}\nmain\n{END}\n\n{SPEED_BEGIN}\nold speed\n{SPEED_END}\n")
+    write_results_section(path, "new speed", SPEED_BEGIN, SPEED_END)
+    text = path.read_text()
+    assert "main" in text and "old speed" not in text and "new speed" in text
+
+
+def test_variant_server_switches_each_piece_off() -> None:
+    """In a fresh interpreter (the switches patch modules): `--sdk-stdio` leaves stdio to
+    the SDK's transport, `--no-early-login` starts no login thread."""
+    check = (
+        "from bench.variant_server import NO_EARLY_LOGIN, SDK_STDIO, switch_off\n"
+        "switch_off({SDK_STDIO, NO_EARLY_LOGIN})\n"
+        "from musement_mcp.server import stdio_pipes\n"
+        "from musement_mcp.tools import upstream\n"
+        "assert stdio_pipes._pipes() is False\n"
+        "assert upstream.EarlyLogin(None) is None\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr

@@ -113,7 +113,14 @@ class EarlyLogin:
     """A login begun in a thread as the process starts, before the MCP stack is imported
     (a few hundred milliseconds): its round trip to Musement overlaps the start-up, and
     the server's client adopts the token. Never raises: if it fails, the client logs in
-    itself and reports why."""
+    itself and reports why.
+
+    Kept for speed (issue 25): a stdio server's first call is one login round trip
+    shorter than with the login the server begins when its session starts (`login_ahead`):
+    about 100 ms against a Musement 100 ms away; the thread's CPU delays the connection by
+    some tens of ms, so spawn to the first answer is 60-90 ms shorter (bench/RESULTS.md,
+    "Speed code"; `python -m bench --only early_login`, the alternative being the bench's
+    `python -m bench.variant_server --no-early-login`)."""
 
     def __init__(self, config: MusementConfig) -> None:
         self._config = config
