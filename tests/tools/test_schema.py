@@ -7,11 +7,7 @@ import copy
 import pytest
 from jsonschema import Draft202012Validator
 
-from musement_mcp.tools import (
-    UpstreamError,
-    compile_schema,
-    generic_customer_schema,
-)
+from musement_mcp.tools import UpstreamError, compile_schema
 from tests.support.schemas import ACTIVITY, EMPTY_ACTIVITY, MUSEMENT_SCHEMA
 
 VALID = {
@@ -157,28 +153,6 @@ def test_partial_mode_skips_required_but_not_types(compiled):
 
 def test_identical_schemas_share_one_compiled_result(compiled):
     assert compile_schema(copy.deepcopy(MUSEMENT_SCHEMA)) is compiled
-
-
-def test_generic_form_drops_cart_specific_parts(compiled):
-    generic = generic_customer_schema(compiled)
-    Draft202012Validator.check_schema(generic)
-    # Strict-expressible: closed, every property listed as required; optional ones nullable,
-    # or free text ("" means not given), or a list ([] means none).
-    assert generic["additionalProperties"] is False
-    assert generic["required"] == list(generic["properties"])
-    assert all(
-        p.get("type") in ("string", "array") or p["anyOf"][-1] == {"type": "null"}
-        for p in generic["properties"].values()
-    )
-    # The activities' answers: a closed list, not the cart's own activity keys.
-    answers = generic["properties"]["extra_customer_data"]
-    assert answers["type"] == "array"
-    assert answers["items"]["required"] == ["activity_uuid", "question", "value"]
-    assert ACTIVITY not in str(generic)
-    newsletter = generic["properties"]["musement_newsletter"]
-    assert newsletter["anyOf"][0]["enum"] == ["YES", "NO"]  # one order: Musement's varies
-    # Inside the non-null branch: every converter keeps it there (google-genai drops it beside).
-    assert newsletter["anyOf"][0]["description"] == "Musement newsletter"
 
 
 def test_hostile_keywords_are_dropped_never_followed():

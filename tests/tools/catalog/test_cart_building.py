@@ -1,23 +1,18 @@
-"""The catalog calls of tools/catalog against the sandbox over loopback: search, an activity,
-its days and options, and building a cart (refusals before any request, repeats, a quantity
-change, removals)."""
+"""tools/catalog/cart_building.py: building a cart against the sandbox over loopback (what the
+day's options refuse is never sent, pickups, repeats, a quantity change, removals, promo
+codes, the customer form refreshed)."""
 
 from __future__ import annotations
-
-import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import pytest
 
 from musement_mcp.sandbox import (
     COLOSSEUM_TOUR_UUID,
-    LOUVRE_UUID,
     MURANO_BURANO_TOUR_UUID,
     PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID,
     ROME_GUIDED_TOUR_UUID,
     SEINE_CRUISE_UUID,
-    SandboxServer,
 )
 from musement_mcp.tools import MusementClient
 from musement_mcp.tools.catalog import (
@@ -25,104 +20,12 @@ from musement_mcp.tools.catalog import (
     add_to_cart,
     create_cart,
     get_activity,
-    get_activity_dates,
-    get_day_options,
     remove_from_cart,
-    search_activities,
 )
-from musement_mcp.tools.errors import (
-    ActivityNotFound,
-    ChoiceNotOffered,
-    DateNotAvailable,
-    InvalidArgument,
-)
-from tests.support.common import settings_for
+from musement_mcp.tools.errors import ChoiceNotOffered
+from tests.support.catalog import MONDAY, SATURDAY, next_weekday, product
 
 pytestmark = pytest.mark.anyio
-
-
-def next_weekday(weekday: int, weeks: int = 0) -> str:
-    today = dt.date.today()
-    return (
-        today + dt.timedelta(days=((weekday - today.weekday()) % 7 or 7) + 7 * weeks)
-    ).isoformat()
-
-
-SATURDAY, MONDAY = 5, 0
-
-
-@pytest.fixture(scope="module")
-def own_sandbox() -> Iterator[SandboxServer]:
-    """A sandbox of this module's own: adds take seats."""
-    with SandboxServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def musement(own_sandbox: SandboxServer) -> AsyncIterator[MusementClient]:
-    async with MusementClient(settings_for(own_sandbox).musement_config()) as client:
-        yield client
-
-
-async def test_a_search_gives_short_cards_and_the_next_page(musement) -> None:
-    found = await search_activities(musement, text="guided tour Rome", sort="rating")
-    first = found.activities[0]
-    assert first.activity_uuid == ROME_GUIDED_TOUR_UUID
-    assert (first.city, first.price_from, first.duration) == ("Rome", "19.00 EUR", "3h")
-    assert found.total == 2 and found.next_offset is None
-    page = await search_activities(musement, text="Rome", limit=1)
-    assert len(page.activities) == 1 and page.next_offset == 1
-    assert (await search_activities(musement, text="no such thing anywhere")).activities == []
-
-
-async def test_search_arguments_are_checked_before_any_request(musement, own_sandbox) -> None:
-    own_sandbox.recorder.clear()
-    for bad in (
-        {"sort": "cheapest"},
-        {"limit": 500},
-        {"date_from": "next week"},
-        {"max_price": -1},
-    ):
-        with pytest.raises(InvalidArgument):
-            await search_activities(musement, **bad)
-    assert len(own_sandbox.recorder) == 0
-
-
-async def test_an_activity_in_full(musement) -> None:
-    tour = await get_activity(musement, ROME_GUIDED_TOUR_UUID)
-    assert tour.meeting_point and "Pantheon" in tour.meeting_point
-    assert tour.languages == ["en", "it"]
-    assert tour.cancellation == "100% refund if cancelled at least 1 day before."
-    assert tour.pickups is None and tour.rating == 4.7
-    assert (await get_activity(musement, LOUVRE_UUID)).cancellation == "Non-refundable."
-    cruise = await get_activity(musement, SEINE_CRUISE_UUID)
-    assert cruise.pickups and {p.type for p in cruise.pickups} == {"HOTEL", "PICKUP"}
-    border = await get_activity(musement, PARTICIPANTS_EXTRA_DATA_ACTIVITY_UUID)
-    assert border.checkout_asks and border.checkout_asks.participant_questions
-    with pytest.raises(ActivityNotFound):
-        await get_activity(musement, "00000000-0000-4000-8000-000000000000")
-
-
-async def test_days_and_a_days_options(musement) -> None:
-    saturday = next_weekday(SATURDAY)
-    dates = await get_activity_dates(
-        musement, ROME_GUIDED_TOUR_UUID, date_from=saturday, date_to=next_weekday(SATURDAY, 1)
-    )
-    assert dates.days == [saturday, next_weekday(SATURDAY, 1)]  # the range is inclusive
-    day = await get_day_options(musement, ROME_GUIDED_TOUR_UUID, saturday)
-    morning = day.options[0]
-    assert (morning.time, morning.languages) == ("09:30", ["en", "it"])
-    assert [(t.holder, t.price, t.max_buy) for t in morning.tickets] == [
-        ("ADULT", "39.00 EUR", 10),
-        ("CHILDREN", "19.00 EUR", 10),
-    ]
-    with pytest.raises(DateNotAvailable):
-        await get_day_options(musement, ROME_GUIDED_TOUR_UUID, next_weekday(MONDAY))
-
-
-async def product(musement, activity: str, day: str, holder: str = "ADULT", index: int = 0, **kw):
-    options = (await get_day_options(musement, activity, day, **kw)).options
-    return next(t for t in options[index].tickets if t.holder == holder).product_identifier
 
 
 async def test_what_the_options_refuse_is_never_sent(musement, own_sandbox) -> None:
