@@ -45,7 +45,7 @@ def test_an_item_as_musement_documents_it() -> None:
     assert item.unit_price is not None
     assert (item.unit_price.value, item.unit_price.text) == (29.0, "29.00 EUR")
     # Participants are read separately: none known yet.
-    assert (item.participants_required, item.participants_provided) == (False, 0)
+    assert (item.participants_required, item.participants_provided) == (False, None)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ Their JSON Schemas are pinned by the tool snapshots (tests/snapshots/tools/)."""
 
 from __future__ import annotations
 
-from musement_mcp.tools.models import Customer, CustomerSchemaResult
+from musement_mcp.tools.models import CartItemView, Customer, CustomerSchemaResult, Money
 
 ACTIVITY = "a2b4c6d8-1e2f-11e7-9cc9-06a7e332783f"
 
@@ -21,6 +21,26 @@ def test_a_customer_as_musement_stores_it() -> None:
 
 def test_the_raw_schema_is_not_in_the_schema_tools_result() -> None:
     raw = {"type": "object", "properties": {}}
-    result = CustomerSchemaResult.model_validate({"cart_uuid": "c", "schema": raw, "fields": []})
+    result = CustomerSchemaResult.model_validate({"schema": raw, "fields": []})
     assert result.json_schema == raw  # read by its alias, for the resource that serves it
-    assert result.model_dump() == {"cart_uuid": "c", "fields": []}
+    assert result.model_dump() == {"fields": []}
+
+
+def test_a_cart_item_shows_its_unit_price_as_text_and_keeps_the_numbers() -> None:
+    unit = Money(value=45.0, currency="EUR", text="45.00 EUR")
+    item = CartItemView(cart_item_uuid="i", activity_uuid="a", unit_price=unit)
+    # What a client gets: the amount's text, no activity UUID, no participants defaults.
+    assert item.model_dump(mode="json", exclude_none=True, exclude_defaults=True) == {
+        "cart_item_uuid": "i",
+        "unit_price": "45.00 EUR",
+    }
+    # What the confirmation token binds: the numbers.
+    assert item.unit_price == unit and item.activity_uuid == "a"
+    schema = CartItemView.model_json_schema(mode="serialization")
+    assert "activity_uuid" not in schema["properties"]
+
+
+def test_a_customers_country_is_its_name_and_code() -> None:
+    country = {"id": 172, "name": "United States", "iso_code": "US", "iso3char": "USA"}
+    stored = Customer.model_validate({"country": country})
+    assert stored.country == {"name": "United States", "iso_code": "US"}
