@@ -14,6 +14,9 @@
   customer step completed with arguments built from what Gemini is shown (run.py).
 - pydantic-ai's retry budget: one `validation_failed` names every problem, so one retry is enough.
 - Token and byte budgets: get_customer_schema's answer and the model-facing tool list.
+- docs/FRAMEWORKS.md's table: what the tests above observed, per framework (the installed
+  version) and tool, and how far each flow got (tests/support/frameworks.py). The last test
+  compares it with the docs; `UPDATE_DOCS=1` rewrites it.
 
 Install: `pip install -e '.[adapters]'`, tests/langchain/install.sh, tests/tokens/install.sh.
 """
@@ -26,6 +29,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator
+from importlib import metadata
 from typing import Any
 
 import anyio
@@ -47,9 +51,22 @@ from tests.support.agent_flow import (
     complete_customer_step,
     customer_arguments,
     fill,
+    from_gemini,
     result_json,
 )
-from tests.support.common import settings_for
+from tests.support.common import REPO_ROOT, settings_for
+from tests.support.frameworks import (
+    Observed,
+    difference,
+    flagged,
+    flow_outcome,
+    place_order,
+    refused,
+    shape,
+    strict_openai,
+)
+from tests.support.frameworks import current as table_in
+from tests.support.frameworks import rewrite as with_table
 from tests.support.processes import serve_http, stdio_params
 from tests.support.strict import emptied_objects, openai_strict_problems
 
@@ -85,6 +102,20 @@ TOOL_LIST_BYTE_BUDGET = 5850
 TOOL_LIST_TOKEN_BUDGET = 1400
 
 
+# The distributions of this environment that docs/FRAMEWORKS.md's table names (the LangChain
+# ones are tests/langchain/.venv's: run.py reports them).
+DISTRIBUTIONS = ("openai-agents", "pydantic-ai-slim", "anthropic", "litellm", "google-genai")
+FRAMEWORKS_DOC = REPO_ROOT / "docs" / "FRAMEWORKS.md"
+
+
+@pytest.fixture(scope="module")
+def observed() -> Observed:
+    """What this module's tests see, for docs/FRAMEWORKS.md's table (the module's last test)."""
+    table = Observed(TOOL_NAMES)
+    table.versions.update({name: metadata.version(name) for name in DISTRIBUTIONS})
+    return table
+
+
 @pytest.fixture(scope="module")
 def listed(sandbox: SandboxServer) -> list[dict[str, Any]]:
     """tools/list as the model sees it (in-process client): name, description, input schema."""
@@ -103,12 +134,16 @@ def schemas(listed: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def langchain(sandbox: SandboxServer, sandbox_http: httpx2.Client) -> dict[str, Any]:
-    """One run of tests/langchain/run.py: conversions and a completed fresh cart."""
+def langchain(
+    sandbox: SandboxServer, sandbox_http: httpx2.Client, observed: Observed
+) -> dict[str, Any]:
+    """One run of tests/langchain/run.py: conversions and a completed fresh cart, ordered."""
     params = stdio_params(sandbox)
-    return run_langchain(
+    done = run_langchain(
         [params.command, *params.args], [fresh_cart(sandbox_http)], [fresh_cart(sandbox_http)]
     )
+    observed.versions.update(done["versions"])
+    return done
 
 
 # --- 1. Strict conversion, framework x tool ------------------------------------------------
@@ -130,25 +165,36 @@ def test_openai_agents_strict_conversion(name: str, schemas: dict[str, Any]) -> 
 
 
 @pytest.mark.parametrize("name", TOOL_NAMES)
-def test_langchain_strict_conversion(name: str, langchain: dict[str, Any]) -> None:
+def test_langchain_strict_conversion(
+    name: str, langchain: dict[str, Any], schemas: dict[str, Any], observed: Observed
+) -> None:
     tool = langchain["openai"][name]
+    parameters = tool["function"]["parameters"]
+    problems = openai_strict_problems(parameters)
+    outcome = strict_openai(tool["function"].get("strict"), problems, schemas[name], parameters)
+    observed.cell("langchain", name, outcome)
     assert tool["function"]["strict"] is True
     assert openai_strict_problems(tool["function"]["parameters"]) == []
 
 
 @pytest.mark.parametrize("name", TOOL_NAMES)
-def test_pydantic_ai_openai_transformer_finds_it_strict(name: str, schemas: dict[str, Any]) -> None:
+def test_pydantic_ai_openai_transformer_finds_it_strict(
+    name: str, schemas: dict[str, Any], observed: Observed
+) -> None:
     from pydantic_ai.profiles.openai import OpenAIJsonSchemaTransformer
 
     transformer = OpenAIJsonSchemaTransformer(copy.deepcopy(schemas[name]), strict=None)
     converted = transformer.walk()
+    problems = openai_strict_problems(converted)
+    outcome = strict_openai(transformer.is_strict_compatible, problems, schemas[name], converted)
+    observed.cell("pydantic-ai", name, outcome)
     assert transformer.is_strict_compatible  # so pydantic-ai sends it with strict: true
     assert openai_strict_problems(converted) == []
 
 
 @pytest.mark.parametrize("name", TOOL_NAMES)
 def test_anthropic_mcp_tool_strict_sends_the_schema_as_is(
-    name: str, schemas: dict[str, Any], listed: list[dict[str, Any]]
+    name: str, schemas: dict[str, Any], listed: list[dict[str, Any]], observed: Observed
 ) -> None:
     from anthropic.lib.tools.mcp import mcp_tool
     from mcp import types
@@ -156,6 +202,8 @@ def test_anthropic_mcp_tool_strict_sends_the_schema_as_is(
     entry = next(t for t in listed if t["name"] == name)
     tool = types.Tool(name=name, description=entry["description"], input_schema=schemas[name])
     definition = mcp_tool(tool, None, strict=True).to_dict()  # type: ignore[arg-type]
+    outcome = flagged(definition.get("strict"), schemas[name], definition["input_schema"])
+    observed.cell("anthropic-mcp-tool", name, outcome)
     assert definition["strict"] is True
     assert definition["input_schema"] == schemas[name]
 
@@ -163,10 +211,13 @@ def test_anthropic_mcp_tool_strict_sends_the_schema_as_is(
 # Nullable fields are `anyOf [{type}, {type: null}]`: a type list such as ["string", "null"]
 # made anthropic.transform_schema (SDK 2.15) hit assert_never.
 @pytest.mark.parametrize("name", TOOL_NAMES)
-def test_anthropic_transform_schema_keeps_every_object(name: str, schemas: dict[str, Any]) -> None:
+def test_anthropic_transform_schema_keeps_every_object(
+    name: str, schemas: dict[str, Any], observed: Observed
+) -> None:
     import anthropic
 
     transformed = anthropic.transform_schema(copy.deepcopy(schemas[name]))
+    observed.cell("anthropic-transform", name, shape(schemas[name], transformed))
     assert emptied_objects(schemas[name], transformed) == []
     assert transformed["additionalProperties"] is False
 
@@ -209,15 +260,29 @@ def assert_ready(run: dict[str, Any]) -> None:
     assert "" in customer["arguments"]["customer"].values()  # empty where not asked (city...)
 
 
-def test_langchain_mcp_adapters_complete_a_cart(langchain: dict[str, Any]) -> None:
+def assert_booked(order: dict[str, Any]) -> None:
+    """create_order refused unconfirmed, placed with the offered token; get_order read it."""
+    assert order["placed"] and order["read"], order["why"]
+    called = [step["tool"] for step in order["transcript"]]
+    assert called == ["create_order", "create_order", "get_order"]
+
+
+def test_langchain_mcp_adapters_complete_a_cart(
+    langchain: dict[str, Any], observed: Observed
+) -> None:
     [run] = langchain["runs"]
+    observed.flow("langchain", flow_outcome(run, run["order"]))
     assert_ready(run)
+    assert_booked(run["order"])
     assert {t["name"] for t in langchain["tools"]} == set(TOOL_NAMES)
 
 
 @pytest.mark.anyio
 async def test_openai_agents_complete_a_cart(
-    sandbox: SandboxServer, sandbox_http: httpx2.Client
+    sandbox: SandboxServer,
+    sandbox_http: httpx2.Client,
+    schemas: dict[str, Any],
+    observed: Observed,
 ) -> None:
     from agents import Agent, RunContextWrapper
     from agents.mcp import MCPServerStdio
@@ -230,6 +295,12 @@ async def test_openai_agents_complete_a_cart(
             name="checkout", mcp_servers=[server], mcp_config={"convert_schemas_to_strict": True}
         )
         tools = {t.name: t for t in await agent.get_mcp_tools(RunContextWrapper(None))}
+        for name, tool in tools.items():
+            problems = openai_strict_problems(tool.params_json_schema)
+            outcome = strict_openai(
+                tool.strict_json_schema, problems, schemas[name], tool.params_json_schema
+            )
+            observed.cell("openai-agents", name, outcome)
         for tool in tools.values():  # strict, not the silent non-strict fallback
             assert tool.strict_json_schema is True, tool.name
             assert openai_strict_problems(tool.params_json_schema) == [], tool.name
@@ -242,8 +313,12 @@ async def test_openai_agents_complete_a_cart(
             return result_json(await tools[name].on_invoke_tool(context, text))
 
         converted = {name: tool.params_json_schema for name, tool in tools.items()}
-        run = await complete_customer_step(call, converted, fresh_cart(sandbox_http))
+        cart = fresh_cart(sandbox_http)
+        run = await complete_customer_step(call, converted, cart)
+        order = await place_order(call, converted, cart)
+    observed.flow("openai-agents", flow_outcome(run, order))
     assert_ready(run)
+    assert_booked(order)
 
 
 @pytest.fixture(scope="module")
@@ -269,23 +344,32 @@ def run_context() -> Any:
 
 @pytest.mark.anyio
 async def test_pydantic_ai_toolset_completes_a_cart(
-    http_server: str, sandbox_http: httpx2.Client
+    http_server: str, sandbox_http: httpx2.Client, observed: Observed
 ) -> None:
+    from pydantic_ai.exceptions import ModelRetry
+
     ctx = run_context()
     async with pydantic_toolset(http_server) as toolset:
         tools = await toolset.get_tools(ctx)
 
         async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
-            return result_json(await toolset.call_tool(name, arguments, ctx, tools[name]))
+            try:
+                return result_json(await toolset.call_tool(name, arguments, ctx, tools[name]))
+            except ModelRetry as retry:  # an error result, as the model is shown it
+                return dict(json.loads(str(retry)))
 
         converted = {name: tool.tool_def.parameters_json_schema for name, tool in tools.items()}
-        run = await complete_customer_step(call, converted, fresh_cart(sandbox_http))
+        cart = fresh_cart(sandbox_http)
+        run = await complete_customer_step(call, converted, cart)
+        order = await place_order(call, converted, cart)
+    observed.flow("pydantic-ai", flow_outcome(run, order))
     assert_ready(run)
+    assert_booked(order)
 
 
 @pytest.mark.anyio
 async def test_litellm_completes_a_cart(
-    sandbox: SandboxServer, sandbox_http: httpx2.Client
+    sandbox: SandboxServer, sandbox_http: httpx2.Client, observed: Observed
 ) -> None:
     from litellm.mcp_client import call_openai_tool, load_mcp_tools
     from mcp import ClientSession
@@ -300,6 +384,10 @@ async def test_litellm_completes_a_cart(
         assert set(tools) == set(TOOL_NAMES)
         listed = {t.name: t.input_schema for t in (await session.list_tools()).tools}
         for name, tool in tools.items():
+            function = tool["function"]
+            outcome = flagged(function.get("strict"), listed[name], function["parameters"])
+            observed.cell("litellm", name, outcome)
+        for name, tool in tools.items():
             # litellm drops `strict` (always false) and passes the schema on as is, formats kept.
             assert tool["function"]["strict"] is False
             assert tool["function"]["parameters"] == listed[name]
@@ -310,16 +398,22 @@ async def test_litellm_completes_a_cart(
             return result_json((await call_openai_tool(session, tool_call)).content)  # type: ignore[arg-type]
 
         converted = {name: tool["function"]["parameters"] for name, tool in tools.items()}
-        run = await complete_customer_step(call, converted, fresh_cart(sandbox_http))
+        cart = fresh_cart(sandbox_http)
+        run = await complete_customer_step(call, converted, cart)
+        order = await place_order(call, converted, cart)
+    observed.flow("litellm", flow_outcome(run, order))
     assert_ready(run)
+    assert_booked(order)
 
 
 @pytest.mark.anyio
-async def test_google_genai_mcp_session_is_refused_upstream(sandbox: SandboxServer) -> None:
-    """google-genai's own MCP support (`tools=[session]`) reads `additionalProperties` as a
-    schema and fails on `false`, which OpenAI's and Anthropic's strict modes require (an open
-    upstream bug): the workaround below is what the README documents."""
-    from google.genai import _extra_utils, types
+async def test_anthropic_mcp_tools_complete_a_cart(
+    sandbox: SandboxServer, sandbox_http: httpx2.Client, observed: Observed
+) -> None:
+    """Anthropic's tool runner calls `async_mcp_tool(tool, session, strict=True).call(input)`;
+    an error result is raised as `ToolError`, its content what the model is shown."""
+    from anthropic.lib.tools import ToolError
+    from anthropic.lib.tools.mcp import async_mcp_tool
     from mcp import ClientSession
     from mcp.client.stdio import stdio_client
 
@@ -328,6 +422,54 @@ async def test_google_genai_mcp_session_is_refused_upstream(sandbox: SandboxServ
         ClientSession(read, write) as session,
     ):
         await session.initialize()
+        listed = (await session.list_tools()).tools
+        tools = {t.name: async_mcp_tool(t, session, strict=True) for t in listed}  # type: ignore[arg-type]
+        assert list(tools) == TOOL_NAMES
+
+        async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+            try:
+                return result_json(await tools[name].call(arguments))
+            except ToolError as error:
+                return result_json(error.content)
+
+        converted = {name: tool.to_dict()["input_schema"] for name, tool in tools.items()}
+        cart = fresh_cart(sandbox_http)
+        run = await complete_customer_step(call, converted, cart)
+        order = await place_order(call, converted, cart)
+    observed.flow("anthropic-mcp-tool", flow_outcome(run, order))
+    assert_ready(run)
+    assert_booked(order)
+
+
+@pytest.mark.anyio
+async def test_google_genai_mcp_session_is_refused_upstream(
+    sandbox: SandboxServer, observed: Observed
+) -> None:
+    """google-genai's own MCP support (`tools=[session]`) reads `additionalProperties` as a
+    schema and fails on `false`, which OpenAI's and Anthropic's strict modes require (an open
+    upstream bug): the workaround below is what the README documents."""
+    from google.genai import _extra_utils, types
+    from google.genai._mcp_utils import mcp_to_gemini_tool
+    from mcp import ClientSession
+    from mcp.client.stdio import stdio_client
+
+    async with (
+        stdio_client(stdio_params(sandbox)) as (read, write),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        # What the session's tools=[...] does to each listed tool (mcp_to_gemini_tools).
+        for tool in (await session.list_tools()).tools:
+            try:
+                converted = mcp_to_gemini_tool(tool)  # type: ignore[arg-type]
+            except Exception as error:  # noqa: BLE001 - what it raises is the observation
+                outcome = refused(error)
+            else:
+                [declaration] = converted.function_declarations or []
+                parameters = declaration.parameters.model_dump(exclude_none=True, mode="json")
+                outcome = shape(tool.input_schema, from_gemini(parameters))
+            observed.cell("google-genai-session", tool.name, outcome)
+        observed.flow("google-genai-session", "not run: every tool refused")
         config = types.GenerateContentConfig(tools=[session])
         with pytest.raises(AttributeError, match="'bool' object has no attribute 'items'"):
             await _extra_utils.parse_config_for_mcp_sessions(config)
@@ -335,7 +477,7 @@ async def test_google_genai_mcp_session_is_refused_upstream(sandbox: SandboxServ
 
 @pytest.mark.anyio
 async def test_google_genai_declarations_complete_a_cart(
-    sandbox: SandboxServer, sandbox_http: httpx2.Client
+    sandbox: SandboxServer, sandbox_http: httpx2.Client, observed: Observed
 ) -> None:
     """The workaround: `FunctionDeclaration(parameters_json_schema=tool.inputSchema)` (the
     JSON Schema as is, which Gemini's API takes) and the session's `call_tool`."""
@@ -348,6 +490,7 @@ async def test_google_genai_declarations_complete_a_cart(
         ClientSession(read, write) as session,
     ):
         await session.initialize()
+        listed = {t.name: t.input_schema for t in (await session.list_tools()).tools}
         declarations = [
             types.FunctionDeclaration(
                 name=tool.name,
@@ -362,14 +505,22 @@ async def test_google_genai_declarations_complete_a_cart(
         )
         sent = config.model_dump(mode="json", by_alias=True, exclude_none=True)
         [tool] = sent["tools"]
+        for declaration in tool["functionDeclarations"]:
+            name = declaration["name"]
+            outcome = shape(listed[name], declaration["parametersJsonSchema"])
+            observed.cell("google-genai-declarations", name, outcome)
         assert [d["name"] for d in tool["functionDeclarations"]] == TOOL_NAMES
 
         async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
             return result_json((await session.call_tool(name, arguments)).content)
 
         converted = {d["name"]: d["parametersJsonSchema"] for d in tool["functionDeclarations"]}
-        run = await complete_customer_step(call, converted, fresh_cart(sandbox_http))
+        cart = fresh_cart(sandbox_http)
+        run = await complete_customer_step(call, converted, cart)
+        order = await place_order(call, converted, cart)
+    observed.flow("google-genai-declarations", flow_outcome(run, order))
     assert_ready(run)
+    assert_booked(order)
 
 
 # --- 3. Gemini (langchain-google-genai), offline -------------------------------------------
@@ -405,7 +556,13 @@ def test_gemini_converts_the_tool(
     assert "Key 'additionalProperties' is not supported in schema, ignoring" in caplog.text
 
 
-def test_gemini_through_langchain_completes_a_cart(langchain: dict[str, Any]) -> None:
+def test_gemini_through_langchain_completes_a_cart(
+    langchain: dict[str, Any], schemas: dict[str, Any], observed: Observed
+) -> None:
+    for name, parameters in langchain["gemini"].items():
+        observed.cell("gemini-langchain", name, shape(schemas[name], from_gemini(parameters)))
+    [gemini_run] = langchain["gemini_runs"]
+    observed.flow("gemini-langchain", flow_outcome(gemini_run, gemini_run["order"]))
     # langchain-google-genai drops a nested anyOf's null branch: a participant's optional
     # field reaches Gemini as a plain STRING...
     person = langchain["gemini"]["update_participants"]["properties"]["participants"]["items"]
@@ -417,6 +574,7 @@ def test_gemini_through_langchain_completes_a_cart(langchain: dict[str, Any]) ->
     sent = [s for s in run["transcript"] if s["tool"] == "update_participants"]
     assert len(sent) == 2
     assert any("" in p.values() for s in sent for p in s["arguments"]["participants"])
+    assert_booked(run["order"])
 
 
 # --- 4. pydantic-ai's retry budget: one validation_failed says everything -------------------
@@ -564,3 +722,29 @@ def test_token_and_byte_budgets(
     assert schema_tokens <= SCHEMA_TOKEN_BUDGET
     assert list_bytes <= TOOL_LIST_BYTE_BUDGET
     assert list_tokens <= TOOL_LIST_TOKEN_BUDGET
+
+
+# --- 6. docs/FRAMEWORKS.md's table: what the tests above observed ------------------------------
+
+
+def test_frameworks_table_is_what_the_tests_observed(observed: Observed) -> None:
+    """Last in the module: every row and tool was recorded by the tests above. After a
+    framework's upgrade or a schema change, rewrite the table with
+    `UPDATE_DOCS=1 .venv/bin/python -m pytest -q -m '' tests/e2e/test_adapters.py`
+    and review the diff."""
+    update = os.environ.get("UPDATE_DOCS") == "1"
+    missing = observed.missing()
+    if missing and not (update or os.environ.get("CI")):
+        pytest.skip(f"the table needs every test of the module; not observed: {missing}")
+    assert not missing, f"not observed (a test stopped before it recorded?): {missing}"
+    table = observed.render()
+    print(f"\n{table}")
+    text = FRAMEWORKS_DOC.read_text(encoding="utf-8")
+    if update:
+        FRAMEWORKS_DOC.write_text(with_table(text, table), encoding="utf-8")
+        return
+    documented = table_in(text)
+    assert documented == table, (
+        "docs/FRAMEWORKS.md's table is not what the adapter tests observed: "
+        "UPDATE_DOCS=1 rewrites it (then review the diff)\n" + difference(documented, table)
+    )

@@ -8,7 +8,8 @@ langchain-core's `convert_to_openai_tool(tool, strict=True)`, and per cart the t
 the customer step driven through the adapter's own tool objects (`ainvoke`), its arguments
 built only from the converted schemas; then the same for Gemini: each tool converted by
 langchain-google-genai (`parameters`), and per Gemini cart a transcript whose arguments are
-built from those.
+built from those. Each transcript's cart is then ordered (`order`: create_order unconfirmed,
+then confirmed with its token, then get_order), and `versions` names the distributions used.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,10 @@ from tests.support.agent_flow import (  # noqa: E402
     from_gemini,
     result_json,
 )
+from tests.support.frameworks import place_order  # noqa: E402
+
+# The distributions whose versions the docs' table names (tests/support/frameworks.py).
+DISTRIBUTIONS = ("langchain-mcp-adapters", "langchain-core", "langchain-google-genai")
 
 
 async def main(config: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +53,8 @@ async def main(config: dict[str, Any]) -> dict[str, Any]:
             return result_json(await tools[name].ainvoke(arguments))
 
         runs = [await complete_customer_step(call, schemas, cart) for cart in config["carts"]]
+        for run, cart in zip(runs, config["carts"], strict=True):
+            run["order"] = await place_order(call, schemas, cart)
         # Gemini: the same tools converted by langchain-google-genai, the arguments built from
         # what Gemini is shown (nested null options lost: "" for what was not asked).
         gemini = {name: gemini_parameters(tool) for name, tool in tools.items()}
@@ -55,6 +63,8 @@ async def main(config: dict[str, Any]) -> dict[str, Any]:
             await complete_customer_step(call, gemini_schemas, cart)
             for cart in config["gemini_carts"]
         ]
+        for run, cart in zip(gemini_runs, config["gemini_carts"], strict=True):
+            run["order"] = await place_order(call, gemini_schemas, cart)
     return {
         "tools": [
             {"name": t.name, "description": t.description, "args_schema": t.args_schema}
@@ -64,6 +74,7 @@ async def main(config: dict[str, Any]) -> dict[str, Any]:
         "runs": runs,
         "gemini": gemini,
         "gemini_runs": gemini_runs,
+        "versions": {name: metadata.version(name) for name in DISTRIBUTIONS},
     }
 
 
