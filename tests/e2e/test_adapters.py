@@ -37,7 +37,7 @@ import httpx2
 import pytest
 from mcp import Client
 
-from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SandboxServer
+from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, PARTICIPANTS_CART_UUID, SandboxServer
 from musement_mcp.server import build_server
 from tests.support.adapters import (
     compact,
@@ -100,6 +100,12 @@ UPDATE_TOOLS = {"update_cart_customer", "update_participants"}
 SCHEMA_TOKEN_BUDGET = 1000
 TOOL_LIST_BYTE_BUDGET = 5850
 TOOL_LIST_TOKEN_BUDGET = 1400
+# Issue 27: the customer step's results on the seeded cart that needs everything (get_cart,
+# get_customer_schema, update_cart_customer, get_participants_schema and update_participants
+# per item, get_cart), as a model reads them (the text). Before: 2,516 tokens, the first
+# get_cart 802.
+STEP_TOKEN_BUDGET = 1600
+FIRST_GET_CART_TOKEN_BUDGET = 450
 
 
 # The distributions of this environment that docs/FRAMEWORKS.md's table names (the LangChain
@@ -722,6 +728,42 @@ def test_token_and_byte_budgets(
     assert schema_tokens <= SCHEMA_TOKEN_BUDGET
     assert list_bytes <= TOOL_LIST_BYTE_BUDGET
     assert list_tokens <= TOOL_LIST_TOKEN_BUDGET
+
+
+def test_the_customer_step_fits_its_token_budget(record_property: Any) -> None:
+    """The step's results cost what a model pays for them (o200k). Text and structured
+    content carry the same JSON: LangChain, openai-agents, litellm and google-genai hand a
+    model only the text, so the text stays whole; a host that shows both (Gemini's automatic
+    function calling) pays twice, measured here."""
+
+    async def step() -> list[tuple[str, str, str]]:
+        shown: list[tuple[str, str, str]] = []
+        # A sandbox of its own: the seeded cart as seeded, whatever other tests did.
+        with SandboxServer() as own:
+            async with Client(build_server(settings_for(own))) as client:
+                schemas = {t.name: t.input_schema for t in (await client.list_tools()).tools}
+
+                async def call(name: str, args: dict[str, Any]) -> dict[str, Any]:
+                    result = await client.call_tool(name, args)
+                    text = str(result.content[0].text)
+                    shown.append((name, text, compact(result.structured_content)))
+                    return dict(json.loads(text))
+
+                await complete_customer_step(call, schemas, PARTICIPANTS_CART_UUID)
+        return shown
+
+    shown = anyio.run(step)
+    texts = count_tokens(*(text for _, text, _ in shown))
+    both = count_tokens(*(text + structured for _, text, structured in shown))
+    total = sum(texts)
+    record_property("step_tokens", total)
+    record_property("first_get_cart_tokens", texts[0])
+    record_property("step_tokens_text_and_structured", sum(both))
+    lines = [f"{name}: {count}" for (name, _, _), count in zip(shown, texts, strict=True)]
+    print(f"\nstep: {total} tokens ({'; '.join(lines)}); text and structured: {sum(both)}")
+    assert [name for name, _, _ in shown][0] == "get_cart"
+    assert texts[0] <= FIRST_GET_CART_TOKEN_BUDGET
+    assert total <= STEP_TOKEN_BUDGET
 
 
 # --- 6. docs/FRAMEWORKS.md's table: what the tests above observed ------------------------------
