@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 import anyio
 
@@ -28,6 +27,7 @@ from .cache import Fingerprint, SchemaCache
 from .cart_items import PREBOOK_OK, activity_names, fingerprint, items_of
 from .customer import customer_schema, read_with_customer_schema
 from .errors import CartItemNotFound, MusementError, ParticipantsNotRequired, UpstreamError
+from .json_types import JSONArray, JSONObject, JSONValue
 from .models import (
     CartItemView,
     CartOverview,
@@ -73,7 +73,7 @@ SHOWN_FIELDS = frozenset(
 
 
 async def get_cart(
-    client: MusementClient, cart_uuid: Any, *, cache: SchemaCache | None = None
+    client: MusementClient, cart_uuid: object, *, cache: SchemaCache | None = None
 ) -> CartOverview:
     """The cart at a glance: one round of reads (`read_cart`), then its checklist."""
     return checklist(await read_cart(client, check_cart_uuid(cart_uuid), cache))
@@ -86,7 +86,7 @@ class ItemRead:
     fingerprint a kept schema was read for (None: read just now)."""
 
     schema: CompiledSchema | None
-    people: list[Any] | MusementError = dataclasses.field(default_factory=list)
+    people: JSONArray | MusementError = dataclasses.field(default_factory=list)
     kept_for: Fingerprint | None = None
 
 
@@ -97,7 +97,7 @@ class CartRead:
     the cart's order (None: none; an error: unknown)."""
 
     cart_uuid: str
-    cart: dict[str, Any]
+    cart: JSONObject
     items: list[CartItemView]
     customer_schema: CompiledSchema
     item_reads: dict[str, ItemRead | MusementError]
@@ -287,7 +287,7 @@ async def _read_item(
         hit = None
     read_schema: CompiledSchema | None = hit.schema if hit else None
     schema_failure: MusementError | None = None
-    people: list[Any] | MusementError = []
+    people: JSONArray | MusementError = []
 
     async def fetch_schema() -> None:
         nonlocal read_schema, schema_failure
@@ -327,14 +327,14 @@ async def _read_item(
     return ItemRead(read_schema, people, kept_for)
 
 
-def _listed(problem: Problem) -> dict[str, Any]:
+def _listed(problem: Problem) -> dict[str, object]:
     """A problem as the checklist lists it, without what is said elsewhere: `is required`
     (the kind says it), the activity a question belongs to (`items` names it) and the title
     of a question whose path names it (`email`, `participants.0.firstname`: the schema tools
     give every title). An activity's question, whose path ends in a code (`s_52210`), keeps
     its title. Errors keep the whole problem."""
     drop = {"group"} if activity_of(problem["path"]) else {"group", "title"}
-    listed: dict[str, Any] = {k: v for k, v in problem.items() if k not in drop}
+    listed: dict[str, object] = {k: v for k, v in problem.items() if k not in drop}
     if problem["kind"] == "required":
         del listed["message"]
     return listed
@@ -344,11 +344,11 @@ def _top(problem: Problem) -> str:
     return str(problem["path"]).split(".", 1)[0]
 
 
-def _stored_customer(raw: Any) -> dict[str, Any]:
+def _stored_customer(raw: JSONValue) -> JSONObject:
     """The customer as Musement stores it, without unset fields (null, PHP's `[]`)."""
     if not isinstance(raw, dict):
         return {}
-    customer = {k: v for k, v in raw.items() if v is not None and v != []}
+    customer: JSONObject = {k: v for k, v in raw.items() if v is not None and v != []}
     extra = customer.get("extra_customer_data")
     if isinstance(extra, dict):
         customer["extra_customer_data"] = {

@@ -13,11 +13,11 @@ Either may be missing: callers fall back to the activity UUID.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .arguments import is_uuid
 from .cache import Fingerprint
 from .errors import MusementError
+from .json_types import JSONObject, object_at
 from .models import CartItemView
 from .prices import money
 from .text import shown_text
@@ -32,7 +32,7 @@ _ACTIVITY_IN_URL = re.compile(
 MAX_CART_ITEMS = 100
 
 
-def items_of(cart: dict[str, Any]) -> list[CartItemView]:
+def items_of(cart: JSONObject) -> list[CartItemView]:
     """The cart's items whose UUID is a UUID (so it may enter a URL), at most 100."""
     raw_items = cart.get("items")
     if not isinstance(raw_items, list):
@@ -41,7 +41,7 @@ def items_of(cart: dict[str, Any]) -> list[CartItemView]:
     return [item for item in items if is_uuid(item.cart_item_uuid)]
 
 
-def activity_names(cart: dict[str, Any]) -> dict[str, str]:
+def activity_names(cart: JSONObject) -> dict[str, str]:
     """Activity UUID → the name the cart's items give it, where both are known."""
     return {
         item.activity_uuid: item.activity_title
@@ -73,9 +73,9 @@ async def fetch_activity_names(client: MusementClient, cart_uuid: str) -> dict[s
 PREBOOK_OK = "PREBOOK_OK"
 
 
-def cart_item(raw: dict[str, Any]) -> CartItemView:
+def cart_item(raw: JSONObject) -> CartItemView:
     """One item of Musement's cart answer, as we show it (participants not yet read)."""
-    product: dict[str, Any] = raw["product"] if isinstance(raw.get("product"), dict) else {}
+    product = object_at(raw, "product")
     quantity = raw.get("quantity")
     return CartItemView(
         cart_item_uuid=str(raw.get("uuid", "")).lower(),
@@ -88,7 +88,7 @@ def cart_item(raw: dict[str, Any]) -> CartItemView:
     )
 
 
-def _activity_uuid(product: dict[str, Any]) -> str | None:
+def _activity_uuid(product: JSONObject) -> str | None:
     given = product.get("activity_uuid")
     if isinstance(given, str) and is_uuid(given):
         return given.lower()

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
+from .json_types import JSONObject, JSONValue
 from .models import Money
 
 _CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
 
 
-def money(raw: Any) -> Money | None:
+def money(raw: JSONValue) -> Money | None:
     """A documented price object as `Money`, or None when its value or currency is not
     usable (a missing price is unknown, never zero)."""
     if not isinstance(raw, dict):
@@ -32,7 +32,7 @@ def money(raw: Any) -> Money | None:
     return Money(value=cents / 100, currency=currency, text=f"{cents / 100:.2f} {currency}")
 
 
-def money_text(raw: Any) -> str | None:
+def money_text(raw: JSONValue) -> str | None:
     """A documented price object as `39.00 EUR` (from its numbers), or None."""
     amount = money(raw)
     return amount.text if amount else None
@@ -45,7 +45,7 @@ def times(unit: Money | None, count: int) -> Money | None:
     return money({"value": unit.value * count, "currency": unit.currency})
 
 
-def cart_charge(cart: dict[str, Any]) -> dict[str, Money | None]:
+def cart_charge(cart: JSONObject) -> dict[str, Money | None]:
     """The cart's charged amount (`retail_price`), its price before discounts
     (`full_price`) and its discount (`total_discount`)."""
     return {
@@ -55,7 +55,7 @@ def cart_charge(cart: dict[str, Any]) -> dict[str, Money | None]:
     }
 
 
-def order_charge(order: dict[str, Any]) -> dict[str, Money | None]:
+def order_charge(order: JSONObject) -> dict[str, Money | None]:
     """The order's charged amount (`total_price`) and its discount (`discount_amount`)."""
     return {
         "charged": money(order.get("total_price")),
