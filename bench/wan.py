@@ -142,7 +142,7 @@ async def run_step(client: Client, sandbox: SandboxServer, cart: str, before: in
     overview = await call("get_cart", ids)
     customer = USER.customer(await call("get_customer_schema", ids))
     await call("update_cart_customer", {**ids, "customer": customer})
-    [needing] = overview["missing"]["participants"]
+    [needing] = [item for item in overview["items"] if item.get("participants_missing")]
     item = {**ids, "cart_item_uuid": needing["cart_item_uuid"]}
     people = USER.participants(await call("get_participants_schema", item))
     await call("update_participants", {**item, "participants": people})

@@ -60,3 +60,20 @@ def test_the_exemptions_name_modules_that_exist_and_have_no_tests() -> None:
     assert not stale, f"EXEMPT names modules that no longer exist: {stale}"
     tested = [name for name in EXEMPT if expected_test_file(modules[name]).is_file()]
     assert not tested, f"EXEMPT names modules that now have tests; remove them: {tested}"
+
+
+def test_each_test_file_says_what_it_tests_and_has_tests() -> None:
+    """A file found by name holds tests, and its docstring opens with the module it tests
+    (`tools/upstream/auth.py: ...`), the house style a reader scans for."""
+    wrong = []
+    for module in source_modules():
+        path = expected_test_file(module)
+        if module.as_posix() in EXEMPT or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "def test_" not in text or not text.startswith(f'"""tools/{module.as_posix()}'):
+            wrong.append(str(path.relative_to(REPO)))
+    assert not wrong, (
+        "test files without tests, or whose docstring does not open with their module "
+        "(`tools/<module>.py: ...`):\n  " + "\n  ".join(wrong)
+    )

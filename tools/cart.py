@@ -329,11 +329,11 @@ async def _read_item(
 
 def _listed(problem: Problem) -> dict[str, object]:
     """A problem as the checklist lists it, without what is said elsewhere: `is required`
-    (the kind says it), the activity a question belongs to (`items` names it) and the title
-    of a question whose path names it (`email`, `participants.0.firstname`: the schema tools
-    give every title). An activity's question, whose path ends in a code (`s_52210`), keeps
-    its title. Errors keep the whole problem."""
-    drop = {"group"} if activity_of(problem["path"]) else {"group", "title"}
+    (the kind says it) and the title of a question whose path names it (`email`,
+    `participants.0.firstname`: the schema tools give every title). An activity's question,
+    whose path ends in a code (`s_52210`), keeps its title and its activity's name (`group`).
+    Errors keep the whole problem (`create_order` puts the message back)."""
+    drop = set() if activity_of(problem["path"]) else {"group", "title"}
     listed: dict[str, object] = {k: v for k, v in problem.items() if k not in drop}
     if problem["kind"] == "required":
         del listed["message"]

@@ -120,8 +120,9 @@ class ParticipantsSchemaResult(BaseModel):
 class UpdateParticipantsResult(BaseModel):
     """The outcome of a successful participants update."""
 
+    # The cart, for the checkout form shown beside this call (server/ui); the item is the
+    # one the call named.
     cart_uuid: str
-    cart_item_uuid: str
     saved: int = Field(
         description="How many participant entries were sent and accepted: the list given, "
         "as is (Musement documents no success body; get_cart shows what it stores)."
@@ -184,7 +185,9 @@ class CartItemView(BaseModel):
 class ItemNotBookable(BaseModel):
     cart_item_uuid: str
     activity_title: str | None = None
-    status: str | None = Field(description="Musement's status for the item (not PREBOOK_OK).")
+    status: str | None = Field(
+        None, description="Musement's status for the item (not PREBOOK_OK; absent: not given)."
+    )
     what_to_do: str = Field(description="What the user can do about it.")
 
 
@@ -272,7 +275,9 @@ class OrderView(BaseModel):
     order_uuid: str
     identifier: str | None = Field(None, description="Musement's order code, e.g. MUS0738876.")
     status: str | None = Field(None, description="PENDING until every item is confirmed.")
-    paid: bool | None = Field(description="Whether it is paid; null when Musement did not say.")
+    paid: bool | None = Field(
+        None, description="Whether it is paid (absent when Musement did not say)."
+    )
     total: str | None = Field(None, description="What the order charges (its total_price).")
     discount: Money | None = None
     items: list[OrderItemView]

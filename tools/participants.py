@@ -111,9 +111,7 @@ async def update_participants(
                 {PARTICIPANTS: people}, rejected, partial=False, what=PARTICIPANTS
             ) from None
     # Musement documents no success body: the list was accepted as sent.
-    return UpdateParticipantsResult(
-        cart_uuid=cart_uuid, cart_item_uuid=item_uuid, saved=len(people)
-    )
+    return UpdateParticipantsResult(cart_uuid=cart_uuid, saved=len(people))
 
 
 async def what_was_not_found(

@@ -156,6 +156,6 @@ def test_n8n_runs_the_customer_step_over_http_with_a_bearer_token(
 
     after = tool_result(run, "Read the cart again")
     assert after["customer"]["lastname"] == "Hopper"
-    assert after["missing"] == {"customer": [], "participants": []}
+    assert after["missing"] == {"customer": []}
     assert after["ready_for_order"] is True
     assert sandbox.state.carts[BASE_CART_UUID].customer["email"] == "grace@example.com"

@@ -64,6 +64,8 @@ async def test_an_incomplete_cart_is_refused_before_any_order(sandbox, client: C
     assert error["type"] == "order_not_ready"
     assert {"firstname", "email"} <= {d["path"] for d in error["details"]}
     assert any(d["path"].startswith("participants") for d in error["details"])
+    # The checklist leaves "is required" out; an error's details always say what is wrong.
+    assert all(d["kind"] and d["message"] for d in error["details"])
     assert posted_orders(sandbox) == before
 
 

@@ -157,8 +157,13 @@ def flow_outcome(run: dict[str, Any], order: dict[str, Any] | None) -> str:
     """The customer step's end (`run`, tests/support/agent_flow.py), then `place_order`'s."""
     final = run["final"]
     if final.get("ready_for_order") is not True:
-        missing = ", ".join(map(str, final.get("missing", [])))
-        return f"customer step incomplete (missing: {missing})"
+        lacking = [p["path"] for p in final.get("missing", {}).get("customer", [])]
+        lacking += [
+            f"participants of {item['cart_item_uuid']}"
+            for item in final.get("items", [])
+            if item.get("participants_missing")
+        ]
+        return f"customer step incomplete (missing: {', '.join(lacking)})"
     if order is None:
         return "cart ready for order"
     return "booked" if order["placed"] and order["read"] else f"not booked ({order['why']})"

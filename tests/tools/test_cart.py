@@ -69,6 +69,57 @@ def test_what_is_missing_and_what_is_never_shown() -> None:
     assert not overview.ready_for_order
 
 
+def test_the_checklist_leaves_out_what_other_results_say() -> None:
+    """A base field by path and kind (its title is in get_customer_schema); an activity's
+    question, whose path ends in a code, with its title and activity; a message only where
+    the kind is not `required`."""
+    activity = "a2b4c6d8-1e2f-11e7-9cc9-06a7e332783f"
+    question = {"type": "string", "title": "Pickup hotel", "propertyOrder": 1}
+    extra = {
+        "type": "object",
+        "properties": {"s_52210": question},
+        "required": ["s_52210"],
+    }
+    schema = {
+        **SCHEMA,
+        "properties": {
+            **SCHEMA["properties"],  # type: ignore[dict-item]
+            "email": {"type": "string", "format": "email", "title": "Email", "propertyOrder": 3},
+            "extra_customer_data": {
+                "type": "object",
+                "properties": {activity: extra},
+                "required": [activity],
+            },
+        },
+    }
+    raw = cart(customer={"email": "not an email"})
+    # The item names its activity: the question's group is that name, not the UUID.
+    raw["items"] = [{"uuid": ITEM, "status": "PREBOOK_OK", "quantity": 1,
+                     "product": {"title": "Vatican tour", "activity_uuid": activity}}]  # fmt: skip
+    overview = checklist(
+        read(
+            raw,
+            item_reads={ITEM: ItemRead(None)},
+            customer_schema=compile_schema(schema),
+        )
+    )
+    by_path = {p["path"]: p for p in overview.missing.customer}
+    assert by_path["firstname"] == {"path": "firstname", "kind": "required"}
+    assert by_path["email"] == {
+        "path": "email",
+        "kind": "bad_format",
+        "message": "must be a valid email address",
+        "format": "email",
+    }
+    asked = by_path[f"extra_customer_data.{activity}.s_52210"]
+    assert (asked["kind"], asked["title"], asked["group"]) == (
+        "required",
+        "Pickup hotel",
+        "Vatican tour",
+    )
+    assert "message" not in asked
+
+
 def test_a_complete_cart_is_ready_and_an_unknown_order_is_not() -> None:
     done = cart(customer={"firstname": "Ada"})
     reads = {ITEM: ItemRead(None)}

@@ -1,5 +1,5 @@
-"""Consent as Musement documents it: labels and explanations in every language, one order
-of choices, nothing pre-selected (tools.labels, applied by tools.normalize)."""
+"""tools/labels.py: consent as Musement documents it: labels and explanations in every
+language, one order of choices, nothing pre-selected (applied by tools/normalize.py)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,16 @@ Their JSON Schemas are pinned by the tool snapshots (tests/snapshots/tools/)."""
 
 from __future__ import annotations
 
-from musement_mcp.tools.models import CartItemView, Customer, CustomerSchemaResult, Money
+from jsonschema import Draft202012Validator
+
+from musement_mcp.tools.models import (
+    CartItemView,
+    Customer,
+    CustomerSchemaResult,
+    ItemNotBookable,
+    Money,
+    OrderView,
+)
 
 ACTIVITY = "a2b4c6d8-1e2f-11e7-9cc9-06a7e332783f"
 
@@ -44,3 +53,14 @@ def test_a_customers_country_is_its_name_and_code() -> None:
     country = {"id": 172, "name": "United States", "iso_code": "US", "iso3char": "USA"}
     stored = Customer.model_validate({"country": country})
     assert stored.country == {"name": "United States", "iso_code": "US"}
+
+
+def test_a_field_that_may_be_unknown_is_never_required() -> None:
+    """Results are sent without their None fields (server/pipeline.py): a field that may be
+    None must not be required by the published output schema."""
+    item = ItemNotBookable(cart_item_uuid="i", status=None, what_to_do="read it again")
+    order = OrderView(order_uuid="o", paid=None, items=[], next_step="wait")
+    for model in (item, order):
+        sent = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        schema = type(model).model_json_schema(mode="serialization")
+        Draft202012Validator(schema).validate(sent)

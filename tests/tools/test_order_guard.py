@@ -1,4 +1,4 @@
-"""The order guard: one placing lock per cart, unknown outcomes and spent form states, in
+"""tools/order_guard.py: one placing lock per cart, unknown outcomes and spent form states, in
 memory (one process) and in a real redis-server (shared by every process that uses it).
 
 Two Redis guards stand for two processes (each has its own connection pool); the memory

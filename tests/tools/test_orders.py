@@ -1,4 +1,4 @@
-"""tools.orders against Musement's documented answers (contract fixtures) and faults the
+"""tools/orders.py against Musement's documented answers (contract fixtures) and faults the
 sandbox cannot produce: prices as charged, order and item statuses, supplier text in the
 summary, and an order POST whose outcome is unknown."""
 

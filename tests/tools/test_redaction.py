@@ -1,5 +1,5 @@
-"""Redaction of upstream messages: what it hides, and that it reads a bounded window
-(its time is measured in tests/server/test_event_loop_stalls.py)."""
+"""tools/redaction.py: redaction of upstream messages: what it hides, and that it reads a
+bounded window (its time is measured in tests/server/test_event_loop_stalls.py)."""
 
 from __future__ import annotations
 

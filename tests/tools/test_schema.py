@@ -1,4 +1,5 @@
-"""The schema compiler, on Musement-shaped schemas (the sandbox's own, and quirks)."""
+"""tools/schema.py: the schema compiler, on Musement-shaped schemas (the sandbox's own, and
+quirks)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Supplier and upstream text, made safe to show (tools.text)."""
+"""tools/text.py: supplier and upstream text, made safe to show."""
 
 from __future__ import annotations
 
