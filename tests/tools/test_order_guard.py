@@ -102,6 +102,21 @@ async def expired(url: str, key: str) -> None:
         await probe.aclose()
 
 
+async def refusals(url: str | None) -> int:
+    """How many SETs the Redis at `url` has answered so far (a held lock's refusals among
+    them); 0 in memory."""
+    if url is None:
+        return 0
+    from redis.asyncio import Redis
+
+    probe = Redis.from_url(url)
+    try:
+        stats = await probe.info("commandstats")
+    finally:
+        await probe.aclose()
+    return int(stats.get("cmdstat_set", {}).get("calls", 0))
+
+
 async def let_pass(guard: OrderGuard, url: str | None, seconds: float, key: str) -> None:
     """`seconds` pass for the guard's record `key` ("spent:nonce"): the memory guard's clock
     is moved on; in Redis, the record's own TTL (shorter than `seconds`) runs out."""
@@ -187,9 +202,24 @@ async def test_a_waiter_cancelled_while_waiting_leaves_nothing_behind(
 ) -> None:
     async with two_sides(redis_url) as (one, other):
         async with one.placing(CART, wait=0):
-            with anyio.move_on_after(0.2):
-                async with other.placing(CART, wait=PATIENT):
-                    raise AssertionError("got a lock that was held")
+            refused = await refusals(redis_url)
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as group:
+
+                    async def wait_for_it() -> None:
+                        async with other.placing(CART, wait=PATIENT):
+                            raise AssertionError("got a lock that was held")
+
+                    group.start_soon(wait_for_it)
+                    # Cancelled once it is waiting: refused twice (so between two polls) in
+                    # Redis, blocked on the held lock in memory.
+                    with anyio.fail_after(PATIENT):
+                        if redis_url is None:
+                            await anyio.wait_all_tasks_blocked()
+                        else:
+                            while await refusals(redis_url) < refused + 2:
+                                await anyio.sleep(0.002)
+                    scope.cancel()
         async with other.placing(CART, wait=0):
             pass
 
