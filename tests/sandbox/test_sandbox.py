@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -41,7 +42,7 @@ from musement_mcp.sandbox import (
 )
 from tests.support.people import ADA as PARTICIPANT_ADA
 from tests.support.people import CHARLES, TRAVELLER
-from tests.support.processes import READY_TIMEOUT
+from tests.support.processes import READY_TIMEOUT, wait_until
 
 HEADERS = {"X-Musement-Application": "musement-mcp-tests", "X-Musement-Version": "3.4.0"}
 UNKNOWN_CART = "00000000-0000-4000-8000-000000000000"
@@ -1564,6 +1565,27 @@ def test_server_binds_its_port_before_starting_and_stops_quickly() -> None:
         assert client.get(f"/carts/{BASE_CART_UUID}").status_code == 200
     with pytest.raises(httpx2.ConnectError), client_for(sb) as client:
         client.get(f"/carts/{BASE_CART_UUID}")
+
+
+def test_a_request_in_flight_is_answered_before_the_server_stops() -> None:
+    """stop() is prompt, and still graceful: a request the server has started (here, asleep
+    in the added latency) gets its answer."""
+    sb = SandboxServer(latency=0.05).start()
+    answered: dict[str, int] = {}
+
+    def fetch() -> None:
+        with client_for(sb, timeout=READY_TIMEOUT) as client:
+            answered["status"] = client.get(f"/carts/{BASE_CART_UUID}").status_code
+
+    thread = threading.Thread(target=fetch)
+    thread.start()
+    try:
+        # Recorded on arrival, before the latency: it is in flight.
+        wait_until(lambda: len(sb.recorder.requests) == 1, what="the request", poll=0.001)
+    finally:
+        sb.stop()
+        thread.join(READY_TIMEOUT)
+    assert answered == {"status": 200}
 
 
 @pytest.mark.process
