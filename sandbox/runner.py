@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import socket
 import threading
 import time
@@ -15,6 +18,64 @@ from .seed import BASE_CART_UUID, EXTRA_DATA_CART_UUID, LOCKED_CART_UUID
 from .tokens import DEFAULT_EXPIRES_IN
 
 _START_TIMEOUT = 10.0
+# How often the shutdown looks whether the connections and requests it waits for are done
+# (uvicorn looks every 0.1 s, after a fixed 0.1 s); the wait itself is bounded by
+# `timeout_graceful_shutdown`, as in uvicorn.
+_SHUTDOWN_POLL = 0.002
+_uvicorn_log = logging.getLogger("uvicorn.error")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopped promptly: `stop()` wakes its main loop at once rather than at
+    its next 0.1 s tick, and the shutdown goes on as soon as the open connections are closed
+    (uvicorn sleeps 0.1 s, then looks every 0.1 s). What the shutdown does is uvicorn's: stop
+    accepting, ask each connection to finish its request and close, give the requests in
+    flight `timeout_graceful_shutdown`, then cancel them. uvicorn is pinned to a minor in
+    pyproject.toml; `main_loop` and `shutdown` follow its 0.55 code."""
+
+    _loop: asyncio.AbstractEventLoop | None = None
+    _wake: asyncio.Event | None = None
+
+    def wake(self) -> None:
+        """Called from another thread after `should_exit` is set: the main loop sees it now."""
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already ended
+                loop.call_soon_threadsafe(wake.set)
+
+    async def main_loop(self) -> None:
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            should_exit = await self.on_tick(counter)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        state = self.server_state
+        for connection in list(state.connections):
+            connection.shutdown()
+        try:
+            async with asyncio.timeout(self.config.timeout_graceful_shutdown):
+                while state.connections or state.tasks:
+                    await asyncio.sleep(_SHUTDOWN_POLL)
+                for server in self.servers:
+                    await server.wait_closed()
+        except TimeoutError:
+            _uvicorn_log.error(
+                "Cancel %s running task(s), timeout graceful shutdown exceeded", len(state.tasks)
+            )
+            for task in state.tasks:
+                task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+        if not self.force_exit:
+            await self.lifespan.shutdown()
 
 
 class SandboxServer(SandboxAccess):
@@ -67,7 +128,7 @@ class SandboxServer(SandboxAccess):
             loop="asyncio",
             timeout_graceful_shutdown=graceful_timeout,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._thread: threading.Thread | None = None
 
     @property
@@ -107,6 +168,7 @@ class SandboxServer(SandboxAccess):
 
     def stop(self) -> None:
         self._server.should_exit = True
+        self._server.wake()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._socket.close()

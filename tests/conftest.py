@@ -9,7 +9,9 @@ Helpers with public names live in tests/support/; import them from there, not fr
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -30,10 +32,60 @@ SLOW_CATEGORIES = (
 # pytest-timeout: the default (pyproject's `timeout`) is for a test of the fast run; a test of a
 # slow category (a wheel built and installed three ways, nginx replicas, a browser) gets this.
 SLOW_TIMEOUT = 900
+# Modules all of whose tests are in one slow category, and whose imports cost enough to matter
+# (hypothesis and hypothesis-jsonschema: ~0.7 s): not even imported when `-m` leaves that
+# category out, as the default run does. When they are collected, each of their tests is
+# checked to carry the category, so a test added there without it cannot go unrun.
+MODULES_OF_ONE_CATEGORY = {
+    "tests/tools/test_fast_check.py": "property",
+    "tests/server/test_property_based.py": "property",
+}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _selects(markexpr: str, marks: set[str]) -> bool:
+    """Whether `-m markexpr` selects a test with exactly `marks`; True when unsure."""
+    if not markexpr:
+        return True
+    try:
+        from _pytest.mark.expression import Expression  # pytest's own `-m` parser
+
+        return Expression.compile(markexpr).evaluate(lambda name, **_: name in marks)
+    except Exception:  # another pytest's internals: collect, and let `-m` deselect
+        return True
+
+
+def _module_of(path: Path, config: pytest.Config) -> str:
+    try:
+        return path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return ""
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    category = MODULES_OF_ONE_CATEGORY.get(_module_of(collection_path, config))
+    if category is None or _selects(config.option.markexpr, {category, "slow"}):
+        return None  # the other rules decide
+    return True
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """hypothesis's pytest plugin imports all of hypothesis (~0.7 s) for its end-of-run
+    summary, even when no test used it and it has nothing to report; then it is left out."""
+    if "hypothesis" not in sys.modules:
+        plugin = session.config.pluginmanager.get_plugin("hypothesispytest")
+        if plugin is not None:
+            session.config.pluginmanager.unregister(plugin)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        category = MODULES_OF_ONE_CATEGORY.get(_module_of(item.path, config))
+        if category is not None and item.get_closest_marker(category) is None:
+            raise pytest.UsageError(
+                f"{item.nodeid}: its module is skipped unless `-m` selects {category} "
+                "(MODULES_OF_ONE_CATEGORY in tests/conftest.py); mark it so"
+            )
         if any(item.get_closest_marker(name) for name in SLOW_CATEGORIES):
             item.add_marker(pytest.mark.slow)
             if item.get_closest_marker("timeout") is None:

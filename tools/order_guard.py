@@ -107,12 +107,16 @@ class OrderGuard(ABC):
 
 
 class MemoryOrderGuard(OrderGuard):
-    """Per process: right for one process (stdio, a single HTTP server), not for several."""
+    """Per process: right for one process (stdio, a single HTTP server), not for several.
+    `clock` (monotonic seconds) times the records' TTLs; a test may pass one it moves."""
 
     shared = False
 
-    def __init__(self, max_entries: int = 10_000) -> None:
+    def __init__(
+        self, max_entries: int = 10_000, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_entries = max_entries
+        self.clock = clock
         self._slots = KeyedSlots(1)
         # cart -> (epoch seconds of the unknown outcome, monotonic expiry)
         self._unknown: OrderedDict[str, tuple[float, float]] = OrderedDict()
@@ -131,7 +135,7 @@ class MemoryOrderGuard(OrderGuard):
             yield
 
     async def record_unknown(self, cart_uuid: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         known = self._unknown.get(cart_uuid)
         if known is not None and known[1] > now:
             return
@@ -140,7 +144,7 @@ class MemoryOrderGuard(OrderGuard):
 
     async def unknown_since(self, cart_uuid: str) -> float | None:
         known = self._unknown.get(cart_uuid)
-        if known is None or known[1] <= time.monotonic():
+        if known is None or known[1] <= self.clock():
             return None
         return known[0]
 
@@ -148,7 +152,7 @@ class MemoryOrderGuard(OrderGuard):
         self._unknown.pop(cart_uuid, None)
 
     async def spend(self, nonce: str, ttl: float) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         if self._spent.get(nonce, 0.0) > now:
             return False
         _make_room(self._spent, self.max_entries, now, lambda expiry: expiry)

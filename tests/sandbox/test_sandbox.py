@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -41,7 +42,7 @@ from musement_mcp.sandbox import (
 )
 from tests.support.people import ADA as PARTICIPANT_ADA
 from tests.support.people import CHARLES, TRAVELLER
-from tests.support.processes import READY_TIMEOUT
+from tests.support.processes import READY_TIMEOUT, wait_until
 
 HEADERS = {"X-Musement-Application": "musement-mcp-tests", "X-Musement-Version": "3.4.0"}
 UNKNOWN_CART = "00000000-0000-4000-8000-000000000000"
@@ -1371,10 +1372,13 @@ def test_bearer_token_is_required_when_credentials_are_configured() -> None:
 def test_tokens_expire_after_expires_in() -> None:
     with SandboxServer(**CREDENTIALS, expires_in=0.2) as sb, client_for(sb) as client:
         body = login(client).json()
+        # The sandbox (a thread of this process, the same monotonic clock) issued the token
+        # before its answer came: it is surely expired 0.2 s after that answer.
+        expired_at = time.monotonic() + 0.2
         assert body["expires_in"] == 0.2
         auth = {"Authorization": f"Bearer {body['access_token']}"}
         assert client.get(f"/carts/{BASE_CART_UUID}", headers=auth).status_code == 200
-        time.sleep(0.3)
+        time.sleep(max(expired_at - time.monotonic(), 0) + 0.01)
         expired = client.get(f"/carts/{BASE_CART_UUID}", headers=auth)
         assert expired.status_code == 401 and expired.json()["code"] == "0"
 
@@ -1563,6 +1567,27 @@ def test_server_binds_its_port_before_starting_and_stops_quickly() -> None:
         client.get(f"/carts/{BASE_CART_UUID}")
 
 
+def test_a_request_in_flight_is_answered_before_the_server_stops() -> None:
+    """stop() is prompt, and still graceful: a request the server has started (here, asleep
+    in the added latency) gets its answer."""
+    sb = SandboxServer(latency=0.05).start()
+    answered: dict[str, int] = {}
+
+    def fetch() -> None:
+        with client_for(sb, timeout=READY_TIMEOUT) as client:
+            answered["status"] = client.get(f"/carts/{BASE_CART_UUID}").status_code
+
+    thread = threading.Thread(target=fetch)
+    thread.start()
+    try:
+        # Recorded on arrival, before the latency: it is in flight.
+        wait_until(lambda: len(sb.recorder.requests) == 1, what="the request", poll=0.001)
+    finally:
+        sb.stop()
+        thread.join(READY_TIMEOUT)
+    assert answered == {"status": 200}
+
+
 @pytest.mark.process
 def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
@@ -1609,8 +1634,9 @@ def test_cli_prints_the_base_url_and_seeded_carts_and_stops_on_ctrl_c() -> None:
 
 def test_added_latency_delays_every_api_request() -> None:
     # A lower bound only: the delay is a sleep, so a request can never beat it.
-    with SandboxServer(latency=0.2) as far, client_for(far) as client:
+    latency = 0.05
+    with SandboxServer(latency=latency) as far, client_for(far) as client:
         for path in (f"carts/{BASE_CART_UUID}", "carts/not-a-cart"):
             started = time.perf_counter()
             client.get(path)
-            assert time.perf_counter() - started >= 0.2
+            assert time.perf_counter() - started >= latency

@@ -18,6 +18,7 @@ from musement_mcp.sandbox import (
 )
 from musement_mcp.server.catalog import TOOLS
 from musement_mcp.server.cli import main
+from musement_mcp.tools.upstream.retry import RetryPolicy
 from tests.support.common import TEST_APPLICATION
 from tests.support.processes import free_port
 
@@ -195,7 +196,15 @@ def test_unknown_cart(sandbox, capsys) -> None:
     assert line(out, "skip  schema: skipped: the cart step failed")
 
 
-def test_upstream_down(capsys) -> None:
+def test_upstream_down(capsys, monkeypatch) -> None:
+    # Every attempt is still made and refused; only the backoff between them (0.1-0.8 s,
+    # real time) is skipped: what is tested is what doctor says once they are spent.
+    backoff = RetryPolicy.delay_before_retry
+    monkeypatch.setattr(
+        RetryPolicy,
+        "delay_before_retry",
+        lambda policy, failure, attempt: None if backoff(policy, failure, attempt) is None else 0.0,
+    )
     closed = f"http://127.0.0.1:{free_port()}/api/v3"  # nothing listens there any more
     code, out = doctor(capsys, closed, "--cart", BASE_CART_UUID, "--call-budget", "3")
     assert code == 1

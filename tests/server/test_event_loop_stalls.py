@@ -41,7 +41,7 @@ async def loop_stalls(
     """`call`'s result, the loop's longest stall while it ran, and the longest another
     client calling `tools/list` over and over waited between two answers (seconds)."""
     longest = slowest = 0.0
-    done = anyio.Event()
+    done, ticking, answering = anyio.Event(), anyio.Event(), anyio.Event()
 
     async def ticker() -> None:
         nonlocal longest
@@ -50,6 +50,7 @@ async def loop_stalls(
             await anyio.sleep(TICK)
             now = time.perf_counter()
             longest, last = max(longest, now - last), now
+            ticking.set()
 
     async def other_client(other: Client) -> None:
         # From one answer to the next: a call sent during a stall waits for it to end.
@@ -59,6 +60,7 @@ async def loop_stalls(
             await other.list_tools()
             now = time.perf_counter()
             slowest, last = max(slowest, now - last), now
+            answering.set()
             if done.is_set():
                 break
             await anyio.sleep(TICK)
@@ -68,7 +70,9 @@ async def loop_stalls(
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(ticker)
             tasks.start_soon(other_client, other)
-            await anyio.sleep(0.1)
+            # Both are measuring before the call starts.
+            await ticking.wait()
+            await answering.wait()
             try:
                 with anyio.fail_after(CALL_TIMEOUT):
                     result = await call(hostile)

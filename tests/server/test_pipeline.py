@@ -114,9 +114,10 @@ def test_every_tool_is_declared_once_and_documented_in_the_readme() -> None:
     assert len(BY_NAME) == len(TOOLS)
     # The catalog set is presented in docs/CATALOG.md.
     readme = (REPO_ROOT / "README.md").read_text() + (REPO_ROOT / "docs/CATALOG.md").read_text()
+    published = Published(LiveTools().customer_input)
     for tool in TOOLS:
         assert f"`{tool.name}(" in readme, f"the README does not present {tool.name}"
-        definition = tool.definition(Published(LiveTools().customer_input))
+        definition = tool.definition(published)
         assert definition.annotations and definition.annotations.title == tool.title
 
 

@@ -64,16 +64,18 @@ def wait_until(
     alive: Callable[[], bool] = lambda: True,
     why: Callable[[], str] = lambda: "",
     timeout: float = READY_TIMEOUT,
+    poll: float = 0.05,
 ) -> None:
-    """Poll `ready()` until it is true; fail at once if `alive()` turns false, or after
-    `timeout` seconds (a safety net for a hung process, not a performance budget)."""
+    """Poll `ready()` every `poll` seconds until it is true; fail at once if `alive()` turns
+    false, or after `timeout` seconds (a safety net for a hung process, not a performance
+    budget)."""
     deadline = time.monotonic() + timeout
     while not ready():
         if not alive():
             raise RuntimeError(f"{what} exited before it was ready: {why()}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"{what} was not ready after {timeout:.0f} s: {why()}")
-        time.sleep(0.05)
+        time.sleep(poll)
 
 
 def answers_ready(url: str) -> bool:

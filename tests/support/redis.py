@@ -53,8 +53,16 @@ class RedisServer:
         return pings(self.port)
 
     def stop(self) -> None:
-        """Stop it now (a store that goes away under its clients); idempotent."""
+        """Stop it now (a store that goes away under its clients); idempotent. Asked with
+        SHUTDOWN NOSAVE, which it obeys at once (SIGTERM waits for its next 0.1 s cron tick),
+        else terminated."""
         if self.process.poll() is None:
+            shutdown(self.port)
+            try:
+                self.process.wait(timeout=30)
+                return
+            except subprocess.TimeoutExpired:
+                pass
             self.process.terminate()
             try:
                 self.process.wait(timeout=30)
@@ -71,6 +79,17 @@ def pings(port: int) -> bool:
             return connection.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def shutdown(port: int) -> None:
+    """SHUTDOWN NOSAVE to the Redis on loopback `port`: it closes its clients and exits; no
+    answer comes on success."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            connection.sendall(b"SHUTDOWN NOSAVE\r\n")
+            connection.recv(64)
+    except OSError:
+        pass
 
 
 @contextlib.contextmanager
@@ -91,6 +110,7 @@ def run_redis(directory: Path, binary: str | None = None) -> Iterator[RedisServe
             what=f"redis-server on port {port}",
             alive=lambda: process.poll() is None,
             why=lambda: log.read_text()[-2000:] if log.exists() else "",
+            poll=0.005,
         )
         yield server
     finally:

@@ -61,12 +61,22 @@ def redis_url(kind: str, request: pytest.FixtureRequest) -> str | None:
     return server.url
 
 
+class MovedClock:
+    """A monotonic clock the test moves: the memory guard's TTLs pass without a sleep."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @asynccontextmanager
 async def two_sides(redis_url: str | None, **options: float) -> AsyncIterator[list[OrderGuard]]:
     """Two guards as two processes would have them: two Redis clients on one store, or (in
-    memory, one process) the same guard twice."""
+    memory, one process) the same guard twice, on a clock the test moves (`let_pass`)."""
     if redis_url is None:
-        guard = MemoryOrderGuard()
+        guard = MemoryOrderGuard(clock=MovedClock())
         yield [guard, guard]
         return
     prefix = f"test-{uuid.uuid4().hex}:"  # this test's keys only
@@ -76,6 +86,46 @@ async def two_sides(redis_url: str | None, **options: float) -> AsyncIterator[li
     finally:
         for guard in guards:
             await guard.aclose()
+
+
+async def expired(url: str, key: str) -> None:
+    """Returns once Redis has dropped `key` by itself (its TTL ran out): readiness, polled,
+    bounded only by PATIENT."""
+    from redis.asyncio import Redis
+
+    probe = Redis.from_url(url)
+    try:
+        with anyio.fail_after(PATIENT):
+            while await probe.exists(key):
+                await anyio.sleep(0.005)
+    finally:
+        await probe.aclose()
+
+
+async def refusals(url: str | None) -> int:
+    """How many SETs the Redis at `url` has answered so far (a held lock's refusals among
+    them); 0 in memory."""
+    if url is None:
+        return 0
+    from redis.asyncio import Redis
+
+    probe = Redis.from_url(url)
+    try:
+        stats = await probe.info("commandstats")
+    finally:
+        await probe.aclose()
+    return int(stats.get("cmdstat_set", {}).get("calls", 0))
+
+
+async def let_pass(guard: OrderGuard, url: str | None, seconds: float, key: str) -> None:
+    """`seconds` pass for the guard's record `key` ("spent:nonce"): the memory guard's clock
+    is moved on; in Redis, the record's own TTL (shorter than `seconds`) runs out."""
+    if isinstance(guard, MemoryOrderGuard):
+        assert isinstance(guard.clock, MovedClock)
+        guard.clock.now += seconds
+    else:
+        assert isinstance(guard, RedisOrderGuard) and url is not None
+        await expired(url, guard.prefix + key)
 
 
 def test_guard_for_picks_the_store() -> None:
@@ -152,9 +202,24 @@ async def test_a_waiter_cancelled_while_waiting_leaves_nothing_behind(
 ) -> None:
     async with two_sides(redis_url) as (one, other):
         async with one.placing(CART, wait=0):
-            with anyio.move_on_after(0.2):
-                async with other.placing(CART, wait=PATIENT):
-                    raise AssertionError("got a lock that was held")
+            refused = await refusals(redis_url)
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as group:
+
+                    async def wait_for_it() -> None:
+                        async with other.placing(CART, wait=PATIENT):
+                            raise AssertionError("got a lock that was held")
+
+                    group.start_soon(wait_for_it)
+                    # Cancelled once it is waiting: refused twice (so between two polls) in
+                    # Redis, blocked on the held lock in memory.
+                    with anyio.fail_after(PATIENT):
+                        if redis_url is None:
+                            await anyio.wait_all_tasks_blocked()
+                        else:
+                            while await refusals(redis_url) < refused + 2:
+                                await anyio.sleep(0.002)
+                    scope.cancel()
         async with other.placing(CART, wait=0):
             pass
 
@@ -170,7 +235,7 @@ async def test_spend_counts_once_across_both_sides(redis_url: str | None) -> Non
 async def test_a_spent_nonce_is_forgotten_after_its_ttl(redis_url: str | None) -> None:
     async with two_sides(redis_url) as (one, other):
         assert await one.spend("short", 0.05) is True
-        await anyio.sleep(0.5)  # well past the TTL
+        await let_pass(one, redis_url, 0.5, "spent:short")  # well past the TTL
         assert await other.spend("short", 600) is True
 
 
@@ -211,12 +276,13 @@ async def test_an_expired_lease_is_never_released_by_its_old_holder(
     """A holder that outlived its lease (a stalled process) must not free the next holder's
     lock when it finally leaves: the release compares the token before deleting."""
     prefix = f"test-{uuid.uuid4().hex}:"
-    stalled = RedisOrderGuard.from_url(shared_redis.url, prefix=prefix, lease=0.2)
+    stalled = RedisOrderGuard.from_url(shared_redis.url, prefix=prefix, lease=0.05)
     later, observer = (RedisOrderGuard.from_url(shared_redis.url, prefix=prefix) for _ in "ab")
     try:
         async with AsyncExitStack() as later_holds:
             async with stalled.placing(CART, wait=0):
-                await anyio.sleep(0.6)  # well past its lease: Redis dropped the lock
+                # Stalled past its lease: Redis dropped the lock.
+                await expired(shared_redis.url, f"{prefix}placing:{CART}")
                 await later_holds.enter_async_context(later.placing(CART, wait=PATIENT))
             # The stalled holder has left: the later holder's lock is still there.
             with pytest.raises(OrderBusy):
