@@ -8,6 +8,8 @@ declarations; nothing else names a tool.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,7 +123,15 @@ CART_ITEM_UUID: dict[str, Any] = {"type": "string", "description": "From get_car
 
 
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A model's JSON Schema with every `$ref` inlined (some clients refuse them)."""
+    """A model's JSON Schema with every `$ref` inlined (some clients refuse them); a copy
+    the caller may change."""
+    return copy.deepcopy(_output_schema(model))
+
+
+# Every server built and every tool list published asks for the same few schemas: pydantic
+# generating them each time was a fifth of the default test run's CPU.
+@functools.cache
+def _output_schema(model: type[BaseModel]) -> dict[str, Any]:
     # What the results hold: excluded fields out, serialized types (an amount as its text).
     schema = model.model_json_schema(by_alias=True, mode="serialization")
     definitions = schema.pop("$defs", {})
