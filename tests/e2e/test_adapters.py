@@ -28,7 +28,7 @@ import importlib.util
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from importlib import metadata
 from typing import Any
 
@@ -52,6 +52,7 @@ from tests.support.agent_flow import (
     customer_arguments,
     fill,
     from_gemini,
+    place_order,
     result_json,
 )
 from tests.support.common import REPO_ROOT, settings_for
@@ -60,7 +61,6 @@ from tests.support.frameworks import (
     difference,
     flagged,
     flow_outcome,
-    place_order,
     refused,
     shape,
     strict_openai,
@@ -273,6 +273,23 @@ def assert_booked(order: dict[str, Any]) -> None:
     assert called == ["create_order", "create_order", "get_order"]
 
 
+async def book(
+    row: str,
+    call: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]],
+    converted: dict[str, Any],
+    sandbox_http: httpx2.Client,
+    observed: Observed,
+) -> None:
+    """A fresh cart through the customer step and the order, every argument built from the
+    `converted` schemas; the row's outcome recorded for the table, then checked."""
+    cart = fresh_cart(sandbox_http)
+    run = await complete_customer_step(call, converted, cart)
+    order = await place_order(call, converted, cart)
+    observed.flow(row, flow_outcome(run, order))
+    assert_ready(run)
+    assert_booked(order)
+
+
 def test_langchain_mcp_adapters_complete_a_cart(
     langchain: dict[str, Any], observed: Observed
 ) -> None:
@@ -319,12 +336,7 @@ async def test_openai_agents_complete_a_cart(
             return result_json(await tools[name].on_invoke_tool(context, text))
 
         converted = {name: tool.params_json_schema for name, tool in tools.items()}
-        cart = fresh_cart(sandbox_http)
-        run = await complete_customer_step(call, converted, cart)
-        order = await place_order(call, converted, cart)
-    observed.flow("openai-agents", flow_outcome(run, order))
-    assert_ready(run)
-    assert_booked(order)
+        await book("openai-agents", call, converted, sandbox_http, observed)
 
 
 @pytest.fixture(scope="module")
@@ -365,12 +377,7 @@ async def test_pydantic_ai_toolset_completes_a_cart(
                 return dict(json.loads(str(retry)))
 
         converted = {name: tool.tool_def.parameters_json_schema for name, tool in tools.items()}
-        cart = fresh_cart(sandbox_http)
-        run = await complete_customer_step(call, converted, cart)
-        order = await place_order(call, converted, cart)
-    observed.flow("pydantic-ai", flow_outcome(run, order))
-    assert_ready(run)
-    assert_booked(order)
+        await book("pydantic-ai", call, converted, sandbox_http, observed)
 
 
 @pytest.mark.anyio
@@ -404,12 +411,7 @@ async def test_litellm_completes_a_cart(
             return result_json((await call_openai_tool(session, tool_call)).content)  # type: ignore[arg-type]
 
         converted = {name: tool["function"]["parameters"] for name, tool in tools.items()}
-        cart = fresh_cart(sandbox_http)
-        run = await complete_customer_step(call, converted, cart)
-        order = await place_order(call, converted, cart)
-    observed.flow("litellm", flow_outcome(run, order))
-    assert_ready(run)
-    assert_booked(order)
+        await book("litellm", call, converted, sandbox_http, observed)
 
 
 @pytest.mark.anyio
@@ -439,12 +441,7 @@ async def test_anthropic_mcp_tools_complete_a_cart(
                 return result_json(error.content)
 
         converted = {name: tool.to_dict()["input_schema"] for name, tool in tools.items()}
-        cart = fresh_cart(sandbox_http)
-        run = await complete_customer_step(call, converted, cart)
-        order = await place_order(call, converted, cart)
-    observed.flow("anthropic-mcp-tool", flow_outcome(run, order))
-    assert_ready(run)
-    assert_booked(order)
+        await book("anthropic-mcp-tool", call, converted, sandbox_http, observed)
 
 
 @pytest.mark.anyio
@@ -521,12 +518,7 @@ async def test_google_genai_declarations_complete_a_cart(
             return result_json((await session.call_tool(name, arguments)).content)
 
         converted = {d["name"]: d["parametersJsonSchema"] for d in tool["functionDeclarations"]}
-        cart = fresh_cart(sandbox_http)
-        run = await complete_customer_step(call, converted, cart)
-        order = await place_order(call, converted, cart)
-    observed.flow("google-genai-declarations", flow_outcome(run, order))
-    assert_ready(run)
-    assert_booked(order)
+        await book("google-genai-declarations", call, converted, sandbox_http, observed)
 
 
 # --- 3. Gemini (langchain-google-genai), offline -------------------------------------------

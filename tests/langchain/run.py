@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).parents[2]))
 from tests.support.agent_flow import (  # noqa: E402
     complete_customer_step,
     from_gemini,
+    place_order,
     result_json,
 )
-from tests.support.frameworks import place_order  # noqa: E402
 
 # The distributions whose versions the docs' table names (tests/support/frameworks.py).
 DISTRIBUTIONS = ("langchain-mcp-adapters", "langchain-core", "langchain-google-genai")

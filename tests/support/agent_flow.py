@@ -254,6 +254,58 @@ def from_gemini(schema: dict[str, Any]) -> dict[str, Any]:
 # -- from a search to a cart (the catalog set) -----------------------------------------------
 
 
+def recorded(
+    call: Call,
+    schemas: dict[str, dict[str, Any]],
+    transcript: list[dict[str, Any]],
+    *,
+    errors_expected: bool = False,
+) -> Call:
+    """A flow's step: every property of the converted schema filled (`given`, else null),
+    checked against it, the call and its answer recorded; an error answer fails the flow
+    unless `errors_expected`."""
+
+    async def step(name: str, given: dict[str, Any]) -> dict[str, Any]:
+        args = fill(schemas[name], given)
+        validate(args, schemas[name])
+        result = await call(name, args)
+        transcript.append({"tool": name, "arguments": args, "result": result})
+        assert errors_expected or "error" not in result, f"{name}: {json.dumps(result)[:1500]}"
+        return result
+
+    return step
+
+
+async def place_order(
+    call: Call, schemas: dict[str, dict[str, Any]], cart_uuid: str
+) -> dict[str, Any]:
+    """create_order as a client without forms must: unconfirmed, then confirmed with the
+    `confirmation_token` the refusal offers; then get_order. Arguments are every property of
+    the converted schemas (`null`, `false`, `""` where not asked). `call` answers the parsed
+    JSON text of the result, an error's included."""
+    transcript: list[dict[str, Any]] = []
+    step = recorded(call, schemas, transcript, errors_expected=True)
+
+    asked = await step("create_order", {"cart_uuid": cart_uuid, "confirmed_by_user": False})
+    error = asked.get("error") or {}
+    if error.get("type") != "confirmation_required":
+        return {"placed": False, "read": False, "why": f"asked: {json.dumps(asked)[:300]}",
+                "transcript": transcript}  # fmt: skip
+    tokens = [d["confirmation_token"] for d in error.get("details", []) if isinstance(d, dict)]
+    token = next((t for t in tokens if isinstance(t, str)), None)
+    given = {"cart_uuid": cart_uuid, "confirmed_by_user": True, "confirmation_token": token}
+    placed = await step("create_order", given)
+    order = placed.get("order") if isinstance(placed.get("order"), dict) else placed
+    order_uuid = order.get("order_uuid")
+    if "error" in placed or not isinstance(order_uuid, str):
+        return {"placed": False, "read": False, "why": f"placed: {json.dumps(placed)[:300]}",
+                "transcript": transcript}  # fmt: skip
+    read = await step("get_order", {"order_uuid": order_uuid})
+    ok = "error" not in read and order_uuid in json.dumps(read)
+    return {"placed": True, "read": ok, "why": "" if ok else f"read: {json.dumps(read)[:300]}",
+            "order_uuid": order_uuid, "transcript": transcript}  # fmt: skip
+
+
 async def build_cart_from_search(
     call: Call,
     schemas: dict[str, dict[str, Any]],
@@ -265,14 +317,7 @@ async def build_cart_from_search(
     `tickets` ({holder: count}), `language`, `sort` (how they want the results ranked).
     Returns the transcript and the cart's UUID."""
     transcript: list[dict[str, Any]] = []
-
-    async def step(name: str, given: dict[str, Any]) -> dict[str, Any]:
-        args = fill(schemas[name], given)
-        validate(args, schemas[name])
-        result = await call(name, args)
-        transcript.append({"tool": name, "arguments": args, "result": result})
-        assert "error" not in result, f"{name} failed: {json.dumps(result)[:1500]}"
-        return result
+    step = recorded(call, schemas, transcript)
 
     day = wish["day"]
     found = await step(

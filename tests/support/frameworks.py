@@ -6,9 +6,6 @@ scripted flow got through the adapter's own tool objects. The last test of the m
 the table and compares it with docs/FRAMEWORKS.md's block between
 `<!-- frameworks-table:start -->` and `<!-- frameworks-table:end -->`;
 `UPDATE_DOCS=1` rewrites the block instead.
-
-Standard library only: tests/langchain/run.py imports `place_order` in an environment of its
-own (mcp 1), where musement_mcp is not installed.
 """
 
 from __future__ import annotations
@@ -17,11 +14,9 @@ import difflib
 import json
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-from .agent_flow import fill, validate
 
 START, END = "<!-- frameworks-table:start -->", "<!-- frameworks-table:end -->"
 REGION = re.compile(rf"({re.escape(START)}\n)(.*?)({re.escape(END)})", re.DOTALL)
@@ -167,45 +162,6 @@ def flow_outcome(run: dict[str, Any], order: dict[str, Any] | None) -> str:
     if order is None:
         return "cart ready for order"
     return "booked" if order["placed"] and order["read"] else f"not booked ({order['why']})"
-
-
-Call = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
-
-
-async def place_order(
-    call: Call, schemas: dict[str, dict[str, Any]], cart_uuid: str
-) -> dict[str, Any]:
-    """create_order as a client without forms must: unconfirmed, then confirmed with the
-    `confirmation_token` the refusal offers; then get_order. Arguments are every property of
-    the converted schemas (`null`, `false`, `""` where not asked). `call` answers the parsed
-    JSON text of the result, an error's included."""
-    transcript: list[dict[str, Any]] = []
-
-    async def step(name: str, given: dict[str, Any]) -> dict[str, Any]:
-        args = fill(schemas[name], given)
-        validate(args, schemas[name])
-        result = await call(name, args)
-        transcript.append({"tool": name, "arguments": args, "result": result})
-        return result
-
-    asked = await step("create_order", {"cart_uuid": cart_uuid, "confirmed_by_user": False})
-    error = asked.get("error") or {}
-    if error.get("type") != "confirmation_required":
-        return {"placed": False, "read": False, "why": f"asked: {json.dumps(asked)[:300]}",
-                "transcript": transcript}  # fmt: skip
-    tokens = [d["confirmation_token"] for d in error.get("details", []) if isinstance(d, dict)]
-    token = next((t for t in tokens if isinstance(t, str)), None)
-    given = {"cart_uuid": cart_uuid, "confirmed_by_user": True, "confirmation_token": token}
-    placed = await step("create_order", given)
-    order = placed.get("order") if isinstance(placed.get("order"), dict) else placed
-    order_uuid = order.get("order_uuid")
-    if "error" in placed or not isinstance(order_uuid, str):
-        return {"placed": False, "read": False, "why": f"placed: {json.dumps(placed)[:300]}",
-                "transcript": transcript}  # fmt: skip
-    read = await step("get_order", {"order_uuid": order_uuid})
-    ok = "error" not in read and order_uuid in json.dumps(read)
-    return {"placed": True, "read": ok, "why": "" if ok else f"read: {json.dumps(read)[:300]}",
-            "order_uuid": order_uuid, "transcript": transcript}  # fmt: skip
 
 
 # -- the table ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ before it is blamed, and a refusal after a kept check is explained by the curren
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -23,17 +22,6 @@ pytestmark = pytest.mark.anyio
 OLD_FORM = compile_schema(
     {"type": "object", "properties": {"nickname": {"type": "string"}}, "required": []}
 )
-
-
-@pytest.fixture
-def sandbox() -> InMemorySandbox:
-    return InMemorySandbox()
-
-
-@pytest.fixture
-async def client(sandbox: InMemorySandbox) -> AsyncIterator[MusementClient]:
-    async with sandbox.client() as client:
-        yield client
 
 
 def schema_reads(sandbox: InMemorySandbox) -> int:

@@ -5,8 +5,6 @@ and on `CartItemView` attributes, never on a serialized result."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from musement_mcp.sandbox import PARTICIPANTS_ACTIVITY_UUID, VATICAN_MUSEUMS_UUID, product_id_of
@@ -18,17 +16,6 @@ from tests.support.in_memory import InMemorySandbox
 from tests.support.reads import cart_with
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sandbox() -> InMemorySandbox:
-    return InMemorySandbox()
-
-
-@pytest.fixture
-async def client(sandbox: InMemorySandbox) -> AsyncIterator[MusementClient]:
-    async with sandbox.client() as client:
-        yield client
 
 
 def with_item(overview: CartOverview, index: int = 0, **changes: object) -> CartOverview:

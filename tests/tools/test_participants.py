@@ -28,11 +28,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def sandbox() -> InMemorySandbox:
-    return InMemorySandbox()
-
-
-@pytest.fixture
 def cart(sandbox: InMemorySandbox) -> dict[str, Any]:
     """A cart of its own: Last Supper x2, Montenegro x1, Vatican (no participants)."""
     uuid = cart_with(
