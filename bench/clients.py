@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from mcp import Client
 
 from musement_mcp.tools import MusementConfig
 
+from .config import ERA_2026_07_28, HANDSHAKE_ERA
 from .implementations import Implementation, ToolCall
 from .processes import stdio_transport
 
 TRANSPORTS = ("inprocess", "stdio", "http")
-ERAS = ("legacy", "auto")  # 2025-11-25 handshake era, 2026-07-28 era
+
+
+def client_mode(era: str) -> Literal["legacy", "auto"]:
+    """The mcp SDK's `Client(mode=...)` for an era (bench.config): the one place the bench
+    hands the SDK its own mode strings ("legacy": the `initialize` handshake; "auto":
+    `server/discover`)."""
+    modes: dict[str, Literal["legacy", "auto"]] = {HANDSHAKE_ERA: "legacy", ERA_2026_07_28: "auto"}
+    return modes[era]
 
 
 class ToolFailed(RuntimeError):
@@ -52,7 +60,7 @@ async def connect(
         target = http_urls[route.impl.name]
     else:
         raise ValueError(f"unknown transport {route.transport!r}")
-    return await stack.enter_async_context(Client(target, mode=route.era))
+    return await stack.enter_async_context(Client(target, mode=client_mode(route.era)))
 
 
 async def call(client: Client, tool_call: ToolCall) -> Any:

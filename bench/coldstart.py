@@ -12,6 +12,7 @@ from mcp import Client
 
 from musement_mcp.sandbox import SandboxServer
 
+from .clients import client_mode
 from .config import BenchConfig
 from .implementations import Implementation
 from .processes import stdio_transport
@@ -31,7 +32,7 @@ async def measure_cold_start(
                 for impl in impls if repeat % 2 == 0 else impls[::-1]:
                     started = time.perf_counter()
                     transport = stdio_transport(impl.command(config), errlog)
-                    async with Client(transport, mode=era) as client:
+                    async with Client(transport, mode=client_mode(era)) as client:
                         tools = await client.list_tools()
                         elapsed = (time.perf_counter() - started) * 1000
                     names = {tool.name for tool in tools.tools}

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BOTH_ERAS = ("legacy", "auto")  # 2025-11-25 handshake era, 2026-07-28 era
+# The protocol eras, by our names: the handshake era (2025-11-25: `initialize`, sessions) and
+# the 2026-07-28 era (stateless, `server/discover`). Reports and CLI flags use these names;
+# bench.clients.client_mode hands the SDK its own.
+HANDSHAKE_ERA = "handshake"
+ERA_2026_07_28 = "2026-07-28"
+BOTH_ERAS = (HANDSHAKE_ERA, ERA_2026_07_28)
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,19 @@ SMOKE = BenchConfig(
     throughput_seconds=0.3,
     throughput_warmup_seconds=0.1,
     throughput_repeats=1,
-    throughput_eras=("auto",),
+    throughput_eras=(ERA_2026_07_28,),
     cold_starts=1,
-    cold_start_eras=("legacy",),
+    cold_start_eras=(HANDSHAKE_ERA,),
     upstream_updates=2,
     compiles=1,
     validations=3,
     wan_latency=0.02,
     wan_repeats=1,
     wan_transports=("inprocess",),
-    wan_eras=("auto",),
-    stdio_pipes_eras=("auto",),
+    wan_eras=(ERA_2026_07_28,),
+    stdio_pipes_eras=(ERA_2026_07_28,),
     validation_calls=2,
     early_login_repeats=1,
-    early_login_eras=("auto",),
+    early_login_eras=(ERA_2026_07_28,),
 )
 PRESETS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}

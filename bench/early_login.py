@@ -23,7 +23,7 @@ from mcp import Client
 
 from musement_mcp.tools import MusementConfig
 
-from .clients import ToolFailed
+from .clients import ToolFailed, client_mode
 from .config import BenchConfig
 from .implementations import variant_command
 from .processes import stdio_transport
@@ -39,7 +39,9 @@ MEASURES = ("connected_ms", "first_call_ms", "spawn_to_answer_ms")
 
 async def _one(command: list[str], era: str, cart: str, errlog: Any) -> dict[str, float]:
     started = time.perf_counter()
-    async with Client(stdio_transport(command, errlog, env=CREDENTIALS), mode=era) as client:
+    async with Client(
+        stdio_transport(command, errlog, env=CREDENTIALS), mode=client_mode(era)
+    ) as client:
         connected = time.perf_counter()
         result = await client.call_tool("get_cart", {"cart_uuid": cart})
         answered = time.perf_counter()

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from musement_mcp.sandbox import SandboxServer
 
-from .clients import ERAS, Route, call, connect
-from .config import BenchConfig
+from .clients import Route, call, connect
+from .config import BOTH_ERAS, BenchConfig
 from .floor import Floor
 from .implementations import Implementation
 from .processes import free_port, http_server
@@ -42,7 +42,7 @@ async def measure_latency(
     bench: BenchConfig,
     *,
     transports: tuple[str, ...] = ("inprocess", "stdio", "http"),
-    eras: tuple[str, ...] = ERAS,
+    eras: tuple[str, ...] = BOTH_ERAS,
 ) -> dict[str, dict[str, Summary]]:
     """{route label: {tool: latency summary in ms}}, the floor under `FLOOR_LABEL`."""
     config = musement_config(sandbox)

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 import anyio
 from mcp import Client
 
-from .clients import call
+from .clients import call, client_mode
+from .config import BOTH_ERAS
 from .implementations import ToolCall, by_name
 from .procinfo import cpu_seconds
 from .workload import CUSTOMER
@@ -63,7 +64,7 @@ async def run_load(
     async with AsyncExitStack() as stack:
         connected = []
         for _ in range(clients):
-            connected.append(await stack.enter_async_context(Client(url, mode=era)))
+            connected.append(await stack.enter_async_context(Client(url, mode=client_mode(era))))
         started = time.perf_counter()
         measure_from = started + warmup_seconds
         stop_at = measure_from + seconds
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load")
     parser.add_argument("--url", required=True)
     parser.add_argument("--impl", required=True, choices=["ours", "peer"])
-    parser.add_argument("--era", required=True, choices=["legacy", "auto"])
+    parser.add_argument("--era", required=True, choices=BOTH_ERAS)
     parser.add_argument("--carts", required=True, help="comma-separated cart UUIDs")
     parser.add_argument("--clients", type=int, required=True)
     parser.add_argument("--seconds", type=float, required=True)

@@ -26,7 +26,8 @@ from mcp import Client
 from musement_mcp.sandbox import SandboxServer
 from musement_mcp.tools import compile_schema
 
-from .clients import Route, call, connect
+from .clients import Route, call, client_mode, connect
+from .config import BOTH_ERAS, ERA_2026_07_28
 from .implementations import OURS, REPO_ROOT
 from .large_schema import large_schema, valid_customer
 from .processes import child_env, stdio_transport
@@ -86,7 +87,9 @@ async def _stdio_server(sandbox: SandboxServer, calls: int) -> None:
     command = [sys.executable, "-m", "pyinstrument", f"--interval={INTERVAL}", "-r", "session"]
     command += ["-o", str(output), *OURS.command(config)[1:]]
     with open(os.devnull, "w") as errlog:
-        async with Client(stdio_transport(command, errlog), mode="auto") as client:
+        async with Client(
+            stdio_transport(command, errlog), mode=client_mode(ERA_2026_07_28)
+        ) as client:
             tool_call = OURS.update_call(cart, CUSTOMER)
             for _ in range(calls):
                 await call(client, tool_call)
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     _importtime()
     with SandboxServer() as sandbox:
         for tool in ("update", "schema"):
-            for era in ("legacy", "auto"):
+            for era in BOTH_ERAS:
                 anyio.run(_inprocess, sandbox, tool, era, args.calls)
         anyio.run(_stdio_server, sandbox, args.calls)
     print(f"profiles in {OUT}")

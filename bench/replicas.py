@@ -1,7 +1,7 @@
 """Throughput from one replica to three behind nginx (deploy/nginx.conf), on this machine.
 
     python -m bench.replicas                   # 32 clients, 3 rounds of 3 s (~1 minute)
-    python -m bench.replicas --clients 64 --rounds 5 --era legacy
+    python -m bench.replicas --clients 64 --rounds 5 --era handshake
 
 Targets, all stateless (`--stateless`) and started up front against one sandbox:
 
@@ -41,6 +41,7 @@ from typing import Any, TextIO
 
 import httpx2
 
+from .config import BOTH_ERAS, ERA_2026_07_28
 from .implementations import REPO_ROOT
 from .machine import describe
 from .processes import child_env, free_port
@@ -342,7 +343,7 @@ class ReplicaBench:
     rounds: int = 3
     seconds: float = 3.0
     warmup_seconds: float = 1.0
-    era: str = "auto"
+    era: str = ERA_2026_07_28
     with_workers: bool = True
 
 
@@ -465,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=defaults.rounds)
     parser.add_argument("--seconds", type=float, default=defaults.seconds)
     parser.add_argument("--warmup-seconds", type=float, default=defaults.warmup_seconds)
-    parser.add_argument("--era", choices=["legacy", "auto"], default=defaults.era)
+    parser.add_argument("--era", choices=BOTH_ERAS, default=defaults.era)
     parser.add_argument("--no-workers", action="store_true", help="skip `--workers 3`")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "out" / "replicas.json")
     args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .config import BOTH_ERAS, ERA_2026_07_28, HANDSHAKE_ERA
 from .targets import FLOOR, evaluate
 
 TOOLS = ("get_customer_schema", "update_cart_customer")
@@ -103,7 +104,7 @@ def _latency(results: dict[str, Any]) -> str:
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     routes = sorted({label.split("/", 1)[1] for label in latency if label.startswith("ours/")})
-    order = {"inprocess": 0, "stdio": 1, "http": 2, "legacy": 0, "auto": 1}
+    order = {"inprocess": 0, "stdio": 1, "http": 2, HANDSHAKE_ERA: 0, ERA_2026_07_28: 1}
     routes.sort(key=lambda r: tuple(order.get(p, 9) for p in r.split("/")))
     for tool in TOOLS:
         floor = latency.get(FLOOR, {}).get(tool, {}).get("p50")
@@ -153,7 +154,7 @@ def _others(results: dict[str, Any]) -> str:
     lines = ["### Start-up, memory, upstream requests, large schema", ""]
     lines += ["| measure | ours | peer |", "| --- | ---: | ---: |"]
     cold = results.get("cold_start", {})
-    for era in ("legacy", "auto"):
+    for era in BOTH_ERAS:
         o = cold.get("ours", {}).get(era)
         p = cold.get("peer", {}).get(era)
         lines.append(

@@ -25,7 +25,7 @@ from mcp import Client
 
 from musement_mcp.sandbox import SandboxServer
 
-from .clients import call
+from .clients import call, client_mode
 from .config import BenchConfig
 from .implementations import OURS, variant_command
 from .processes import stdio_transport
@@ -69,7 +69,7 @@ async def measure_stdio_pipes(sandbox: SandboxServer, bench: BenchConfig) -> dic
             before = _children()
             command = variant_command(musement_config(sandbox), VARIANTS[variant])
             transport = stdio_transport(command, errlog)
-            client = await stack.enter_async_context(Client(transport, mode=era))
+            client = await stack.enter_async_context(Client(transport, mode=client_mode(era)))
             spawned = _children() - before
             update = OURS.update_call(next(carts), CUSTOMER)
             routes.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .config import BOTH_ERAS
+
 FLOOR = "floor/direct-http"
 UPDATE = "update_cart_customer"
 
@@ -45,7 +47,7 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
             )
         )
     for transport in ("inprocess", "stdio"):
-        for era in ("legacy", "auto"):
+        for era in BOTH_ERAS:
             ratio = _ratio_to_peer(results, f"{transport}/{era}", "get_customer_schema")
             checks.append(
                 _check(
@@ -62,7 +64,7 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
     )
     floor = _p50(results, FLOOR)
     for transport, limit in (("inprocess", 1.0), ("stdio", 1.5)):
-        for era in ("legacy", "auto"):
+        for era in BOTH_ERAS:
             ours = _p50(results, f"ours/{transport}/{era}")
             added = None if ours is None or floor is None else ours - floor
             checks.append(
@@ -73,7 +75,7 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
                     "+{:.2f} ms",
                 )
             )
-    for era in ("legacy", "auto"):
+    for era in BOTH_ERAS:
         ratio = _ratio_to_peer(results, f"stdio/{era}", UPDATE)
         checks.append(
             _check(
@@ -84,7 +86,7 @@ def evaluate(results: dict[str, Any]) -> list[Check]:
             )
         )
     throughput = results.get("throughput", {})
-    for era in ("legacy", "auto"):
+    for era in BOTH_ERAS:
         ours_run = _run_at(throughput.get("ours"), era, 32)
         peer_run = _run_at(throughput.get("peer"), era, 32)
         ratio = None

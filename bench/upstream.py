@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from musement_mcp.sandbox import SandboxServer
 
 from .clients import Route, call, connect
+from .config import ERA_2026_07_28
 from .implementations import Implementation
 from .workload import CUSTOMER, make_carts, musement_config
 
@@ -25,7 +26,7 @@ class UpstreamCount:
 
 
 async def count_upstream(
-    sandbox: SandboxServer, impl: Implementation, updates: int, *, era: str = "auto"
+    sandbox: SandboxServer, impl: Implementation, updates: int, *, era: str = ERA_2026_07_28
 ) -> UpstreamCount:
     """Warm updates through an in-process client (the transport does not change the count).
 

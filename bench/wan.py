@@ -37,7 +37,7 @@ from musement_mcp.sandbox import (
 from musement_mcp.server import build_server, load_settings
 from musement_mcp.tools import MusementConfig
 
-from .clients import ToolFailed
+from .clients import ToolFailed, client_mode
 from .implementations import OURS
 from .processes import stdio_transport
 from .stats import median
@@ -121,7 +121,7 @@ async def connected(sandbox: SandboxServer, transport: str, era: str) -> AsyncIt
             target = stdio_transport(command, errlog, env=credentials)
         else:
             raise ValueError(f"unknown transport {transport!r}")
-        yield await stack.enter_async_context(Client(target, mode=era))
+        yield await stack.enter_async_context(Client(target, mode=client_mode(era)))
 
 
 async def run_step(client: Client, sandbox: SandboxServer, cart: str, before: int) -> StepTimes:

@@ -24,7 +24,7 @@ from ..tools import MusementClient, MusementError, SchemaCache, get_customer_sch
 from ..tools.order_guard import guard_for, lease_for
 from ..tools.upstream import EarlyLogin
 from . import guidance
-from .elicitation import is_modern
+from .elicitation import in_2026_07_28_era
 from .live_tools import LiveTools
 from .pipeline import CallResult, ToolRunner
 from .settings import Settings
@@ -130,7 +130,7 @@ class MusementMCPServer(Server[ServerState]):
 
     def _remember(self, ctx: Context) -> None:
         """Handshake-era connections get `notifications/tools/list_changed`."""
-        if not self.stateless_http and not is_modern(ctx):
+        if not self.stateless_http and not in_2026_07_28_era(ctx):
             self.live.remember(ctx.session)
 
     async def _list_tools(

@@ -76,7 +76,8 @@ async def with_user_answers(
         return without_entered_values(result, entered, root=shown_at, sent=argument)
 
 
-def is_modern(ctx: ServerRequestContext[Any]) -> bool:
+def in_2026_07_28_era(ctx: ServerRequestContext[Any]) -> bool:
+    """The request is in the 2026-07-28 era (else the handshake era, 2025-11-25)."""
     return ctx.protocol_version in MODERN_PROTOCOL_VERSIONS
 
 
@@ -119,7 +120,7 @@ async def ask_user(
     ctx: ServerRequestContext[Any] | None, failure: ValidationFailed, entered: dict[str, Any]
 ) -> dict[str, Any] | types.InputRequiredResult | None:
     """The payload completed by the user (their answers also put in `entered`, by path), a
-    2026 input request, or None (cannot ask)."""
+    2026-07-28 input request, or None (cannot ask)."""
     if (
         ctx is None
         or failure.schema is None
@@ -130,7 +131,7 @@ async def ask_user(
     forms = forms_for(failure.details, failure.schema, failure.payload)
     if forms is None:
         return None
-    if is_modern(ctx):
+    if in_2026_07_28_era(ctx):
         requests: dict[str, types.InputRequest] = {
             _key(index): types.ElicitRequest(
                 params=types.ElicitRequestFormParams(
@@ -242,7 +243,7 @@ async def ask_to_confirm(
         "properties": {CONFIRM: {"type": "boolean", "title": "Place the order"}},
         "required": [CONFIRM],
     }
-    if is_modern(ctx):
+    if in_2026_07_28_era(ctx):
         request = types.ElicitRequest(
             params=types.ElicitRequestFormParams(message=summary, requested_schema=form)
         )

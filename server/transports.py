@@ -1,8 +1,8 @@
 """Running the server: stdio, or Streamable HTTP at `/mcp` (both protocol eras).
 
-The SDK routes each request to its era by itself: `initialize` (or no
-`MCP-Protocol-Version` 2026 header) takes the handshake era, a 2026-07-28
-request the stateless path.
+The SDK routes each request to its era by itself: `initialize` (or no 2026-07-28
+`MCP-Protocol-Version` header) takes the handshake era, a 2026-07-28 request the
+stateless path.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from mcp import Client
 
 from musement_mcp.sandbox import SandboxServer, product_id_of
 from musement_mcp.server import Settings, build_server
-from tests.support.common import DEFAULT_ERA, ERAS, TEST_APPLICATION, settings_for
+from tests.support.common import DEFAULT_ERA, ERAS, TEST_APPLICATION, client_mode, settings_for
 from tests.support.node import HttpServers, require_node
 from tests.support.redis import redis_server  # noqa: F401  (a fixture: a real redis-server)
 
@@ -118,8 +118,8 @@ def settings(sandbox: SandboxServer) -> Settings:
 
 @pytest.fixture(params=ERAS)
 def both_eras(request: pytest.FixtureRequest) -> str:
-    """The test runs once in each protocol era ("legacy": the 2025-11-25 handshake,
-    "auto": 2026-07-28), and `client` connects in it. Only where the era matters:
+    """The test runs once in each protocol era ("handshake": the handshake era, 2025-11-25;
+    "2026-07-28": the 2026-07-28 era), and `client` connects in it. Only where the era matters:
     elicitation, list_changed, MCP Apps negotiation, transports."""
     return request.param
 
@@ -145,7 +145,7 @@ def client_era(request: pytest.FixtureRequest) -> str:
 async def client(settings: Settings, client_era: str) -> AsyncIterator[Client]:
     """A real MCP client connected in-process: in DEFAULT_ERA, or in each era for a test
     that also asks for `both_eras`."""
-    async with Client(build_server(settings), mode=client_era) as connected:
+    async with Client(build_server(settings), mode=client_mode(client_era)) as connected:
         yield connected
 
 

@@ -10,7 +10,7 @@ every problem's `details` are the ones the tools return.
 
 Negotiation: `get_cart`, `update_cart_customer` and `update_participants` carry
 `_meta.ui.resourceUri` only for a request whose client declared the extension with the
-`text/html;profile=mcp-app` MIME type (handshake era: in `initialize`; 2026-07-28: in
+`text/html;profile=mcp-app` MIME type (handshake era: in `initialize`; 2026-07-28 era: in
 the capabilities every request carries). Every other client sees exactly the tool list,
 resource list and results it saw before. See docs/ARCHITECTURE.md, "MCP Apps".
 """
@@ -63,7 +63,7 @@ _RESOURCE_META: dict[str, Any] = {"ui": {"csp": _CSP, "prefersBorder": True}}
 def apps_negotiated(ctx: ServerRequestContext[Any]) -> bool:
     """Whether this request's client declared MCP Apps with the app MIME type.
 
-    Handshake era: the capabilities of `initialize`. 2026-07-28: the capabilities this
+    Handshake era: the capabilities of `initialize`. 2026-07-28 era: the capabilities this
     request carries in `_meta` (the SDK gives each request a connection built from them),
     never an earlier request's. Stateless HTTP in the handshake era (`--stateless`, or
     `--workers` above 1) has no session, so no capabilities: no form for those clients."""

@@ -11,7 +11,8 @@
 // `ui/update-model-context` are recorded in `window.hostLog` for the tests to read, and so are
 // the page's own tool calls (`calls`: name and arguments) and the heights it reported (`sizes`).
 //
-// Query: ?era=legacy|modern&tool=get_cart&cart=<uuid>&theme=light|dark&args=<JSON, more arguments>
+// Query: ?era=handshake|2026-07-28&tool=get_cart&cart=<uuid>&theme=light|dark
+//        &args=<JSON, more arguments>
 //        &field=<JSON, a question added to get_customer_schema's fields for the page: a control
 //        the sandbox never asks for>
 //        &proxy=<the sandbox proxy's URL>&load=srcdoc|write
@@ -23,6 +24,8 @@ import {
   getToolUiResourceUri,
 } from "@modelcontextprotocol/ext-apps/app-bridge";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+
+import { ERA_2026_07_28, versionNegotiation } from "../node/eras.mjs";
 
 const query = new URLSearchParams(location.search);
 const log = {
@@ -58,17 +61,15 @@ const THEMES = {
 };
 
 async function main() {
-  const era = query.get("era") || "modern";
+  const era = query.get("era") || ERA_2026_07_28;
   const theme = query.get("theme") || "light";
   const toolName = query.get("tool") || "get_cart";
   const cart = query.get("cart");
   document.body.classList.toggle("dark", theme === "dark");
 
-  const versionNegotiation =
-    era === "modern" ? { mode: { pin: "2026-07-28" } } : { mode: "legacy" };
   const client = new Client(HOST, {
     capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [MIME] } } },
-    versionNegotiation,
+    versionNegotiation: versionNegotiation(era),
   });
   await client.connect(new StreamableHTTPClientTransport(new URL("/mcp", location.href)));
   log.protocolVersion = client.getNegotiatedProtocolVersion() ?? null;

@@ -51,7 +51,7 @@ from tests.support.browser import (
     proxy_frame,
     tab_to,
 )
-from tests.support.common import REPO_ROOT
+from tests.support.common import ERA_2026_07_28, HANDSHAKE_ERA, REPO_ROOT
 from tests.support.processes import serve_http
 
 # The full run (`pytest -m ''` before the extra is installed) skips this module; CI then
@@ -65,7 +65,7 @@ pytestmark = [
     ),
 ]
 
-ERAS = ["modern", "legacy"]  # 2026-07-28, and the 2025-11-25 handshake era
+ERAS = [ERA_2026_07_28, HANDSHAKE_ERA]  # the 2026-07-28 era first, then the handshake era
 DOCS = REPO_ROOT / "docs"
 SCREENSHOT_BYTES = 200_000
 
@@ -110,7 +110,7 @@ def extra(activity: str, question: str) -> str:
 def test_the_host_sees_the_form_and_the_protocol_era(open_host: Opener, era: str) -> None:
     page, frame = open_host(era=era, cart=BASE_CART_UUID)
     log = host_log(page)
-    assert log["protocolVersion"] == ("2026-07-28" if era == "modern" else "2025-11-25")
+    assert log["protocolVersion"] == ("2026-07-28" if era == ERA_2026_07_28 else "2025-11-25")
     pointed = {tool["name"] for tool in log["tools"] if tool["uri"]}
     assert pointed == {"get_cart", "update_cart_customer", "update_participants"}
     # The page's own script ran (its CSP allows it by hash); a script injected inline does not.
@@ -286,7 +286,8 @@ def full_cart(make_cart: Callable[..., str]) -> str:
 
 
 @pytest.mark.parametrize(
-    ("era", "load"), [("modern", "srcdoc"), ("legacy", "srcdoc"), ("modern", "write")]
+    ("era", "load"),
+    [(ERA_2026_07_28, "srcdoc"), (HANDSHAKE_ERA, "srcdoc"), (ERA_2026_07_28, "write")],
 )
 def test_a_keyboard_user_fills_it_in_corrects_a_wrong_answer_and_saves(
     open_host: Opener, sandbox: SandboxServer, full_cart: str, era: str, load: str

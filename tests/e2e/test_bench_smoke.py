@@ -17,6 +17,7 @@ import pytest
 
 from bench import peer
 from bench.cli import main
+from bench.config import BOTH_ERAS, ERA_2026_07_28, HANDSHAKE_ERA
 from bench.implementations import REPO_ROOT
 from bench.large_schema import invalid_customer, large_schema, valid_customer
 from bench.report import BEGIN, END, SPEED_BEGIN, SPEED_END, write_results_section
@@ -29,7 +30,7 @@ PEER_MISSING = peer.unavailable_reason()
 needs_peer = pytest.mark.skipif(
     PEER_MISSING is not None, reason=f"peer not benchmarked: {PEER_MISSING}"
 )
-ROUTES = [f"{t}/{e}" for t in ("inprocess", "stdio", "http") for e in ("legacy", "auto")]
+ROUTES = [f"{t}/{e}" for t in ("inprocess", "stdio", "http") for e in BOTH_ERAS]
 TOOLS = ("get_customer_schema", "update_cart_customer")
 
 
@@ -61,10 +62,12 @@ def test_latency_covers_the_floor_and_every_route(results: dict[str, Any]) -> No
 def test_warm_update_upstream_count_and_other_sections(results: dict[str, Any]) -> None:
     assert results["upstream"]["ours"]["requests_per_update"] == 1
     assert results["upstream"]["ours"]["customer_puts_per_update"] == 1
-    assert results["cold_start"]["ours"]["legacy"]["p50"] > 0
+    assert results["cold_start"]["ours"][HANDSHAKE_ERA]["p50"] > 0
     throughput = results["throughput"]["ours"]
-    assert [run["clients"] for run in throughput["runs"]["auto"]] == [2]
-    assert all(run["errors"] == 0 and run["calls"] > 0 for run in throughput["runs"]["auto"])
+    assert [run["clients"] for run in throughput["runs"][ERA_2026_07_28]] == [2]
+    assert all(
+        run["errors"] == 0 and run["calls"] > 0 for run in throughput["runs"][ERA_2026_07_28]
+    )
     assert throughput["idle_memory"]["rss_mb"] > 0
     assert results["large_schema"]["properties"] > 1000
 
@@ -86,12 +89,12 @@ def test_the_whole_step_is_measured_against_a_far_upstream(results: dict[str, An
 @pytest.mark.bench
 def test_stdio_pipes_are_measured_against_the_sdk_transport(results: dict[str, Any]) -> None:
     found = results["stdio_pipes"]
-    assert set(found["routes"]) == {"pipes/auto", "sdk/auto"}
+    assert set(found["routes"]) == {f"pipes/{ERA_2026_07_28}", f"sdk/{ERA_2026_07_28}"}
     for route in found["routes"].values():
         for call in ("prompts/list", "update_cart_customer"):
             assert route[call]["n"] == 2 and 0 < route[call]["p50"] <= route[call]["p95"]
             assert call in route["cpu_ms_per_call"]
-    assert set(found["ratios"]["auto"]) == {"prompts/list", "update_cart_customer"}
+    assert set(found["ratios"][ERA_2026_07_28]) == {"prompts/list", "update_cart_customer"}
 
 
 @pytest.mark.bench
@@ -108,12 +111,15 @@ def test_validation_is_timed_on_real_forms_and_the_large_cart(results: dict[str,
 @pytest.mark.bench
 def test_first_call_is_measured_with_and_without_early_login(results: dict[str, Any]) -> None:
     found = results["early_login"]
-    assert set(found["routes"]) == {"early_login/auto", "login_at_session/auto"}
+    assert set(found["routes"]) == {
+        f"early_login/{ERA_2026_07_28}",
+        f"login_at_session/{ERA_2026_07_28}",
+    }
     for route in found["routes"].values():
         # The first call waits at least for the cart's read, one added delay.
         assert route["first_call_ms"] >= found["latency_ms"]
         assert route["spawn_to_answer_ms"] >= route["connected_ms"] > 0
-    assert set(found["saved_ms"]["auto"]) == {
+    assert set(found["saved_ms"][ERA_2026_07_28]) == {
         "connected_ms",
         "first_call_ms",
         "spawn_to_answer_ms",
@@ -127,7 +133,7 @@ def test_peer_is_measured_side_by_side(results: dict[str, Any]) -> None:
     for route in ROUTES:
         assert set(results["latency"][f"peer/{route}"]) == set(TOOLS)
     assert results["upstream"]["peer"]["requests_per_update"] == 1
-    assert all(run["errors"] == 0 for run in results["throughput"]["peer"]["runs"]["auto"])
+    assert all(run["errors"] == 0 for run in results["throughput"]["peer"]["runs"][ERA_2026_07_28])
 
 
 @pytest.mark.bench

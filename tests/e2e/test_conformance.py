@@ -1,8 +1,8 @@
 """The official MCP conformance suite against the server over Streamable HTTP.
 
 `@modelcontextprotocol/conformance` (pinned in tests/node/package.json) runs every server
-scenario of a spec revision, `--suite all --spec-version V`, for V in 2025-11-25 (handshake
-era) and 2026-07-28 (stateless era), against `python -m musement_mcp.server --transport http`
+scenario of a spec revision, `--suite all --spec-version V`, for V in 2025-11-25 (the handshake
+era) and 2026-07-28 (the 2026-07-28 era), against `python -m musement_mcp.server --transport http`
 in stateful and in stateless (`--stateless`) mode. Scenarios that do not apply to this server (the
 suite's fixture tools, prompts and resources, capabilities we do not have) are listed, with their
 reasons, in tests/conformance-expected-failures.yml; the runner

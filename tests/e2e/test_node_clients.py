@@ -23,8 +23,14 @@ from typing import Any
 import pytest
 
 from musement_mcp.sandbox import SandboxServer
-from tests.support.common import GRACE
-from tests.support.node import NODE_MODULES, HttpServers, run_node, server_args
+from tests.support.common import ERA_2026_07_28, GRACE, HANDSHAKE_ERA
+from tests.support.node import (
+    NODE_MODULES,
+    HttpServers,
+    inspector_protocol_era,
+    run_node,
+    server_args,
+)
 from tests.support.snapshots import tool_snapshots
 
 pytestmark = pytest.mark.node
@@ -35,21 +41,21 @@ SEEDED = "0b5e1c2a-7d3f-4a8e-9c01-5a1e5eed000"
 BASE_CART, EXTRA_CART, LOCKED_CART = SEEDED + "1", SEEDED + "2", SEEDED + "3"
 MISSING_CART = "00000000-0000-4000-8000-000000000000"
 ERROR_KEYS = {"type", "status", "code", "message", "hint", "details"}
-PROTOCOL = {"legacy": "2025-11-25", "modern": "2026-07-28"}
+PROTOCOL = {HANDSHAKE_ERA: "2025-11-25", ERA_2026_07_28: "2026-07-28"}
 
 
 # --- The TypeScript SDK client -------------------------------------------------------------
 
 SDK_CASES = [
-    ("v1", "legacy", "stdio"),
-    ("v1", "legacy", "stateful"),
-    ("v1", "legacy", "stateless"),
-    ("v2", "legacy", "stdio"),
-    ("v2", "modern", "stdio"),
-    ("v2", "legacy", "stateful"),
-    ("v2", "modern", "stateful"),
-    ("v2", "legacy", "stateless"),
-    ("v2", "modern", "stateless"),
+    ("v1", HANDSHAKE_ERA, "stdio"),
+    ("v1", HANDSHAKE_ERA, "stateful"),
+    ("v1", HANDSHAKE_ERA, "stateless"),
+    ("v2", HANDSHAKE_ERA, "stdio"),
+    ("v2", ERA_2026_07_28, "stdio"),
+    ("v2", HANDSHAKE_ERA, "stateful"),
+    ("v2", ERA_2026_07_28, "stateful"),
+    ("v2", HANDSHAKE_ERA, "stateless"),
+    ("v2", ERA_2026_07_28, "stateless"),
 ]
 
 # Each error case of sdk_client.mjs and the error type the model must get back.
@@ -149,10 +155,10 @@ def inspector(node: str, home: Path, *args: str, target: list[str]):
 
 
 INSPECTOR_CASES = [
-    ("legacy", "stdio"),
-    ("modern", "stdio"),
-    ("legacy", "stateful"),
-    ("modern", "stateless"),
+    (HANDSHAKE_ERA, "stdio"),
+    (ERA_2026_07_28, "stdio"),
+    (HANDSHAKE_ERA, "stateful"),
+    (ERA_2026_07_28, "stateless"),
 ]
 
 
@@ -169,7 +175,14 @@ def test_inspector_strict_tool_schemas(node, sandbox, http_servers, tmp_path, er
     """`--strict`: no tool-schema portability problem at all, neither error nor warning."""
     target = inspector_target(sandbox, http_servers, transport)
     out = inspector(
-        node, tmp_path, "--method", "tools/list", "--strict", "--protocol-era", era, target=target
+        node,
+        tmp_path,
+        "--method",
+        "tools/list",
+        "--strict",
+        "--protocol-era",
+        inspector_protocol_era(era),
+        target=target,
     )
     problems = [line for line in out.stderr.splitlines() if not line.startswith("{")]
     assert out.returncode == 0, f"strict schema errors (exit {out.returncode}):\n{out.stderr}"
@@ -179,7 +192,7 @@ def test_inspector_strict_tool_schemas(node, sandbox, http_servers, tmp_path, er
 
 
 # Each stdio call starts a server process, so calls run over stdio in one era only.
-CALL_CASES = [("legacy", "stdio"), ("legacy", "stateful"), ("modern", "stateless")]
+CALL_CASES = [(HANDSHAKE_ERA, "stdio"), (HANDSHAKE_ERA, "stateful"), (ERA_2026_07_28, "stateless")]
 
 
 @pytest.mark.parametrize(("era", "transport"), CALL_CASES, ids=["-".join(c) for c in CALL_CASES])
@@ -191,7 +204,7 @@ def test_inspector_calls_tools(node, sandbox, http_servers, make_cart, tmp_path,
             node,
             tmp_path,
             "--protocol-era",
-            era,
+            inspector_protocol_era(era),
             "--method",
             "tools/call",
             "--tool-name",

@@ -54,7 +54,15 @@ from musement_mcp.sandbox import (
     SandboxServer,
     product_id_of,
 )
-from tests.support.common import GRACE, TEST_APPLICATION, error_of
+from tests.support.common import (
+    ERA_2026_07_28,
+    ERAS,
+    GRACE,
+    HANDSHAKE_ERA,
+    TEST_APPLICATION,
+    client_mode,
+    error_of,
+)
 from tests.support.conformance import MUST_PASS, run_conformance, scenario_results
 from tests.support.elicitation import FROM_MODEL, User, answers
 from tests.support.load import MISSING_CART, run_load
@@ -142,7 +150,7 @@ def test_conformance_suite_through_the_balancer(cluster: Cluster, tmp_path, spec
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("era", ["legacy", "auto"])
+@pytest.mark.parametrize("era", ERAS)
 async def test_both_eras_through_the_balancer(cluster: Cluster, make_cart, era) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     customer = {
@@ -156,7 +164,7 @@ async def test_both_eras_through_the_balancer(cluster: Cluster, make_cart, era) 
         },
     }
     before = len(cluster.balancer.access_entries())
-    async with Client(cluster.url, mode=era) as client:
+    async with Client(cluster.url, mode=client_mode(era)) as client:
         tools = await client.list_tools()
         names = {t.name for t in tools.tools}
         assert {"get_customer_schema", "update_cart_customer"} <= names, names
@@ -204,7 +212,9 @@ async def test_elicitation_retry_is_answered_by_another_replica(cluster: Cluster
     asked = {r.address: outcomes(r, "input_required") for r in cluster.replicas}
     done = {r.address: outcomes(r, "ok") for r in cluster.replicas}
 
-    async with Client(cluster.url, mode="auto", elicitation_callback=User()) as client:
+    async with Client(
+        cluster.url, mode=client_mode(ERA_2026_07_28), elicitation_callback=User()
+    ) as client:
         first = await client.session.call_tool(
             "update_cart_customer",
             {"cart_uuid": cart, "customer": FROM_MODEL},
@@ -304,12 +314,12 @@ class FailoverLoad:
         return len(after) >= self.calls_after_mark and after[-1].tool == "update_cart_customer"
 
     async def run_client(self, index: int) -> None:
-        era = "auto" if index % 2 else "legacy"
+        era = ERA_2026_07_28 if index % 2 else HANDSHAKE_ERA
         number = 0
         while not self.done(index):
             # A client whose call failed connects again, as a real client would.
             try:
-                async with Client(self.url, mode=era) as client:
+                async with Client(self.url, mode=client_mode(era)) as client:
                     while not self.done(index):
                         number += 1
                         if not await self.one_call(client, index, number):
@@ -433,7 +443,7 @@ async def test_failover_when_a_replica_dies_mid_load(cluster: Cluster, make_cart
     # fail_timeout (passive health checks need live traffic to notice).
     revived = len(cluster.balancer.access_entries())
     with anyio.fail_after(FAIL_TIMEOUT_SECONDS + 10):
-        async with Client(cluster.url, mode="auto") as client:
+        async with Client(cluster.url, mode=client_mode(ERA_2026_07_28)) as client:
             while victim.address not in cluster.balancer.served_by(new_entries(cluster, revived)):
                 await client.list_tools()
                 await anyio.sleep(0.1)
@@ -527,7 +537,7 @@ class OrderRace:
 
 async def race_for_one_order(cluster: Cluster) -> OrderRace:
     sandbox = cluster.sandbox
-    async with Client(cluster.url, mode="auto") as client:
+    async with Client(cluster.url, mode=client_mode(ERA_2026_07_28)) as client:
         cart = sandbox.state.create_cart().uuid
         sandbox.state.add_item(
             sandbox.state.carts[cart], product_id_of(VATICAN_MUSEUMS_UUID), quantity=1
@@ -544,7 +554,9 @@ async def race_for_one_order(cluster: Cluster) -> OrderRace:
 
     async def one_client(index: int) -> None:
         nonlocal ready
-        async with Client(cluster.url, mode="auto" if index % 2 else "legacy") as client:
+        async with Client(
+            cluster.url, mode=client_mode(ERA_2026_07_28 if index % 2 else HANDSHAKE_ERA)
+        ) as client:
             # The unconfirmed call first (it offers a confirmation token, once they exist).
             arguments = await confirmed_arguments(client, cart)
             ready += 1

@@ -11,6 +11,7 @@ from mcp import Client
 from mcp.client.stdio import stdio_client
 
 from musement_mcp.sandbox import SandboxServer
+from tests.support.common import client_mode
 from tests.support.processes import stdio_params
 
 pytestmark = [pytest.mark.anyio, pytest.mark.process]
@@ -29,7 +30,9 @@ async def test_a_stdio_server_logs_in_while_it_starts_and_only_once(both_eras: s
             sandbox, "--client-id", PARTNER["client_id"],
             env={"MUSEMENT_CLIENT_SECRET": PARTNER["client_secret"], "MUSEMENT_LOG_LEVEL": "DEBUG"},
         )  # fmt: skip
-        async with Client(stdio_client(params, errlog=errlog), mode=both_eras) as client:
+        async with Client(
+            stdio_client(params, errlog=errlog), mode=client_mode(both_eras)
+        ) as client:
             await call(client, "get_cart", cart_uuid=sandbox.BASE_CART_UUID)
             await call(client, "get_customer_schema", cart_uuid=sandbox.BASE_CART_UUID)
         errlog.seek(0)

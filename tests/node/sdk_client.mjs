@@ -2,8 +2,10 @@
 // v1 (`@modelcontextprotocol/sdk`, the 2025-11-25 handshake era) or v2
 // (`@modelcontextprotocol/client`, either era), over stdio or Streamable HTTP.
 //
-//   node sdk_client.mjs --sdk v1|v2 [--era legacy|modern] --carts '<json>' --url http://.../mcp
-//   node sdk_client.mjs --sdk v1|v2 [--era legacy|modern] --carts '<json>' -- <server command...>
+//   node sdk_client.mjs --sdk v1|v2 [--era handshake|2026-07-28] --carts '<json>'
+//       --url http://.../mcp
+//   node sdk_client.mjs --sdk v1|v2 [--era handshake|2026-07-28] --carts '<json>'
+//       -- <server command...>
 //
 // It lists the five tools, calls the two customer tools, get_customer_schema and
 // update_cart_customer (successes, wrong-typed arguments and every
@@ -15,8 +17,10 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
+import { HANDSHAKE_ERA, versionNegotiation } from "./eras.mjs";
+
 function parseArgs(argv) {
-  const opts = { sdk: "v1", era: "legacy", url: null, command: null, carts: null };
+  const opts = { sdk: "v1", era: HANDSHAKE_ERA, url: null, command: null, carts: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {
@@ -33,8 +37,8 @@ function parseArgs(argv) {
   if (!opts.carts || (!opts.url && !opts.command)) {
     throw new Error("need --carts and either --url or -- <command>");
   }
-  if (opts.sdk === "v1" && opts.era !== "legacy") {
-    throw new Error("the v1 SDK speaks only the handshake (legacy) era");
+  if (opts.sdk === "v1" && opts.era !== HANDSHAKE_ERA) {
+    throw new Error("the v1 SDK speaks only the handshake era");
   }
   return opts;
 }
@@ -66,9 +70,10 @@ async function connect(opts) {
     return { client, protocolVersion: negotiated };
   }
   const sdk = await import("@modelcontextprotocol/client");
-  const versionNegotiation =
-    opts.era === "modern" ? { mode: { pin: "2026-07-28" } } : { mode: "legacy" };
-  const client = new sdk.Client(clientInfo, { capabilities: {}, versionNegotiation });
+  const client = new sdk.Client(clientInfo, {
+    capabilities: {},
+    versionNegotiation: versionNegotiation(opts.era),
+  });
   let transport;
   if (opts.url) {
     transport = new sdk.StreamableHTTPClientTransport(new URL(opts.url));

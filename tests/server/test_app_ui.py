@@ -31,7 +31,7 @@ from musement_mcp.server.ui import (
 )
 from musement_mcp.server.ui.strings import page_strings
 from musement_mcp.tools.labels import CONSENT_FIELDS, field_label
-from tests.support.common import error_of
+from tests.support.common import ERA_2026_07_28, HANDSHAKE_ERA, client_mode, error_of
 from tests.support.processes import serve_http
 from tests.support.snapshots import tool_snapshots
 
@@ -54,14 +54,16 @@ async def test_without_the_extension_the_tools_and_resources_are_todays(
 async def test_the_server_offers_the_extension(client: Client, both_eras: str) -> None:
     # 2026-07-28 (`server/discover`) carries server extensions; the SDK's 2025-11-25 wire has
     # no such field, so there a host learns of the form from the tools' `_meta.ui` alone.
-    expected = None if both_eras == "legacy" else {EXTENSION_ID: {}}
+    expected = None if both_eras == HANDSHAKE_ERA else {EXTENSION_ID: {}}
     assert client.server_capabilities.extensions == expected
 
 
 async def test_with_the_extension_three_tools_point_at_the_form(
     settings: Settings, both_eras: str
 ) -> None:
-    async with Client(build_server(settings), mode=both_eras, extensions=[APPS]) as client:
+    async with Client(
+        build_server(settings), mode=client_mode(both_eras), extensions=[APPS]
+    ) as client:
         tools = dumped((await client.list_tools()).tools)
     pointed = {tool["name"]: tool["_meta"]["ui"] for tool in tools if "ui" in tool.get("_meta", {})}
     assert pointed == {
@@ -74,7 +76,7 @@ async def test_with_the_extension_three_tools_point_at_the_form(
 
 
 @pytest.mark.process
-@pytest.mark.parametrize(("era", "form"), [("legacy", False), ("auto", True)])
+@pytest.mark.parametrize(("era", "form"), [(HANDSHAKE_ERA, False), (ERA_2026_07_28, True)])
 async def test_stateless_http_in_the_handshake_era_sees_no_form(
     sandbox: SandboxServer, era: str, form: bool
 ) -> None:
@@ -82,7 +84,7 @@ async def test_stateless_http_in_the_handshake_era_sees_no_form(
     `initialize` capabilities are not kept for its later requests, so it gets today's tools
     even though it declared the extension; a 2026-07-28 client declares them per request."""
     with serve_http(sandbox, "--stateless") as (url, _):
-        async with Client(url + "/mcp", mode=era, extensions=[APPS]) as client:
+        async with Client(url + "/mcp", mode=client_mode(era), extensions=[APPS]) as client:
             tools = (await client.list_tools()).tools
             listed = (await client.list_resources()).resources
     pointed = {t.name for t in tools if (t.meta or {}).get("ui")}
@@ -102,7 +104,9 @@ async def test_stateless_http_in_the_handshake_era_sees_no_form(
 async def test_a_declaration_without_the_app_mime_type_is_not_apps(
     settings: Settings, both_eras: str, declared: Any
 ) -> None:
-    async with Client(build_server(settings), mode=both_eras, extensions=[declared]) as client:
+    async with Client(
+        build_server(settings), mode=client_mode(both_eras), extensions=[declared]
+    ) as client:
         assert dumped((await client.list_tools()).tools) == tool_snapshots()
         assert (await client.list_resources()).resources == []
 
@@ -114,7 +118,7 @@ async def test_the_list_follows_each_clients_declaration_not_an_earlier_one(
     behind for the next (2026-07-28: each request carries its own capabilities)."""
     server = build_server(settings)
     for extensions in ([APPS], [], [APPS], []):
-        async with Client(server, mode=both_eras, extensions=extensions) as client:
+        async with Client(server, mode=client_mode(both_eras), extensions=extensions) as client:
             tools = (await client.list_tools()).tools
             pointed = {t.name for t in tools if (t.meta or {}).get("ui")}
             assert pointed == (set(UI_TOOLS) if extensions else set())
@@ -123,7 +127,9 @@ async def test_the_list_follows_each_clients_declaration_not_an_earlier_one(
 async def test_the_form_is_a_listed_resource_for_apps_clients(
     settings: Settings, both_eras: str
 ) -> None:
-    async with Client(build_server(settings), mode=both_eras, extensions=[APPS]) as client:
+    async with Client(
+        build_server(settings), mode=client_mode(both_eras), extensions=[APPS]
+    ) as client:
         listed = (await client.list_resources()).resources
         read = await client.read_resource(FORM_URI)
     assert [(str(r.uri), r.mime_type) for r in listed] == [(FORM_URI, APP_MIME_TYPE)]

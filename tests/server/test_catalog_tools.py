@@ -16,7 +16,7 @@ from mcp import Client, MCPError
 from musement_mcp.sandbox import ROME_GUIDED_TOUR_UUID, SandboxServer
 from musement_mcp.server import Settings, SettingsError, build_server, load_settings
 from tests.support.agent_flow import build_cart_from_search, complete_customer_step
-from tests.support.common import settings_for
+from tests.support.common import client_mode, settings_for
 from tests.support.snapshots import (
     CATALOG_TOOL_ORDER,
     CATALOG_TOOLS_DIR,
@@ -57,7 +57,7 @@ def booking_settings(own_sandbox: SandboxServer) -> Settings:
 
 @pytest.fixture
 async def booking(booking_settings: Settings, era: str) -> AsyncIterator[Client]:
-    async with Client(build_server(booking_settings), mode=era) as connected:
+    async with Client(build_server(booking_settings), mode=client_mode(era)) as connected:
         yield connected
 
 

@@ -15,7 +15,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.server import build_server
-from tests.support.common import error_of, settings_for
+from tests.support.common import ERA_2026_07_28, HANDSHAKE_ERA, client_mode, error_of, settings_for
 from tests.support.elicitation import FROM_MODEL, User, answers
 from tests.support.processes import serve_http
 
@@ -40,7 +40,7 @@ async def test_user_fills_in_exactly_the_missing_fields(sandbox, make_cart, both
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID, COLOSSEUM_TOUR_UUID)
     user = User()
     async with Client(
-        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=client_mode(both_eras), elicitation_callback=user
     ) as client:
         result = await update(client, cart, FROM_MODEL)
     assert not result.is_error, result.content[0].text
@@ -73,7 +73,9 @@ async def test_decline_or_cancel_sends_nothing(sandbox, make_cart, both_eras, ac
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     sandbox.recorder.clear()
     async with Client(
-        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=User(action)
+        build_server(settings_for(sandbox)),
+        mode=client_mode(both_eras),
+        elicitation_callback=User(action),
     ) as client:
         error = error_of(await update(client, cart, FROM_MODEL))
     assert error["type"] == "user_declined"
@@ -86,7 +88,7 @@ async def test_client_without_elicitation_gets_validation_failed(
     sandbox, make_cart, both_eras
 ) -> None:
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
-    async with Client(build_server(settings_for(sandbox)), mode=both_eras) as client:
+    async with Client(build_server(settings_for(sandbox)), mode=client_mode(both_eras)) as client:
         error = error_of(await update(client, cart, FROM_MODEL))
     assert error["type"] == "validation_failed"
     assert {p["path"] for p in error["details"]} >= set(CONSENTS)
@@ -96,7 +98,7 @@ async def test_mistakes_only_the_model_can_fix_are_not_asked(sandbox, make_cart,
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     user = User()
     async with Client(
-        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=client_mode(both_eras), elicitation_callback=user
     ) as client:
         error = error_of(await update(client, cart, {**FROM_MODEL, "first_name": "Ada"}))
     assert error["type"] == "validation_failed"
@@ -115,7 +117,9 @@ async def test_invalid_answer_from_the_form_is_reported_not_sent(
         return types.ElicitResult(action="accept", content=content)
 
     async with Client(
-        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=sloppy_user
+        build_server(settings_for(sandbox)),
+        mode=client_mode(both_eras),
+        elicitation_callback=sloppy_user,
     ) as client:
         error = error_of(await update(client, cart, {**FROM_MODEL, "email": "wrong"}))
     assert error["type"] == "validation_failed"
@@ -127,12 +131,12 @@ async def test_invalid_answer_from_the_form_is_reported_not_sent(
 @pytest.mark.parametrize(
     ("mode", "era", "asked"),
     [
-        ("stateful", "legacy", True),
-        ("stateful", "auto", True),
-        ("stateless", "auto", True),
+        ("stateful", HANDSHAKE_ERA, True),
+        ("stateful", ERA_2026_07_28, True),
+        ("stateless", ERA_2026_07_28, True),
         (
             "stateless",
-            "legacy",
+            HANDSHAKE_ERA,
             False,
         ),  # no back channel: validation_failed, never a protocol error
     ],
@@ -142,7 +146,7 @@ async def test_elicitation_over_streamable_http(sandbox, make_cart, mode, era, a
     user = User()
     extra = ["--stateless"] if mode == "stateless" else []
     with serve_http(sandbox, *extra) as (url, _):
-        async with Client(url + "/mcp", mode=era, elicitation_callback=user) as client:
+        async with Client(url + "/mcp", mode=client_mode(era), elicitation_callback=user) as client:
             result = await update(client, cart, FROM_MODEL)
     assert bool(user.forms) is asked
     if asked:
@@ -251,7 +255,7 @@ async def test_what_the_user_entered_is_saved_not_shown_to_the_model(
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     user = User()
     async with Client(
-        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=client_mode(both_eras), elicitation_callback=user
     ) as client:
         result = await update(client, cart, FROM_MODEL)
     assert not result.is_error, result.content[0].text

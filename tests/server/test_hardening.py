@@ -32,7 +32,7 @@ from musement_mcp.tools import (
 )
 from musement_mcp.tools.order_guard import MemoryOrderGuard
 from musement_mcp.tools.upstream import PER_CART_CONCURRENCY
-from tests.support.common import GRACE, error_of, settings_for
+from tests.support.common import GRACE, HANDSHAKE_ERA, client_mode, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -259,7 +259,9 @@ async def test_a_client_that_refuses_to_ask_gets_the_validation_error(sandbox, m
 
     cart = make_cart(SANDBOX_TEST_ACTIVITY_UUID)
     server = build_server(settings_for(sandbox))
-    async with Client(server, mode="legacy", elicitation_callback=refusing) as client:
+    async with Client(
+        server, mode=client_mode(HANDSHAKE_ERA), elicitation_callback=refusing
+    ) as client:
         result = await client.call_tool(
             "update_cart_customer", {"cart_uuid": cart, "customer": GRACE}
         )

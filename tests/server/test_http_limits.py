@@ -27,7 +27,13 @@ from musement_mcp.sandbox import BASE_CART_UUID, SandboxServer
 from musement_mcp.server import Settings, build_server, load_settings
 from musement_mcp.server.http_limits import uvicorn_options
 from musement_mcp.server.transports import http_app
-from tests.support.common import INITIALIZE_REQUEST, MCP_HEADERS, settings_for
+from tests.support.common import (
+    ERA_2026_07_28,
+    INITIALIZE_REQUEST,
+    MCP_HEADERS,
+    client_mode,
+    settings_for,
+)
 from tests.support.processes import free_port, serve_http
 
 pytestmark = [pytest.mark.anyio, pytest.mark.process]
@@ -428,5 +434,5 @@ async def mcp_client(url: str, token: str) -> AsyncIterator[Client]:
         headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
     ) as http:
         transport = streamable_http_client(url + "/mcp", http_client=http)
-        async with Client(transport, mode="auto") as client:
+        async with Client(transport, mode=client_mode(ERA_2026_07_28)) as client:
             yield client

@@ -14,7 +14,7 @@ from mcp import Client
 
 from musement_mcp.sandbox import BASE_CART_UUID, EXTRA_DATA_CART_UUID
 from musement_mcp.server import build_server, load_settings
-from tests.support.common import error_of, settings_for
+from tests.support.common import ERA_2026_07_28, HANDSHAKE_ERA, client_mode, error_of, settings_for
 from tests.support.processes import serve_http
 
 pytestmark = pytest.mark.anyio
@@ -48,7 +48,7 @@ def described(schema: dict[str, Any]) -> str:
 
 
 async def test_list_changed_is_advertised_where_it_can_be_delivered(settings, both_eras) -> None:
-    async with Client(build_server(settings), mode=both_eras) as client:
+    async with Client(build_server(settings), mode=client_mode(both_eras)) as client:
         assert client.server_capabilities.tools.list_changed is True
 
 
@@ -56,16 +56,16 @@ async def test_list_changed_is_advertised_where_it_can_be_delivered(settings, bo
 @pytest.mark.parametrize(
     ("mode", "era", "advertised"),
     [
-        ("stateful", "legacy", True),
-        ("stateful", "auto", True),
-        ("stateless", "auto", True),  # subscriptions/listen streams over SSE
-        ("stateless", "legacy", False),  # no channel for a handshake-era notification
+        ("stateful", HANDSHAKE_ERA, True),
+        ("stateful", ERA_2026_07_28, True),
+        ("stateless", ERA_2026_07_28, True),  # subscriptions/listen streams over SSE
+        ("stateless", HANDSHAKE_ERA, False),  # no channel for a handshake-era notification
     ],
 )
 async def test_list_changed_over_http(sandbox, mode, era, advertised) -> None:
     extra = ["--stateless"] if mode == "stateless" else []
     with serve_http(sandbox, *extra) as (url, _):
-        async with Client(url + "/mcp", mode=era) as client:
+        async with Client(url + "/mcp", mode=client_mode(era)) as client:
             assert client.server_capabilities.tools.list_changed is advertised
 
 
@@ -79,10 +79,10 @@ async def test_a_new_schema_is_announced_once_to_each_listening_client(sandbox, 
     handshake_a, handshake_b, quiet = Notifications(), Notifications(), Notifications()
     events: list[Any] = []
     async with (
-        Client(server, mode="legacy", message_handler=handshake_a) as a,
-        Client(server, mode="legacy", message_handler=handshake_b) as b,
-        Client(server, mode="auto") as listener,
-        Client(server, mode="auto", message_handler=quiet) as not_listening,
+        Client(server, mode=client_mode(HANDSHAKE_ERA), message_handler=handshake_a) as a,
+        Client(server, mode=client_mode(HANDSHAKE_ERA), message_handler=handshake_b) as b,
+        Client(server, mode=client_mode(ERA_2026_07_28)) as listener,
+        Client(server, mode=client_mode(ERA_2026_07_28), message_handler=quiet) as not_listening,
     ):
         before = customer_titles((await a.list_tools()).tools)
         await b.list_tools()

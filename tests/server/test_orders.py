@@ -20,7 +20,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.server import build_server
-from tests.support.common import GRACE, error_of, settings_for
+from tests.support.common import GRACE, HANDSHAKE_ERA, client_mode, error_of, settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -145,7 +145,9 @@ async def test_a_client_with_forms_asks_the_user(
     sandbox, settings, make_cart, action, yes, ordered
 ) -> None:
     user = User(action, yes)
-    async with Client(build_server(settings), mode="legacy", elicitation_callback=user) as client:
+    async with Client(
+        build_server(settings), mode=client_mode(HANDSHAKE_ERA), elicitation_callback=user
+    ) as client:
         cart = await ready_cart(client, make_cart)
         result = await client.call_tool(
             "create_order", {"cart_uuid": cart, "confirmed_by_user": False}
@@ -163,7 +165,9 @@ async def test_after_a_no_in_the_form_the_models_yes_places_nothing_handshake_er
     """The user's no is final: the model's confirmed_by_user (with a valid token) does not
     place the order in a client that shows forms; the user is asked again, and says no."""
     user = User("decline")
-    async with Client(build_server(settings), mode="legacy", elicitation_callback=user) as client:
+    async with Client(
+        build_server(settings), mode=client_mode(HANDSHAKE_ERA), elicitation_callback=user
+    ) as client:
         cart = await ready_cart(client, make_cart)
         token_of_cart = await _token_without_forms(settings, cart)
         before = posted_orders(sandbox)
@@ -270,7 +274,9 @@ async def test_a_cart_changed_while_the_form_is_open_is_not_ordered(
         sandbox.state.get_cart(cart).items[0].quantity = 21
 
     user = User("accept", meanwhile=add_tickets)
-    async with Client(build_server(settings), mode="legacy", elicitation_callback=user) as client:
+    async with Client(
+        build_server(settings), mode=client_mode(HANDSHAKE_ERA), elicitation_callback=user
+    ) as client:
         cart = await ready_cart(client, make_cart)
         before = posted_orders(sandbox)
         result = await client.call_tool(

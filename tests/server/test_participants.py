@@ -20,7 +20,7 @@ from musement_mcp.sandbox import (
     product_id_of,
 )
 from musement_mcp.server import build_server
-from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
+from tests.support.common import GRACE, TEST_APPLICATION, client_mode, error_of, settings_for
 from tests.support.people import ADA, CHARLES, TRAVELLER
 
 pytestmark = pytest.mark.anyio
@@ -166,7 +166,7 @@ async def test_user_fills_in_one_form_per_person(sandbox: SandboxServer, cart, b
         )
 
     async with Client(
-        build_server(settings_for(sandbox)), mode=both_eras, elicitation_callback=user
+        build_server(settings_for(sandbox)), mode=client_mode(both_eras), elicitation_callback=user
     ) as client:
         result = await call(
             client,

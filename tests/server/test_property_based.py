@@ -32,7 +32,14 @@ from musement_mcp.sandbox import (
 from musement_mcp.server import build_server
 from musement_mcp.server.live_tools import snapshot_tool_definitions
 from musement_mcp.tools import compile_schema
-from tests.support.common import TEST_APPLICATION, settings_for
+from tests.support.common import (
+    ERA_2026_07_28,
+    ERAS,
+    HANDSHAKE_ERA,
+    TEST_APPLICATION,
+    client_mode,
+    settings_for,
+)
 
 pytestmark = pytest.mark.property
 
@@ -115,13 +122,13 @@ def harness() -> Iterator[tuple[Harness, dict[str, Client]]]:
         SandboxServer() as sandbox,
         start_blocking_portal("asyncio") as portal,
         portal.wrap_async_context_manager(
-            Client(build_server(settings_for(sandbox)), mode="legacy")
-        ) as legacy,
+            Client(build_server(settings_for(sandbox)), mode=client_mode(HANDSHAKE_ERA))
+        ) as handshake,
         portal.wrap_async_context_manager(
-            Client(build_server(settings_for(sandbox)), mode="auto")
-        ) as auto,
+            Client(build_server(settings_for(sandbox)), mode=client_mode(ERA_2026_07_28))
+        ) as era_2026_07_28,
     ):
-        yield Harness(portal, sandbox), {"legacy": legacy, "auto": auto}
+        yield Harness(portal, sandbox), {HANDSHAKE_ERA: handshake, ERA_2026_07_28: era_2026_07_28}
 
 
 json_values = st.recursive(
@@ -193,7 +200,7 @@ def participants(h: Harness) -> st.SearchStrategy[Any]:
 @given(data=st.data())
 def test_generated_arguments(harness, data) -> None:
     h, clients = harness
-    client = clients[data.draw(st.sampled_from(["legacy", "auto"]), label="era")]
+    client = clients[data.draw(st.sampled_from(ERAS), label="era")]
     tool = data.draw(st.sampled_from(TOOLS))
     arguments: dict[str, Any] = {"cart_uuid": data.draw(cart_uuids, label="cart_uuid")}
     if tool.endswith("participants_schema") or tool == "update_participants":
@@ -226,7 +233,7 @@ def test_valid_customers_are_stored_as_sent(harness, customer) -> None:
     h, clients = harness
     full = customer.draw(from_schema(h.schemas[h.cart].schema))
     result = h.call(
-        clients["auto"], "update_cart_customer", {"cart_uuid": h.cart, "customer": full}
+        clients[ERA_2026_07_28], "update_cart_customer", {"cart_uuid": h.cart, "customer": full}
     )
     assert not result.is_error, result.content[0].text
     stored = h.sandbox.state.carts[h.cart].customer

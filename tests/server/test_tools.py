@@ -22,7 +22,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.server import build_server
-from tests.support.common import GRACE, TEST_APPLICATION, error_of, settings_for
+from tests.support.common import GRACE, HANDSHAKE_ERA, TEST_APPLICATION, error_of, settings_for
 from tests.support.snapshots import tool_snapshots, updating_snapshots, write_tool_snapshots
 
 pytestmark = pytest.mark.anyio
@@ -38,7 +38,7 @@ async def call(client: Client, tool: str, **arguments: Any) -> Any:
 
 
 async def test_protocol_eras(client: Client, both_eras: str) -> None:
-    assert client.protocol_version == ("2025-11-25" if both_eras == "legacy" else "2026-07-28")
+    assert client.protocol_version == ("2025-11-25" if both_eras == HANDSHAKE_ERA else "2026-07-28")
     assert client.server_info.name == "musement-mcp"
 
 

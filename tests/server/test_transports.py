@@ -11,7 +11,15 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from musement_mcp.sandbox import EXTRA_DATA_CART_UUID, SANDBOX_TEST_ACTIVITY_UUID
-from tests.support.common import ERAS, INITIALIZE_REQUEST, MCP_HEADERS, error_of
+from tests.support.common import (
+    ERA_2026_07_28,
+    ERAS,
+    HANDSHAKE_ERA,
+    INITIALIZE_REQUEST,
+    MCP_HEADERS,
+    client_mode,
+    error_of,
+)
 from tests.support.people import KATHERINE, KATHERINE_EXTRA
 from tests.support.processes import serve_http, stdio_params
 from tests.support.snapshots import tool_snapshots
@@ -46,8 +54,8 @@ async def exercise(client: Client, make_cart) -> None:
 
 @pytest.mark.parametrize("era", ERAS)
 async def test_stdio_subprocess(sandbox, make_cart, era) -> None:
-    async with Client(stdio_params(sandbox), mode=era) as client:
-        assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+    async with Client(stdio_params(sandbox), mode=client_mode(era)) as client:
+        assert client.protocol_version == ("2025-11-25" if era == HANDSHAKE_ERA else "2026-07-28")
         await exercise(client, make_cart)
 
 
@@ -72,8 +80,8 @@ def http_server(request, sandbox) -> Iterator[str]:
 
 @pytest.mark.parametrize("era", ERAS)
 async def test_streamable_http(http_server, make_cart, era) -> None:
-    async with Client(http_server + "/mcp", mode=era) as client:
-        assert client.protocol_version == ("2025-11-25" if era == "legacy" else "2026-07-28")
+    async with Client(http_server + "/mcp", mode=client_mode(era)) as client:
+        assert client.protocol_version == ("2025-11-25" if era == HANDSHAKE_ERA else "2026-07-28")
         await exercise(client, make_cart)
 
 
@@ -92,7 +100,7 @@ async def test_several_workers_serve_both_eras_statelessly(sandbox, make_cart) -
         assert httpx2.get(url + "/readyz").json() == {"status": "ready"}
         assert httpx2.get(url + "/livez").json() == {"status": "ok"}
         for era in ERAS:
-            async with Client(url + "/mcp", mode=era) as client:
+            async with Client(url + "/mcp", mode=client_mode(era)) as client:
                 await exercise(client, make_cart)
                 # Sessions would pin a client to one worker: none are kept.
-                assert client.server_capabilities.tools.list_changed is (era == "auto")
+                assert client.server_capabilities.tools.list_changed is (era == ERA_2026_07_28)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from musement_mcp.sandbox import SandboxServer
 from musement_mcp.server import Settings, load_settings
 
 REPO_ROOT = Path(__file__).parents[2]
 TEST_APPLICATION = "musement-mcp-tests"
-ERAS = ["legacy", "auto"]  # 2025-11-25 handshake era, 2026-07-28 era
+# The protocol eras, by our names: the handshake era (2025-11-25: `initialize`, sessions) and
+# the 2026-07-28 era (stateless, `server/discover`). Pytest ids are these names.
+HANDSHAKE_ERA = "handshake"
+ERA_2026_07_28 = "2026-07-28"
+ERAS = [HANDSHAKE_ERA, ERA_2026_07_28]
 # The era of the `client` fixture (mcp.Client's default): a test runs in both eras only when
 # it asks for the `both_eras` fixture (tests/conftest.py), i.e. where the era matters.
-DEFAULT_ERA = "auto"
+DEFAULT_ERA = ERA_2026_07_28
 
 # A complete customer for a cart without activity questions (consent: the user said NO).
 GRACE = {
@@ -38,6 +42,13 @@ INITIALIZE_REQUEST = {
     },
 }
 MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+
+def client_mode(era: str) -> Literal["legacy", "auto"]:
+    """The mcp SDK's `Client(mode=...)` for an era: the one place the tests hand the SDK its
+    own mode strings ("legacy": the `initialize` handshake; "auto": `server/discover`)."""
+    modes: dict[str, Literal["legacy", "auto"]] = {HANDSHAKE_ERA: "legacy", ERA_2026_07_28: "auto"}
+    return modes[era]
 
 
 def settings_for(sandbox: SandboxServer, **overrides: Any) -> Settings:

@@ -29,6 +29,7 @@ from musement_mcp.sandbox import (
     SandboxServer,
     product_id_of,
 )
+from tests.support.common import ERA_2026_07_28, HANDSHAKE_ERA, client_mode
 
 from .processes import serve_http
 
@@ -124,7 +125,9 @@ async def run_client(
     url: str, index: int, cart: str, calls: int, report: LoadReport, last_sent: dict[str, Any]
 ) -> None:
     extra = bool(index % 2)
-    async with Client(url, mode="auto" if index % 3 else "legacy") as client:
+    async with Client(
+        url, mode=client_mode(ERA_2026_07_28 if index % 3 else HANDSHAKE_ERA)
+    ) as client:
         for call in range(calls):
             kind = call % 5
             if kind == 0:

@@ -9,11 +9,13 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from musement_mcp.sandbox import SandboxServer
 
+from .common import ERA_2026_07_28, HANDSHAKE_ERA
 from .processes import serve_http, stdio_params
 
 NODE_DIR = Path(__file__).parent.parent / "node"
@@ -65,6 +67,16 @@ def run_node(node: str, *args: str, env: dict[str, str] | None = None, timeout: 
         cwd=NODE_DIR,
         env={**os.environ, **(env or {})},
     )
+
+
+def inspector_protocol_era(era: str) -> Literal["legacy", "modern"]:
+    """The MCP Inspector CLI's `--protocol-era` for an era: the one place the tests hand the
+    Inspector its own era names (the TypeScript SDK's: tests/node/eras.mjs)."""
+    eras: dict[str, Literal["legacy", "modern"]] = {
+        HANDSHAKE_ERA: "legacy",
+        ERA_2026_07_28: "modern",
+    }
+    return eras[era]
 
 
 def server_args(sandbox: SandboxServer) -> list[str]:
