@@ -22,15 +22,13 @@ from musement_mcp.sandbox import (
     SandboxServer,
 )
 from musement_mcp.server import build_server
-from tests.support.common import GRACE, HANDSHAKE_ERA, TEST_APPLICATION, error_of, settings_for
+from tests.support.common import HANDSHAKE_ERA, TEST_APPLICATION, error_of, settings_for
+from tests.support.people import BASE_CUSTOMER, TEST_ACTIVITY_ANSWERS
 from tests.support.snapshots import tool_snapshots, updating_snapshots, write_tool_snapshots
 
 pytestmark = pytest.mark.anyio
 
 TEST_ACTIVITY = SANDBOX_TEST_ACTIVITY_UUID
-
-BASE_CUSTOMER = {**GRACE, "events_related_newsletter": "YES"}
-TEST_ACTIVITY_ANSWERS = {"phone_number": "1234567890", "s_74380": "Hotel Artemide"}
 
 
 async def call(client: Client, tool: str, **arguments: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .common import GRACE
+
 ADA = {
     "salutation": "Ms",
     "firstname": "Ada",
@@ -33,3 +35,7 @@ KATHERINE = {
     "events_related_newsletter": "NO",
 }
 KATHERINE_EXTRA = {"phone_number": "5550100199", "s_74380": "Langley Lodge"}
+# GRACE (tests/support/common.py) saying YES to related-activity newsletters, and her answers to the
+# sandbox test activity's questions.
+BASE_CUSTOMER = {**GRACE, "events_related_newsletter": "YES"}
+TEST_ACTIVITY_ANSWERS = {"phone_number": "1234567890", "s_74380": "Hotel Artemide"}

@@ -27,13 +27,12 @@ from musement_mcp.tools import (
 )
 from tests.support.common import GRACE
 from tests.support.in_memory import InMemorySandbox, virtual_clock_backend
+from tests.support.people import BASE_CUSTOMER, TEST_ACTIVITY_ANSWERS
 from tests.support.reads import HOLD, asked, cart_with, rounds
 
 pytestmark = pytest.mark.anyio
 
 TEST_ACTIVITY = SANDBOX_TEST_ACTIVITY_UUID
-BASE_CUSTOMER = {**GRACE, "events_related_newsletter": "YES"}
-TEST_ACTIVITY_ANSWERS = {"phone_number": "1234567890", "s_74380": "Hotel Artemide"}
 
 
 class TestReads:
