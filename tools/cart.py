@@ -156,6 +156,7 @@ def checklist(read: CartRead) -> CartOverview:
     """The overview of one round's reads: what the order still needs, what is unknown and
     why. Pure: no request, nothing kept."""
     items: list[CartItemView] = []
+    lacking_participants: list[Problem] = []
     failures: dict[str, MusementError] = {}
     if isinstance(read.order, MusementError):
         failures["order"] = read.order
@@ -170,6 +171,7 @@ def checklist(read: CartRead) -> CartOverview:
                 failures[uuid] = found.people
             else:
                 lacking = found.schema.validate({PARTICIPANTS: found.people})
+                lacking_participants.extend(lacking)
                 item = item.model_copy(
                     update={
                         "participants_provided": len(found.people),
@@ -228,6 +230,7 @@ def checklist(read: CartRead) -> CartOverview:
         # Without a discount, `total` says it all.
         price=CartPrice.model_validate(price) if discount and discount.value else None,
         charged=charged,
+        problems=[dict(p) for p in (*customer_problems, *lacking_participants)],
         order=order,
         customer=Customer.model_validate(stored_customer) if stored_customer else None,
         missing=Missing(
@@ -332,7 +335,7 @@ def _listed(problem: Problem) -> dict[str, object]:
     (the kind says it) and the title of a question whose path names it (`email`,
     `participants.0.firstname`: the schema tools give every title). An activity's question,
     whose path ends in a code (`s_52210`), keeps its title and its activity's name (`group`).
-    Errors keep the whole problem (`create_order` puts the message back)."""
+    Errors keep the whole problem (`CartOverview.problems`)."""
     drop = set() if activity_of(problem["path"]) else {"group", "title"}
     listed: dict[str, object] = {k: v for k, v in problem.items() if k not in drop}
     if problem["kind"] == "required":

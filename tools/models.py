@@ -232,6 +232,9 @@ class CartOverview(BaseModel):
     )
     # What the customer is charged, for the confirmation (`total` shows it).
     charged: Money | None = Field(None, exclude=True)
+    # What `missing.customer` and the items' `participants_missing` list, whole (messages,
+    # titles): the details of create_order's order_not_ready.
+    problems: list[dict[str, Any]] = Field(default_factory=list, exclude=True)
     order: OrderOfCart | None = Field(
         None, description="The order that holds this cart, if any: then nothing can change."
     )

@@ -44,7 +44,7 @@ from .json_types import JSONObject, object_at
 from .models import CartOverview, CreateOrderResult, OrderItemView, OrderView
 from .order_guard import MemoryOrderGuard, OrderGuard
 from .prices import order_charge
-from .problems import IS_REQUIRED, Problem, problem
+from .problems import Problem, problem
 from .text import quoted, shown_text
 from .upstream import MusementClient
 
@@ -338,14 +338,8 @@ def _check_ready(overview: CartOverview) -> None:
                 f"{part.error.get('message')}",
                 hint="Nothing was sent. Try again in a moment.",
             )
-    # The checklist's problems, as problems.py built them (the model types them loosely),
-    # each with its message again: an error's details always say what is wrong.
-    listed = [*overview.missing.customer]
-    for item in overview.items:
-        listed.extend(item.participants_missing)
-    details = [
-        cast(Problem, {**found, "message": found.get("message", IS_REQUIRED)}) for found in listed
-    ]
+    # The checklist's problems whole, as problems.py built them (the model types them loosely).
+    details = [cast(Problem, dict(found)) for found in overview.problems]
     for blocked in overview.missing.items:
         details.append(
             problem(f"items.{blocked.cart_item_uuid}", "not_bookable", blocked.what_to_do)

@@ -63,8 +63,6 @@ ProblemKind = Literal[
     "not_offered",  # not among what an activity's day offers (a product, a language, a pickup)
 ]
 KINDS: frozenset[str] = frozenset(get_args(ProblemKind))
-# The message of a missing answer (get_cart's checklist leaves it out: its kind says it).
-IS_REQUIRED = "is required"
 
 
 class ProblemExtras(TypedDict, total=False):
@@ -196,7 +194,7 @@ def _required_leaves(path: Path, schema: JSONObject) -> list[Problem]:
             for name in required
             for found in _required_leaves([*path, name], object_at(properties, name))
         ]
-    return [field_problem(path, IS_REQUIRED, schema, "required")]
+    return [field_problem(path, "is required", schema, "required")]
 
 
 def _unknown_fields(

@@ -66,6 +66,9 @@ async def test_an_incomplete_cart_is_refused_before_any_order(sandbox, client: C
     assert any(d["path"].startswith("participants") for d in error["details"])
     # The checklist leaves "is required" out; an error's details always say what is wrong.
     assert all(d["kind"] and d["message"] for d in error["details"])
+    # Whole, as the update tools word them (get_cart's checklist is the shorter list).
+    first = next(d for d in error["details"] if d["path"] == "firstname")
+    assert (first["title"], first["message"]) == ("First name", "is required")
     assert posted_orders(sandbox) == before
 
 
